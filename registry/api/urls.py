@@ -1,0 +1,10 @@
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from .views import CurrentUserView, DivisionViewSet, OrganisationViewSet
+
+router = DefaultRouter()
+router.register("divisions", DivisionViewSet, basename="division")
+router.register("organisations", OrganisationViewSet, basename="organisation")
+
+urlpatterns = [path("me/", CurrentUserView.as_view(), name="api-me"), *router.urls]

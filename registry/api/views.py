@@ -1,0 +1,41 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework.generics import RetrieveAPIView
+
+from registry.filters import DivisionFilter, OrganisationFilter
+from registry.models import Division, Organisation
+
+from .scoped import ScopedReadOnlyViewSet
+from .serializers import CurrentUserSerializer, DivisionSerializer, OrganisationSerializer
+
+
+@extend_schema(tags=["基础信息"])
+class DivisionViewSet(ScopedReadOnlyViewSet):
+    """Administrative divisions in the user's jurisdiction (行政区划)."""
+
+    queryset = Division.objects.select_related("parent")
+    serializer_class = DivisionSerializer
+    filterset_class = DivisionFilter
+    lookup_field = "code"
+    ordering_fields = ["code", "name", "level"]
+    ordering = ["code"]
+
+
+@extend_schema(tags=["基础信息"])
+class OrganisationViewSet(ScopedReadOnlyViewSet):
+    """Organisations in the user's jurisdiction (单位)."""
+
+    queryset = Organisation.objects.select_related("division")
+    serializer_class = OrganisationSerializer
+    filterset_class = OrganisationFilter
+    ordering_fields = ["name", "kind"]
+    ordering = ["division__code", "kind", "name"]
+
+
+@extend_schema(tags=["基础信息"])
+class CurrentUserView(RetrieveAPIView):
+    """The signed-in user, their role and jurisdiction."""
+
+    serializer_class = CurrentUserSerializer
+
+    def get_object(self):
+        return self.request.user

@@ -1,0 +1,82 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+
+
+class Role(models.TextChoices):
+    CLERK = "clerk", "专班工作人员"
+    COUNTY_STAFF = "county_staff", "县乡工作人员"
+    MANAGER = "manager", "领导"
+
+
+class User(AbstractUser):
+    organisation = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name="所属单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+    role = models.CharField("角色", max_length=20, choices=Role.choices, blank=True)
+    phone = models.CharField("联系电话", max_length=32, blank=True)
+    failed_login_count = models.PositiveSmallIntegerField("连续登录失败次数", default=0)
+    locked_until = models.DateTimeField("锁定至", null=True, blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self):
+        full = f"{self.last_name}{self.first_name}".strip()
+        return full or self.username
+
+    @property
+    def division(self):
+        return self.organisation.division if self.organisation_id else None
+
+    @property
+    def sees_everything(self) -> bool:
+        """Superusers and province-level users see the whole province."""
+        return self.is_superuser or (self.division is not None and self.division.level == 1)
+
+    @property
+    def is_clerk(self) -> bool:
+        return self.role == Role.CLERK
+
+    @property
+    def is_county_staff(self) -> bool:
+        return self.role == Role.COUNTY_STAFF
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == Role.MANAGER
+
+    @property
+    def can_write(self) -> bool:
+        return self.is_superuser or self.role in (Role.CLERK, Role.COUNTY_STAFF)
+
+
+class LoginEvent(models.Model):
+    class Kind(models.TextChoices):
+        LOGIN = "login", "登录成功"
+        LOGOUT = "logout", "退出登录"
+        FAILED = "failed", "登录失败"
+        LOCKED = "locked", "账号锁定"
+        EXPIRED = "expired", "会话超时"
+
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices)
+    user = models.ForeignKey(User, verbose_name="用户", null=True, blank=True, on_delete=models.PROTECT)
+    username = models.CharField("登录名", max_length=150)
+    ip_address = models.GenericIPAddressField("来源地址", null=True, blank=True)
+    user_agent = models.CharField("浏览器", max_length=255, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "登录日志"
+        verbose_name_plural = "登录日志"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.username}"

@@ -1,0 +1,13 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("divisions/", views.DivisionListView.as_view(), name="division-list"),
+    path("divisions/<str:code>/", views.DivisionDetailView.as_view(), name="division-detail"),
+    path("organisations/", views.OrganisationListView.as_view(), name="organisation-list"),
+]
