@@ -10,6 +10,7 @@ admin.site.index_title = "数据管理"
 
 api_v1 = [
     path("", include("registry.api.urls")),
+    path("", include("registry.excel.api_urls")),
 ]
 
 urlpatterns = [
@@ -19,4 +20,5 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("registry.urls")),
+    path("", include("registry.excel.urls")),
 ]

@@ -1,0 +1,185 @@
+"""Reading a workbook against a SheetSpec: every row, every column, every error.
+
+Reader choice, measured on this machine (2 cores) with a five-column sheet:
+
+================  ==============  ===============  ==================================
+reader            20,000 rows      1,000,000 rows   a 1 KB sheet whose used range is
+                                                    A1:ZZ200000 (two cells)
+================  ==============  ===============  ==================================
+python-calamine   0.29 s, 41 MB    8.4 s, 552 MB    19.5 s, 4.3 GB resident
+openpyxl (r/o)    3.1 s, 32 MB     stops at the     streams the rows; memory flat
+                                   cap, ~flat
+================  ==============  ===============  ==================================
+
+calamine is ten times faster but materialises the whole used range before the first row is
+returned, so a tiny hostile sheet exhausts memory, and it returns a formula's cached value
+without saying it was a formula. openpyxl in read-only mode streams rows (memory stays flat
+whatever the sheet holds), hands formulas back as "=..." text so they are refused rather than
+trusted, and parses through defusedxml. Three seconds for the largest allowed import is
+acceptable; exhausting the server is not. So: openpyxl, read-only, capped.
+"""
+import logging
+import zipfile
+from dataclasses import dataclass, field
+from xml.etree.ElementTree import ParseError
+
+from defusedxml import DefusedXmlException
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from . import references
+from .safety import ExcelError, open_checked
+from .spec import REFERENCE_KINDS, CellError, SheetSpec
+
+logger = logging.getLogger(__name__)
+
+# Whatever a corrupt or crafted file makes openpyxl raise while it is being read.
+_CORRUPT = (InvalidFileException, zipfile.BadZipFile, ParseError, KeyError, IndexError, ValueError, TypeError,
+            AttributeError, EOFError, OSError)
+
+
+@dataclass(frozen=True)
+class RowError:
+    row_number: int  # as Excel numbers it: 1 is the header row
+    column_header: str  # "" when the error concerns the whole row
+    message_zh: str
+
+    def as_dict(self) -> dict:
+        return {"row": self.row_number, "column": self.column_header, "message": self.message_zh}
+
+
+class Row(dict):
+    """A cleaned row: column key -> value, plus the Excel row number it came from."""
+
+    def __init__(self, number: int, values: dict):
+        super().__init__(values)
+        self.number = number
+
+
+@dataclass
+class ParseResult:
+    rows: list[Row] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def parse_workbook(spec: SheetSpec, file, user) -> ParseResult:
+    """Validate every row of the sheet; raise ExcelError for a file that cannot be read at all."""
+    raw_rows, header_errors, positions = _read(spec, open_checked(file))
+    if header_errors:
+        return ParseResult(errors=header_errors)
+    result = ParseResult()
+    cleaned = []  # (row number, {key: value or token}, {key: CellError})
+    for number, values in raw_rows:
+        row, errors = {}, {}
+        for column in spec.columns:
+            raw = values[positions[column.header]] if positions[column.header] < len(values) else None
+            try:
+                row[column.key] = column.clean(raw)
+            except CellError as error:
+                errors[column.key] = error
+        cleaned.append((number, row, errors))
+
+    for column in (c for c in spec.columns if c.kind in REFERENCE_KINDS):
+        tokens = {row[column.key] for _, row, errors in cleaned if column.key not in errors and row[column.key]}
+        resolved = references.resolve(column, user, tokens)
+        for _, row, errors in cleaned:
+            target = resolved.get(row.get(column.key))
+            if isinstance(target, CellError):
+                errors[column.key] = target
+            elif column.key not in errors:
+                row[column.key] = target
+
+    first_row_of_key = {}
+    for number, row, errors in cleaned:
+        for column in spec.columns:
+            if column.key in errors:
+                result.errors.append(RowError(number, column.header, str(errors[column.key])))
+        if spec.key_columns and not errors:
+            key = tuple(_identity(row[k]) for k in spec.key_columns)
+            if key in first_row_of_key:
+                headers = "、".join(spec.column(k).header for k in spec.key_columns)
+                result.errors.append(RowError(number, "", f"与第 {first_row_of_key[key]} 行的{headers}重复"))
+                continue
+            first_row_of_key[key] = number
+        if not errors:
+            result.rows.append(Row(number, row))
+    return result
+
+
+def _identity(value):
+    return getattr(value, "pk", value)
+
+
+def _read(spec: SheetSpec, file):
+    """Stream the sheet: returns (rows as (number, values), header errors, header -> position)."""
+    try:
+        workbook = load_workbook(file, read_only=True, data_only=False, keep_links=False)
+    except DefusedXmlException:
+        raise ExcelError("文件包含不安全的 XML 实体声明，已拒绝。") from None
+    except _CORRUPT as exc:
+        logger.info("unreadable workbook: %r", exc)
+        raise ExcelError("文件已损坏或不是有效的 Excel 工作簿，无法读取。") from None
+    try:
+        return _read_sheet(spec, workbook)
+    except DefusedXmlException:
+        raise ExcelError("文件包含不安全的 XML 实体声明，已拒绝。") from None
+    except _CORRUPT as exc:
+        logger.info("unreadable worksheet: %r", exc)
+        raise ExcelError("文件已损坏，工作表无法读取。") from None
+    finally:
+        workbook.close()
+
+
+def _read_sheet(spec: SheetSpec, workbook):
+    if spec.title in workbook.sheetnames:
+        sheet = workbook[spec.title]
+    else:
+        # A clerk who pasted the data into a workbook of their own: take its first sheet.
+        sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = next(rows, None) or ()
+    header = [str(h).strip() if h is not None else "" for h in header]
+    while header and not header[-1]:
+        header.pop()
+    errors, positions = _check_header(spec, header)
+    if errors:
+        return [], errors, positions
+    width = len(header)
+    max_rows = spec.max_rows
+    data = []
+    for number, values in enumerate(rows, start=2):
+        values = values[:width]
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        if len(data) == max_rows:
+            raise ExcelError(
+                f"工作表“{sheet.title}”的数据超过单次导入上限 {max_rows} 行（读到第 {number} 行时停止）。"
+                "请拆分为多个文件分批导入。"
+            )
+        data.append((number, values))
+    if not data:
+        raise ExcelError(f"工作表“{sheet.title}”中没有数据行（第 1 行为表头，数据从第 2 行开始）。")
+    return data, [], positions
+
+
+def _check_header(spec: SheetSpec, header: list[str]):
+    errors, positions = [], {}
+    for index, text in enumerate(header):
+        letter = get_column_letter(index + 1)
+        if not text:
+            continue
+        if text not in spec.columns_by_header:
+            errors.append(RowError(1, text, f"第 {letter} 列的表头“{text}”不是本表的列，请使用下载的模板"))
+        elif text in positions:
+            errors.append(RowError(1, text, f"表头“{text}”重复出现（第 {letter} 列）"))
+        else:
+            positions[text] = index
+    for column in spec.columns:
+        if column.header not in positions:
+            errors.append(RowError(1, column.header, f"缺少“{column.header}”列，请使用下载的模板"))
+    return errors, positions
