@@ -24,9 +24,13 @@ from dataclasses import dataclass, field
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
-from openpyxl import load_workbook
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
+
+# openpyxl's streaming sheet parser (private module; openpyxl is pinned in requirements.txt).
+from openpyxl.worksheet._reader import WorkSheetParser
 
 from . import references
 from .safety import ExcelError, open_checked
@@ -118,52 +122,82 @@ def _identity(value):
 def _read(spec: SheetSpec, file):
     """Stream the sheet: returns (rows as (number, values), header errors, header -> position)."""
     try:
-        workbook = load_workbook(file, read_only=True, data_only=False, keep_links=False)
-    except DefusedXmlException:
-        raise ExcelError("文件包含不安全的 XML 实体声明，已拒绝。") from None
-    except _CORRUPT as exc:
-        logger.info("unreadable workbook: %r", exc)
-        raise ExcelError("文件已损坏或不是有效的 Excel 工作簿，无法读取。") from None
+        reader = ExcelReader(file, read_only=True, keep_vba=False, data_only=False, keep_links=False)
+    except (DefusedXmlException, *_CORRUPT) as exc:
+        raise _unreadable(exc, "文件已损坏或不是有效的 Excel 工作簿，无法读取。") from None
     try:
-        return _read_sheet(spec, workbook)
-    except DefusedXmlException:
-        raise ExcelError("文件包含不安全的 XML 实体声明，已拒绝。") from None
-    except _CORRUPT as exc:
-        logger.info("unreadable worksheet: %r", exc)
-        raise ExcelError("文件已损坏，工作表无法读取。") from None
+        # load_workbook() would also build a ReadOnlyWorksheet per sheet, and one without a
+        # <dimension> is parsed in full (keeping every row element) just to size it. Only the parts
+        # needed to read one sheet's values are loaded here, then that sheet is streamed.
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.wb)
+        title, path = _pick_sheet(spec, reader)
+        with reader.archive.open(path) as source:
+            parser = WorkSheetParser(source, reader.shared_strings, data_only=False, epoch=reader.wb.epoch,
+                                     date_formats=reader.wb._date_formats,
+                                     timedelta_formats=reader.wb._timedelta_formats)
+            return _read_rows(spec, title, parser.parse())
+    except (DefusedXmlException, *_CORRUPT) as exc:
+        raise _unreadable(exc, "文件已损坏，工作表无法读取。") from None
     finally:
-        workbook.close()
+        reader.archive.close()
 
 
-def _read_sheet(spec: SheetSpec, workbook):
-    if spec.title in workbook.sheetnames:
-        sheet = workbook[spec.title]
-    else:
-        # A clerk who pasted the data into a workbook of their own: take its first sheet.
-        sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None) or ()
-    header = [str(h).strip() if h is not None else "" for h in header]
-    while header and not header[-1]:
-        header.pop()
+def _unreadable(exc: Exception, message: str) -> ExcelError:
+    # openpyxl may wrap what the XML parser raised (e.g. defusedxml's refusal) in a ValueError.
+    cause = exc
+    while cause is not None:
+        if isinstance(cause, DefusedXmlException):
+            return ExcelError("文件包含不安全的 XML 实体声明，已拒绝。")
+        cause = cause.__cause__ or cause.__context__
+    logger.info("unreadable workbook: %r", exc)
+    return ExcelError(message)
+
+
+def _pick_sheet(spec: SheetSpec, reader) -> tuple[str, str]:
+    sheets = [(sheet.name, rel.target) for sheet, rel in reader.parser.find_sheets() if rel.Type.endswith("/worksheet")]
+    if not sheets:
+        raise ExcelError("工作簿中没有工作表。")
+    # A clerk who pasted the data into a workbook of their own: take its first sheet.
+    return next(((name, path) for name, path in sheets if name == spec.title), sheets[0])
+
+
+def _values(cells, width: int) -> list:
+    values = [None] * width
+    for cell in cells:
+        if cell["column"] <= width:
+            values[cell["column"] - 1] = cell["value"]
+    return values
+
+
+def _read_rows(spec: SheetSpec, title: str, parsed):
+    first = next(parsed, None)
+    header_cells = first[1] if first is not None and first[0] == 1 else []
+    header = [str(v).strip() if v is not None else "" for v in _values(header_cells, max(
+        (c["column"] for c in header_cells if c["value"] not in (None, "")), default=0))]
     errors, positions = _check_header(spec, header)
     if errors:
         return [], errors, positions
-    width = len(header)
-    max_rows = spec.max_rows
+    width, max_rows = len(header), spec.max_rows
+    # Blank rows do not count as data, but each one read costs a little memory: bound them too.
+    max_scanned = 2 * max_rows + 10_000
     data = []
-    for number, values in enumerate(rows, start=2):
-        values = values[:width]
+    for scanned, (number, cells) in enumerate(parsed, start=1):
+        if scanned > max_scanned:
+            raise ExcelError(f"工作表“{title}”的行数（含空行）超过 {max_scanned} 行，已停止读取。请删除空行或拆分后分批导入。")
+        values = _values(cells, width)
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue
         if len(data) == max_rows:
             raise ExcelError(
-                f"工作表“{sheet.title}”的数据超过单次导入上限 {max_rows} 行（读到第 {number} 行时停止）。"
+                f"工作表“{title}”的数据超过单次导入上限 {max_rows} 行（读到第 {number} 行时停止）。"
                 "请拆分为多个文件分批导入。"
             )
         data.append((number, values))
     if not data:
-        raise ExcelError(f"工作表“{sheet.title}”中没有数据行（第 1 行为表头，数据从第 2 行开始）。")
+        raise ExcelError(f"工作表“{title}”中没有数据行（第 1 行为表头，数据从第 2 行开始）。")
     return data, [], positions
 
 

@@ -5,6 +5,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from functools import cached_property
 
 from django.conf import settings
 from django.utils import timezone
@@ -74,6 +75,17 @@ class Column:
     @property
     def labels(self) -> list[str]:
         return [str(label) for _, label in self.choices]
+
+    @cached_property
+    def _label_of(self) -> dict:
+        return {str(value): str(label) for value, label in self.choices}
+
+    @cached_property
+    def _value_of(self) -> dict:
+        """Sheet text -> choice value: labels as shown, and values typed by hand (any case)."""
+        found = {str(value).lower(): value for value, _ in self.choices}
+        found.update({str(label): value for value, label in self.choices})
+        return found
 
     def export_value(self, row):
         """The value of this column for `row` (a dict or an object), before cell formatting."""
@@ -190,10 +202,10 @@ class Column:
 
     def _clean_choice(self, raw):
         text = str(raw)
-        for value, label in self.choices:
-            if text == str(label) or text.lower() == str(value).lower():
-                return value
-        raise CellError(f"“{text}”不是可选值，可选：" + "、".join(self.labels))
+        value = self._value_of.get(text, self._value_of.get(text.lower()))
+        if value is None:
+            raise CellError(f"“{text}”不是可选值，可选：" + "、".join(self.labels))
+        return value
 
     def _clean_reference(self, raw):
         return _number_text(raw) if isinstance(raw, (int, float, Decimal)) else str(raw)
@@ -207,7 +219,7 @@ class Column:
         if self.kind == Kind.BOOL:
             return TRUE_LABEL if value else FALSE_LABEL
         if self.kind == Kind.CHOICE:
-            return dict((str(v), str(label)) for v, label in self.choices).get(str(value), str(value))
+            return self._label_of.get(str(value), str(value))
         if self.kind == Kind.DIVISION:
             return f"{value.full_name}（{value.code}）"
         if self.kind == Kind.ORGANISATION:
@@ -225,8 +237,6 @@ class Column:
             return "yyyy-mm-dd"
         if self.kind == Kind.DECIMAL and self.decimal_places is not None:
             return "0." + "0" * self.decimal_places if self.decimal_places else "0"
-        if self.kind == Kind.TEXT:
-            return "@"
         return None
 
 

@@ -44,8 +44,9 @@ def export_rows(spec: SheetSpec, rows: Iterable) -> bytes:
         sheet.column_dimensions[get_column_letter(index)].width = column.width or _default_width(column)
     lists = _add_dropdowns(workbook, spec, sheet)
     sheet.append([_header_cell(sheet, column) for column in spec.columns])
+    formats = [(column, column.number_format) for column in spec.columns]
     for row in rows:
-        sheet.append([_value_cell(sheet, column, row) for column in spec.columns])
+        sheet.append([_value_cell(sheet, column, fmt, row) for column, fmt in formats])
     _add_instructions(workbook, spec)
     if lists is not None:
         # Appended last so the data sheet stays first (the one Excel opens and the importer reads).
@@ -72,9 +73,8 @@ def _header_cell(sheet, column: Column) -> WriteOnlyCell:
     return cell
 
 
-def _value_cell(sheet, column: Column, row):
+def _value_cell(sheet, column: Column, fmt: str | None, row):
     value = column.to_cell(column.export_value(row))
-    fmt = column.number_format
     if fmt is None or value is None:
         return value
     cell = WriteOnlyCell(sheet, value=value)
