@@ -142,6 +142,7 @@ def upsert_by_key(
     manager = model._default_manager
     existing, in_scope = _existing(manager, rows, key, user)
 
+    resolved = [name for name, f in model_fields.items() if f.is_relation]
     result, changes, errors = UpsertResult(), [], []
     to_create, to_update, updated_fields = [], [], set()
     for row in rows:
@@ -167,8 +168,10 @@ def upsert_by_key(
             result.unchanged += 1
             continue
         try:
-            # Key uniqueness is settled above (one row per key in a file, matched to existing records).
-            instance.full_clean(validate_unique=False, validate_constraints=False)
+            # Key uniqueness is settled above (one row per key in a file, matched to existing records),
+            # and related objects were just read from the database: checking them again would cost a
+            # query per row.
+            instance.full_clean(exclude=resolved, validate_unique=False, validate_constraints=False)
         except ValidationError as error:
             errors.extend(validation_row_errors(spec, row.number, error))
             continue

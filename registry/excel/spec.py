@@ -136,7 +136,9 @@ class Column:
         return getattr(self, f"_clean_{self.kind.value}")(raw)
 
     def _clean_text(self, raw):
-        if isinstance(raw, (dt.date, dt.datetime)):
+        if isinstance(raw, dt.datetime) and raw.time() != dt.time(0):
+            value = raw.strftime("%Y-%m-%d %H:%M")
+        elif isinstance(raw, (dt.date, dt.datetime)):
             value = raw.strftime("%Y-%m-%d")
         else:
             value = _number_text(raw) if isinstance(raw, (int, float, Decimal)) else str(raw)
