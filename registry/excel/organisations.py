@@ -1,5 +1,5 @@
 """The unit list in Excel: clerks keep their jurisdiction's organisations in a workbook."""
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from registry.filters import OrganisationFilter
 from registry.models import Organisation, OrganisationKind
@@ -45,12 +45,9 @@ class OrganisationImportView(ExcelImportView):
         return organisations_import(rows, user)
 
 
+@extend_schema_view(post=extend_schema(tags=["单位"], operation_id="organisations_excel_import"))
 class OrganisationImportAPIView(ExcelImportAPIView):
     spec = ORGANISATION_SHEET
 
     def apply(self, rows, user):
         return organisations_import(rows, user)
-
-    @extend_schema(tags=["单位"], operation_id="organisations_excel_import")
-    def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)

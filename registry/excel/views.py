@@ -177,7 +177,8 @@ _UPLOAD = inline_serializer("ExcelUpload", {"file": serializers.FileField(help_t
 
 class ExcelImportAPIView(APIView):
     """POST multipart "file": the all-or-nothing import as JSON. Subclasses set ``spec`` and define
-    ``apply(self, rows, user)``; decorate ``post`` with extend_schema(tags=[...]) to file it."""
+    ``apply(self, rows, user)``; file it in the schema with
+    ``@extend_schema_view(post=extend_schema(tags=[...], operation_id=...))`` on the subclass."""
 
     spec = None
     parser_classes = [MultiPartParser]
@@ -195,6 +196,8 @@ class ExcelImportAPIView(APIView):
         request={"multipart/form-data": _UPLOAD},
         responses={200: _RESULT, 400: OpenApiResponse(_ERROR, description="文件或数据有误，未保存任何数据")},
         summary="Excel 导入（全部通过才保存）",
+        description="上传 .xlsx 文件（字段 file）。全部行检查通过才保存，返回新增、更新、未变化的条数；"
+                    "否则返回每一处错误（rows：行号、列名、原因），不保存任何数据。",
     )
     def post(self, request, *args, **kwargs):
         upload = request.FILES.get("file")
