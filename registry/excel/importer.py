@@ -111,7 +111,8 @@ def run_import(spec: SheetSpec, file, user, apply: Callable[[list[Row], object],
         logger.info("import refused by the database: %s", error)
         report.file_error = "导入的数据与已有记录冲突（违反唯一性约束），未保存任何数据。"
         return report
-    report.created, report.updated, report.unchanged = result.created, result.updated, result.unchanged
+    if result is not None:
+        report.created, report.updated, report.unchanged = result.created, result.updated, result.unchanged
     return report
 
 
