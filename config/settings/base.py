@@ -77,7 +77,8 @@ STORAGES = {
 }
 # Uploaded evidence lives outside the static root and is only served through permission-checked views.
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "var" / "media")
-MEDIA_URL = None
+# No URL serves MEDIA_ROOT: files go out only through permission-checked views.
+MEDIA_URL = "/media/"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
