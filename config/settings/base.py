@@ -96,3 +96,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# Cases: evidence uploads larger than this are refused; overdue cases escalate one level after this
+# many overdue working days.
+CASE_EVIDENCE_MAX_BYTES = env.int("CASE_EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
+CASE_AUTO_ESCALATE_AFTER_WORKDAYS = env.int("CASE_AUTO_ESCALATE_AFTER_WORKDAYS", default=5)

@@ -27,4 +27,6 @@ CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BEAT_SCHEDULE = {
     # Proves beat and a worker are alive; the timestamp it writes is read by /healthz?deep=1.
     "heartbeat": {"task": "registry.tasks.heartbeat", "schedule": crontab(minute="*/5")},
+    # Yellow/red cards and auto-escalation for case deadlines, before the working day starts.
+    "case-deadlines": {"task": "cases.tasks.check_case_deadlines", "schedule": crontab(hour=6, minute=30)},
 }
