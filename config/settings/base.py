@@ -95,3 +95,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# Projects: the default monthly reporting window, as days of the month after the one reported
+# (overridable per month by projects.ReportingWindow), and how many points behind 序时进度 a
+# project or county may fall before it is flagged as lagging.
+PROJECT_REPORTING_WINDOW = (env.int("PROJECT_REPORTING_OPENS_DAY", default=1), env.int("PROJECT_REPORTING_CLOSES_DAY", default=5))
+PROJECT_LAG_POINTS = env.int("PROJECT_LAG_POINTS", default=10)
