@@ -20,11 +20,13 @@ from .models import (
     ProjectRecordLink,
     ProjectStage,
     ProjectYearPlan,
+    ReportReminder,
     ReportRevision,
     ReportStatus,
     RevisionAction,
 )
-from .periods import PeriodLocked, current_month, month_start, write_permits
+from .selectors import missing_reports_by_county
+from .periods import current_month, month_in_window, month_start, write_permits
 
 # Fields of a report county staff type; everything else is derived or stamped.
 REPORT_FIELDS = ("completed", "progress", "problems", "note")
@@ -421,3 +423,19 @@ def lock_exception_grant(*, user, county: Division, month: datetime.date, reason
     exception.save()
     return exception
 
+
+
+@transaction.atomic
+def reminders_send(*, today: datetime.date) -> int:
+    """Records today's reminder for each county with unsubmitted reports, if `today` lies in a reporting
+    window. Running it twice on a day changes nothing. (Recorded as ReportReminder until the cases app's
+    notifications exist.)"""
+    month = month_in_window(today)
+    if month is None:
+        return 0
+    rows = missing_reports_by_county(Project.objects.all(), month=month)
+    reminders = [
+        ReportReminder(county_id=row["county_id"], month=month, sent_on=today, missing_count=row["missing"]) for row in rows
+    ]
+    ReportReminder.objects.bulk_create(reminders, ignore_conflicts=True)
+    return len(reminders)

@@ -25,4 +25,8 @@ CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BEAT_SCHEDULE = {
     # Proves beat and a worker are alive; the timestamp it writes is read by /healthz?deep=1.
     "heartbeat": {"task": "registry.tasks.heartbeat", "schedule": crontab(minute="*/5")},
+    # Counties whose projects have not submitted the month get a reminder each morning of the window.
+    "projects-remind-missing-reports": {
+        "task": "projects.tasks.remind_missing_reports", "schedule": crontab(hour=9, minute=0),
+    },
 }
