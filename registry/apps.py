@@ -14,4 +14,5 @@ class RegistryConfig(AppConfig):
             NavItem("首页", "home", order=0),
             NavItem("行政区划", "division-list", order=80, section="基础信息"),
             NavItem("单位", "organisation-list", frozenset({Role.CLERK, Role.MANAGER}), order=81, section="基础信息"),
+            NavItem("关于", "about", order=99),
         )

@@ -1,10 +1,14 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from .views import CurrentUserView, DivisionViewSet, OrganisationViewSet
+from .views import CurrentUserView, DivisionViewSet, OrganisationViewSet, PingView
 
 router = DefaultRouter()
 router.register("divisions", DivisionViewSet, basename="division")
 router.register("organisations", OrganisationViewSet, basename="organisation")
 
-urlpatterns = [path("me/", CurrentUserView.as_view(), name="api-me"), *router.urls]
+urlpatterns = [
+    path("me/", CurrentUserView.as_view(), name="api-me"),
+    path("ping/", PingView.as_view(), name="api-ping"),
+    *router.urls,
+]
