@@ -23,6 +23,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "DivisionLevelEnum": "registry.models.DivisionLevel",
+        "CaseStateEnum": "cases.models.CaseState",
+        "CaseLevelEnum": "cases.models.CaseLevel",
+    },
 }
 
 # django-filter's own strings (its shipped zh_CN does not serve zh-hans).
