@@ -23,4 +23,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ClusterLevelEnum": "registry.models.deliverables.ClusterLevel.choices",
+        "DivisionLevelEnum": "registry.models.divisions.DivisionLevel.choices",
+    },
 }
