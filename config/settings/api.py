@@ -24,7 +24,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        "DivisionLevelEnum": "registry.models.DivisionLevel",
+        "ClusterLevelEnum": "registry.models.deliverables.ClusterLevel.choices",
+        "DivisionLevelEnum": "registry.models.divisions.DivisionLevel.choices",
         "CaseStateEnum": "cases.models.CaseState",
         "CaseLevelEnum": "cases.models.CaseLevel",
     },
