@@ -23,4 +23,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectKindEnum": "projects.models.ProjectKind",
+        "ProjectStageEnum": "projects.models.ProjectStage",
+        "ReportStatusEnum": "projects.models.ReportStatus",
+    },
 }
