@@ -28,6 +28,9 @@ SPECTACULAR_SETTINGS = {
         "DivisionLevelEnum": "registry.models.divisions.DivisionLevel.choices",
         "CaseStateEnum": "cases.models.CaseState",
         "CaseLevelEnum": "cases.models.CaseLevel",
+        "ProjectKindEnum": "projects.models.ProjectKind",
+        "ProjectStageEnum": "projects.models.ProjectStage",
+        "ReportStatusEnum": "projects.models.ReportStatus",
     },
 }
 
