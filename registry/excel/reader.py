@@ -32,7 +32,7 @@ from openpyxl.worksheet._reader import WorkSheetParser
 
 from . import references
 from .safety import ExcelError, open_checked
-from .spec import REFERENCE_KINDS, CellError, SheetSpec
+from .spec import REFERENCE_KINDS, CellError, SheetSpec, identity
 
 logger = logging.getLogger(__name__)
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -104,7 +104,7 @@ def parse_workbook(spec: SheetSpec, file, user) -> ParseResult:
             if column.key in errors:
                 result.errors.append(RowError(number, column.header, str(errors[column.key])))
         if spec.key_columns and not errors:
-            key = tuple(_identity(row[k]) for k in spec.key_columns)
+            key = tuple(identity(row[k]) for k in spec.key_columns)
             if key in first_row_of_key:
                 headers = "、".join(spec.column(k).header for k in spec.key_columns)
                 result.errors.append(RowError(number, "", f"与第 {first_row_of_key[key]} 行的{headers}重复"))
@@ -113,10 +113,6 @@ def parse_workbook(spec: SheetSpec, file, user) -> ParseResult:
         if not errors:
             result.rows.append(Row(number, row))
     return result
-
-
-def _identity(value):
-    return getattr(value, "pk", value)
 
 
 def _read(spec: SheetSpec, file):
@@ -136,8 +132,8 @@ def _read(spec: SheetSpec, file):
         title, path = _pick_sheet(spec, reader)
         with reader.archive.open(path) as source:
             parser = _ValuesParser(source, reader.shared_strings, data_only=False, epoch=reader.wb.epoch,
-                                     date_formats=reader.wb._date_formats,
-                                     timedelta_formats=reader.wb._timedelta_formats)
+                                   date_formats=reader.wb._date_formats,
+                                   timedelta_formats=reader.wb._timedelta_formats)
             return _read_rows(spec, title, parser.parse())
     except (DefusedXmlException, *_CORRUPT) as exc:
         raise _unreadable(exc, "文件已损坏，工作表无法读取。") from None
