@@ -270,7 +270,7 @@ class SheetSpec:
 
     key_columns: the keys of the columns that identify a record (e.g. ["code"]); two rows with the
     same key in one file are a row error, and `upsert_by_key` matches existing records by them.
-    row_limit: the most data rows one file may hold (default: setting EXCEL_MAX_ROWS, 20,000).
+    row_limit: the most data rows one file may hold (at most the setting EXCEL_MAX_ROWS, 20,000).
     """
 
     title: str
@@ -293,7 +293,9 @@ class SheetSpec:
 
     @property
     def max_rows(self) -> int:
-        return self.row_limit or getattr(settings, "EXCEL_MAX_ROWS", 20_000)
+        """A spec may lower the site-wide cap (setting EXCEL_MAX_ROWS), never raise it."""
+        cap = getattr(settings, "EXCEL_MAX_ROWS", 20_000)
+        return min(self.row_limit, cap) if self.row_limit else cap
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)

@@ -186,3 +186,11 @@ def test_a_huge_styles_part_is_refused_before_it_is_parsed(yiwu_clerk):
     message, peak = refused(replace_parts(build_template(ORGANISATION_SHEET), {"xl/styles.xml": styles}), yiwu_clerk)
     assert "xl/styles.xml" in message and "远大于正常的 Excel 工作簿" in message
     assert peak < 1 * MB
+
+
+def test_a_spec_may_lower_the_row_cap_but_not_raise_it(settings):
+    from dataclasses import replace
+
+    settings.EXCEL_MAX_ROWS = 100
+    assert replace(ORGANISATION_SHEET, row_limit=10).max_rows == 10
+    assert replace(ORGANISATION_SHEET, row_limit=1000).max_rows == 100
