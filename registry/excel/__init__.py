@@ -52,7 +52,9 @@ The pieces:
   `ScopedListView`: queryset + filterset_class, so the export is exactly the filtered list),
   `ExcelImportView` (template ``excel/import.html``), `ExcelImportAPIView` and `report_response`
   for DRF (400 ``{"error": {"code": "invalid_rows"|"invalid_file", "message", "status", "rows":
-  [{"row", "column", "message"}]}}``). The worked example is `registry.excel.organisations`.
+  [{"row", "column", "message"}]}}``). Clerks only by default, others get 404: override
+  ``allowed(self, user)``. Uploads are cut off at EXCEL_MAX_BYTES while being received.
+  The worked example is `registry.excel.organisations` (pages under /organisations/excel/).
 """
 from .importer import (
     Change, ImportReport, RowsInvalid, UpsertResult, history_recorder, run_import, upsert_by_key, validation_row_errors,
