@@ -26,12 +26,14 @@ The pieces:
 
 - `SheetSpec(title, columns, key_columns=(), row_limit=None, instructions="")` and
   `Column(header, key, kind, required, choices, max_length, help, levels, within_jurisdiction,
-  model, to_field, min_value, max_value, decimal_places, source, width)`. Kinds: text, int,
+  many, model, to_field, min_value, max_value, decimal_places, source, width)`. Kinds: text, int,
   decimal, date, bool (是/否), choice (labels in the sheet, values in Python), division (a code
   such as 330782 / 330782001, a path such as 金华市/义乌市/佛堂镇, or the exported
   "全称（代码）"), organisation ("单位名称" or "单位名称（区划代码）"), fk (``model`` looked up by
   ``to_field``). Division, organisation and fk cells must be visible to the importing user through
   ``for_user`` unless ``within_jurisdiction=False``; otherwise the row error reads like "not found".
+  ``many=True`` (reference kinds): several values in one cell separated by “、”, cleaned to a list
+  (a many-to-many field; export with ``prefetch_related``).
 - `build_template(spec) -> bytes` and `export_rows(spec, rows) -> bytes` (rows: dicts or objects;
   pass ``queryset.iterator()``; each column reads ``source`` or ``key``, dotted paths allowed).
 - `parse_workbook(spec, file, user) -> ParseResult(rows, errors)`: every row checked, every bad
@@ -43,9 +45,11 @@ The pieces:
   ``apply(rows, user)`` inside ``transaction.atomic()``. ``apply`` returns an `UpsertResult`; it
   may raise `RowsInvalid` (or a Django ValidationError) and then nothing is kept. The report has
   ``ok``, ``summary`` (Chinese), ``file_error``, ``errors``, ``created``/``updated``/``unchanged``.
-- `upsert_by_key(model, rows, spec=, user=, fields=None, on_change=None)`: bulk create/update
-  matched on ``spec.key_columns``; validates every row with full_clean() and reports all failures;
-  unchanged rows are not written, so re-importing an export is a fixed point.
+- `upsert_by_key(model, rows, spec=, user=, fields=None, prepare=None, on_change=None)`: bulk
+  create/update matched on ``spec.key_columns``; many-to-many lists replaced; ``prepare(instance,
+  row)`` sets derived fields / checks cross-field rules (e.g. ``derive_county()``,
+  ``clean_relations(...)``) before full_clean(); every failing row is reported; unchanged rows are
+  not written, so re-importing an export is a fixed point. No save() or signals: bulk writes.
   `history_recorder(spec, user, reason="Excel 导入")` is the ``on_change`` that writes the
   registry's ChangeRecord history (one row per changed field, in bulk).
 - Views (`registry.excel.views`): `ExcelTemplateView`, `ExcelExportView` (configured like a

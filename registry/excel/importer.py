@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from .reader import ParseResult, Row, RowError, parse_workbook
 from .safety import ExcelError
@@ -123,29 +124,41 @@ def upsert_by_key(
     spec: SheetSpec,
     user,
     fields: Sequence[str] | None = None,
+    prepare: Callable[[object, Row], None] | None = None,
     on_change: Callable[[list[Change]], None] | None = None,
     batch_size: int = 1000,
 ) -> UpsertResult:
     """Create or update one `model` record per row, matched on spec.key_columns.
 
     Rows set `fields` (default: every column key). An empty cell for a NOT NULL field keeps the
-    record's value (the field default for a new record). Every row is validated with full_clean()
-    before anything is written, and every failure is reported (RowsInvalid). Unchanged records are
-    not touched, so importing an exported file twice changes nothing. Records matched by key must
-    be in the user's jurisdiction (for_user). Writes are bulk: a few queries per 500 rows.
-    on_change receives the created/updated records with their changed values (for history).
+    record's value (the field default for a new record). Many-to-many fields (``many=True``
+    columns) are replaced by the row's list. Every row is validated with full_clean() before
+    anything is written, and every failure is reported (RowsInvalid). Unchanged records are not
+    touched, so importing an exported file twice changes nothing. Records matched by key must be in
+    the user's jurisdiction (for_user). Writes are bulk (no save() or m2m_changed signals): a few
+    queries per 500 rows. prepare(instance, row), called for each new or changed record before
+    full_clean(), sets derived fields and checks rules across fields (a ValidationError it raises
+    is a row error). on_change receives the created/updated records with their changed values
+    (for history).
     """
     key = list(spec.key_columns)
     if not key:
         raise ValueError(f"sheet {spec.title!r} declares no key_columns to upsert by")
     fields = list(fields or [c.key for c in spec.columns])
     model_fields = {name: model._meta.get_field(name) for name in fields}
+    many = {name: f for name, f in model_fields.items() if f.many_to_many}
+    for name, many_field in many.items():
+        if not many_field.remote_field.through._meta.auto_created:
+            raise ValueError(f"{model.__name__}.{name}: only plain many-to-many tables can be upserted")
+    single = {name: f for name, f in model_fields.items() if name not in many}
+    concrete = [f for f in model._meta.concrete_fields if not f.primary_key]
+    touched = [f for f in concrete if getattr(f, "auto_now", False)]
+    relations = [name for name, f in single.items() if f.is_relation]
     manager = model._default_manager
-    relations = [name for name, f in model_fields.items() if f.is_relation]
-    existing, in_scope = _existing(manager, rows, key, relations, user)
+    existing, in_scope = _existing(manager, rows, key, relations, list(many), user)
 
     result, changes, errors = UpsertResult(), [], []
-    to_create, to_update, updated_fields = [], [], set()
+    to_create, to_update, to_save, updated_fields, new_sets = [], [], [], set(), []
     for row in rows:
         row_key = tuple(identity(row[k]) for k in key)
         instance = existing.get(row_key)
@@ -157,7 +170,7 @@ def upsert_by_key(
         if created:
             instance = model()
         diff = {}
-        for name, model_field in model_fields.items():
+        for name, model_field in single.items():
             new = row[name]
             if new is None and not model_field.null:
                 continue
@@ -165,10 +178,18 @@ def upsert_by_key(
             if created or old != identity(new):
                 diff[name] = (None if created else getattr(instance, name), new)
                 setattr(instance, name, new)
+        for name in many:
+            old = [] if created else list(getattr(instance, name).all())
+            if {o.pk for o in old} != {o.pk for o in row[name]}:
+                diff[name] = (None if created else old, list(row[name]))
+                new_sets.append((instance, name, row[name]))
         if not created and not diff:
             result.unchanged += 1
             continue
+        before = {f.name: getattr(instance, f.attname) for f in concrete}
         try:
+            if prepare is not None:
+                prepare(instance, row)
             # Key uniqueness is settled above (one row per key in a file, matched to existing records),
             # and related objects were just read from the database: checking them again would cost a
             # query per row.
@@ -177,18 +198,44 @@ def upsert_by_key(
         except ValidationError as error:
             errors.extend(validation_row_errors(spec, row.number, error))
             continue
-        (to_create if created else to_update).append(instance)
-        updated_fields.update(() if created else diff)
         changes.append(Change(instance, created, diff))
+        if created:
+            to_create.append(instance)
+            continue
+        to_update.append(instance)
+        # What the row changed, what prepare() derived from it; bulk_update skips auto_now itself.
+        changed_fields = {name for name in diff if name not in many}
+        changed_fields.update(f.name for f in concrete if getattr(instance, f.attname) != before[f.name])
+        if changed_fields:
+            now = timezone.now()
+            for field in touched:
+                setattr(instance, field.attname, now)
+            to_save.append(instance)
+            updated_fields.update(changed_fields, (f.name for f in touched))
     if errors:
         raise RowsInvalid(errors)
     manager.bulk_create(to_create, batch_size=batch_size)
-    if to_update:
-        manager.bulk_update(to_update, sorted(updated_fields), batch_size=batch_size)
+    if to_save:
+        manager.bulk_update(to_save, sorted(updated_fields), batch_size=batch_size)
+    _replace_sets(many, new_sets, batch_size)
     result.created, result.updated = len(to_create), len(to_update)
     if on_change and changes:
         on_change(changes)
     return result
+
+
+def _replace_sets(many: dict, new_sets: list, batch_size: int):
+    """Many-to-many values of the saved records: their link rows deleted and written again, in bulk."""
+    for name, many_field in many.items():
+        changed = [(instance, objects) for instance, field_name, objects in new_sets if field_name == name]
+        through = many_field.remote_field.through
+        source, target = many_field.m2m_field_name(), many_field.m2m_reverse_field_name()
+        for start in range(0, len(changed), CHUNK):
+            through.objects.filter(**{f"{source}__in": [i.pk for i, _ in changed[start : start + CHUNK]]}).delete()
+        through.objects.bulk_create(
+            [through(**{f"{source}_id": i.pk, f"{target}_id": o.pk}) for i, objects in changed for o in objects],
+            batch_size=batch_size,
+        )
 
 
 def history_recorder(spec: SheetSpec, user, reason: str = "Excel 导入") -> Callable[[list[Change]], None]:
@@ -203,6 +250,8 @@ def history_recorder(spec: SheetSpec, user, reason: str = "Excel 导入") -> Cal
     def display(name, value) -> str:
         if value is None or value == "":
             return ""
+        if isinstance(value, (list, tuple)):
+            return "、".join(display(name, item) for item in value)
         column = columns.get(name)
         if column is not None and column.kind in (Kind.BOOL, Kind.CHOICE):
             return str(column.to_cell(value))
@@ -229,7 +278,7 @@ def history_recorder(spec: SheetSpec, user, reason: str = "Excel 导入") -> Cal
     return record
 
 
-def _existing(manager, rows, key, relations, user):
+def _existing(manager, rows, key, relations, many, user):
     """Records whose key appears in the rows (whatever their jurisdiction), and which of them the
     user may touch. Chunked so the query count grows with rows/500, not with rows."""
     found, in_scope = {}, set()
@@ -239,7 +288,7 @@ def _existing(manager, rows, key, relations, user):
         chunk = rows[start : start + CHUNK]
         lookups = {f"{name}__in": {identity(r[k]) for r in chunk} for name, k in zip(attnames, key)}
         # Related objects come along: the change history shows their old values.
-        matches = list(manager.filter(**lookups).select_related(*relations))
+        matches = list(manager.filter(**lookups).select_related(*relations).prefetch_related(*many))
         for obj in matches:
             found[tuple(getattr(obj, name) for name in attnames)] = obj
         pks = [obj.pk for obj in matches]

@@ -89,14 +89,19 @@ def parse_workbook(spec: SheetSpec, file, user) -> ParseResult:
         cleaned.append((number, row, errors))
 
     for column in (c for c in spec.columns if c.kind in REFERENCE_KINDS):
-        tokens = {row[column.key] for _, row, errors in cleaned if column.key not in errors and row[column.key]}
+        key = column.key
+        valid = [(row, errors) for _, row, errors in cleaned if key not in errors]
+        tokens = set()
+        for row, _ in valid:
+            tokens.update(row[key] if column.many else [row[key]] if row[key] else [])
         resolved = references.resolve(column, user, tokens)
-        for _, row, errors in cleaned:
-            target = resolved.get(row.get(column.key))
-            if isinstance(target, CellError):
-                errors[column.key] = target
-            elif column.key not in errors:
-                row[column.key] = target
+        for row, errors in valid:
+            targets = [resolved[t] for t in row[key]] if column.many else [resolved.get(row[key])]
+            failures = [str(t) for t in targets if isinstance(t, CellError)]
+            if failures:
+                errors[key] = CellError("；".join(failures))
+            else:
+                row[key] = targets if column.many else targets[0]
 
     first_row_of_key = {}
     for number, row, errors in cleaned:

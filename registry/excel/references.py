@@ -49,7 +49,8 @@ def resolve(column: Column, user, tokens: set[str]) -> dict:
 
 
 def _divisions(column: Column, user, tokens: set[str]) -> dict:
-    base = _scoped(Division.objects.all(), column, user)
+    # Parents come along: Division.county and friends then walk up without a query per row.
+    base = _scoped(Division.objects.select_related("parent__parent__parent"), column, user)
     wanted = {}  # token -> (code or None, path or None)
     for token in tokens:
         match = _WITH_CODE.match(token)

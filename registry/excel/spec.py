@@ -13,6 +13,7 @@ from django.utils import timezone
 TRUE_LABEL, FALSE_LABEL = "是", "否"
 _TRUE_WORDS = {"是", "y", "yes", "true", "1", "√", "✓"}
 _FALSE_WORDS = {"否", "n", "no", "false", "0", "×", "✗"}
+_LIST_SEPARATORS = re.compile(r"[、，,；;\n]")
 _DATE_PATTERNS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
 
 
@@ -44,6 +45,8 @@ class Column:
     (the sheet shows and accepts labels; values are accepted too). levels: for divisions, the
     allowed `DivisionLevel` values (empty = any). within_jurisdiction: divisions, organisations and
     fk rows must be visible to the importing user through ``for_user`` (a row error otherwise).
+    many: a reference column holding several values separated by “、” (a many-to-many field); the
+    cleaned value is a list of objects and an empty cell an empty list.
     model / to_field: for fk columns, the target model and the field the sheet holds.
     source: what to export — an attribute path ("division.code") or a callable(row); default key.
     """
@@ -57,6 +60,7 @@ class Column:
     help: str = ""
     levels: tuple[int, ...] = ()
     within_jurisdiction: bool = True
+    many: bool = False
     model: type | None = None
     to_field: str = "pk"
     min_value: Decimal | int | None = None
@@ -71,6 +75,8 @@ class Column:
             raise ValueError(f"choice column {self.header!r} needs choices")
         if self.kind == Kind.FK and self.model is None:
             raise ValueError(f"fk column {self.header!r} needs a model")
+        if self.many and self.kind not in REFERENCE_KINDS:
+            raise ValueError(f"column {self.header!r}: only division, organisation and fk columns take many values")
 
     @property
     def labels(self) -> list[str]:
@@ -130,6 +136,8 @@ class Column:
             text += f"，不小于 {self.min_value}"
         if self.max_value is not None:
             text += f"，不大于 {self.max_value}"
+        if self.many:
+            text += "；可填多个，用“、”分隔"
         return text + (f"。{self.help}" if self.help else "")
 
     # Reading: raw cell value -> Python value, or CellError. Reference kinds return a lookup token
@@ -142,6 +150,8 @@ class Column:
         if raw is None or raw == "":
             if self.required:
                 raise CellError("必填，不能为空")
+            if self.many:
+                return ()
             return "" if self.kind in (Kind.TEXT, Kind.CHOICE) else None
         return getattr(self, f"_clean_{self.kind.value}")(raw)
 
@@ -220,12 +230,22 @@ class Column:
         return value
 
     def _clean_reference(self, raw):
-        return _number_text(raw) if isinstance(raw, (int, float, Decimal)) else str(raw)
+        text = _number_text(raw) if isinstance(raw, (int, float, Decimal)) else str(raw)
+        if not self.many:
+            return text
+        # Several values: the tokens in order, each once.
+        return tuple(dict.fromkeys(t.strip() for t in _LIST_SEPARATORS.split(text) if t.strip()))
 
     _clean_division = _clean_organisation = _clean_fk = _clean_reference
 
     # Writing: Python value -> what openpyxl stores (numbers stay numbers, datetimes become naive).
     def to_cell(self, value):
+        if self.many and value is not None:
+            items = value.all() if hasattr(value, "all") else value
+            return "、".join(str(self._one_to_cell(item)) for item in items) or None
+        return self._one_to_cell(value)
+
+    def _one_to_cell(self, value):
         if value is None or value == "":
             return None
         if self.kind == Kind.BOOL:
@@ -287,6 +307,8 @@ class SheetSpec:
             raise ValueError(f"sheet {self.title!r}: duplicate column header or key")
         if unknown := set(self.key_columns) - set(keys):
             raise ValueError(f"sheet {self.title!r}: key_columns not among the columns: {unknown}")
+        if any(c.many for c in self.columns if c.key in self.key_columns):
+            raise ValueError(f"sheet {self.title!r}: a key column cannot hold many values")
         if re.search(r"[\\/*?:\[\]]", self.title) or len(self.title) > 31:
             raise ValueError(f"sheet title {self.title!r} is not a valid worksheet name")
         object.__setattr__(self, "columns_by_header", {c.header: c for c in self.columns})
