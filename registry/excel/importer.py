@@ -117,6 +117,7 @@ def run_import(spec: SheetSpec, file, user, apply: Callable[[list[Row], object],
     return report
 
 
+@transaction.atomic
 def upsert_by_key(
     model,
     rows: Sequence[Row],
@@ -287,8 +288,10 @@ def _existing(manager, rows, key, relations, many, user):
     for start in range(0, len(rows), CHUNK):
         chunk = rows[start : start + CHUNK]
         lookups = {f"{name}__in": {identity(r[k]) for r in chunk} for name, k in zip(attnames, key)}
-        # Related objects come along: the change history shows their old values.
-        matches = list(manager.filter(**lookups).select_related(*relations).prefetch_related(*many))
+        # Locked until the import commits, so no edit made meanwhile is silently overwritten; related
+        # objects come along, as the change history shows their old values.
+        matches = list(manager.filter(**lookups).select_for_update(of=("self",))
+                       .select_related(*relations).prefetch_related(*many))
         for obj in matches:
             found[tuple(getattr(obj, name) for name in attnames)] = obj
         pks = [obj.pk for obj in matches]
