@@ -13,6 +13,9 @@ api_v1 = [
     path("", include("cases.api_urls")),
     path("", include("projects.api.urls")),
     path("", include("registry.excel.api_urls")),
+    path("", include("registry.excel.api_urls")),
+    path("", include("cases.api_urls")),
+    path("", include("projects.api.urls")),
 ]
 
 urlpatterns = [
