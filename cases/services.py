@@ -304,6 +304,7 @@ def _do_confirm(case, by, clean, ctx):
 def _do_close(case, by, clean, ctx):
     case.closed_at = timezone.now()
     case.yellow_card = case.red_card = False
+    case.extension_deadline, case.extension_reason = None, ""
 
     def after_save():
         notify_units(units=_responsible_units(case), kind=NotificationKind.CLOSED, case=case, message=f"事项已销号：{case.title}。")

@@ -20,7 +20,9 @@ def _run(sql):
     def run(apps, schema_editor):
         # The ledger is enforced by the database on PostgreSQL; SQLite (dev/tests) has no plpgsql.
         if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
+            # A bare cursor: without parameters the driver leaves the plpgsql '%' placeholder alone.
+            with schema_editor.connection.cursor() as cursor:
+                cursor.execute(sql)
 
     return run
 
