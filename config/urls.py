@@ -11,6 +11,7 @@ admin.site.index_title = "数据管理"
 api_v1 = [
     path("", include("registry.api.urls")),
     path("", include("cases.api_urls")),
+    path("", include("projects.api.urls")),
 ]
 
 urlpatterns = [
@@ -20,5 +21,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("cases.urls")),
+    path("", include("projects.urls")),
     path("", include("registry.urls")),
 ]
