@@ -16,7 +16,6 @@ class CasesConfig(AppConfig):
             NavItem("交办事项", "case-list", order=10, section="交办跟踪销号"),
             NavItem("我的待办", "case-todo", frozenset({Role.COUNTY_STAFF}), order=11, section="交办跟踪销号"),
             NavItem("待审核反馈", "case-review", frozenset({Role.CLERK}), order=12, section="交办跟踪销号"),
-            NavItem("登记事项", "case-create", frozenset({Role.CLERK}), order=13, section="交办跟踪销号"),
         )
         register_card(HomeCard("我的待办", frozenset({Role.COUNTY_STAFF}), home.todo_card, order=10))
         register_card(HomeCard("待审核反馈", frozenset({Role.CLERK}), home.review_card, order=10))

@@ -55,12 +55,6 @@ def local_today() -> dt.date:
     return timezone.localdate()
 
 
-def case_get_for_user(*, case_id, user) -> Case:
-    return get_for_user_or_404(
-        Case.objects.select_related("owner__division", "county", "lead_unit", "category"), user, pk=case_id
-    )
-
-
 # --- notifications ----------------------------------------------------------------------------
 
 def notify_units(*, units, kind: str, case: Case | None, message: str, exclude_user=None) -> int:
@@ -198,7 +192,7 @@ def attachment_upload(*, case: Case, by, file) -> Attachment:
 
 # --- actions ------------------------------------------------------------------------------------
 
-def _clean_inputs(action, case: Case, inputs: dict) -> dict:
+def _clean_inputs(action, case: Case, by, inputs: dict) -> dict:
     """Validate what the action needs; unknown inputs are ignored, missing ones named in Chinese."""
     errors = {}
     clean = {"comment": (inputs.get("comment") or "").strip()}
@@ -236,6 +230,11 @@ def _clean_inputs(action, case: Case, inputs: dict) -> dict:
         elif not lead.is_active:
             errors["lead_unit"] = "该单位已停用。"
         co_units = [u for u in (inputs.get("co_units") or []) if u != lead]
+        outside = [u.name for u in [lead, *co_units] if u is not None and not user_can_see_division(by, u.division)]
+        if outside:
+            errors["co_units" if lead is not None and lead.name not in outside else "lead_unit"] = (
+                f"责任单位须在您的管辖范围内：{'、'.join(outside)}。"
+            )
         clean["lead_unit"], clean["co_units"] = lead, co_units
 
     attachment_ids = list(inputs.get("attachments") or [])
@@ -462,7 +461,7 @@ def perform_action(*, case: Case, action: str, by, version: int, **inputs) -> Ca
         raise StaleVersion(f"该事项已被他人修改（您提交的版本 {version}，当前版本 {locked.version}），请刷新页面后重试。")
     ctx = case_context(locked)
     spec = check_action(locked, by, action, ctx)
-    clean = _clean_inputs(spec, locked, inputs)
+    clean = _clean_inputs(spec, locked, by, inputs)
     from_state = locked.state
     changes, after_save = HANDLERS[action](locked, by, clean, ctx)
     if spec.to_state is not None:

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
@@ -101,8 +102,6 @@ def test_user_of_another_county_gets_not_found(people, action):
 
 def test_required_inputs_are_named_in_chinese(people):
     case = case_at(S.RECTIFYING, people)
-    from django.core.exceptions import ValidationError
-
     with pytest.raises(ValidationError) as missing:
         act(case, "feedback", people.lead_staff)
     assert missing.value.message_dict == {"comment": ["请填写整改情况。"], "attachments": ["请至少上传一份佐证材料。"]}
@@ -134,3 +133,12 @@ def test_approved_extension_moves_the_deadline(people):
     assert case.deadline == new and case.extension_deadline is None
     event = case.events.order_by("-seq").first()
     assert (event.old_deadline, event.new_deadline) == (old, new)
+
+
+def test_county_clerk_cannot_assign_to_a_unit_outside_the_county(people):
+    case = case_at(S.DISCOVERED, people)
+    outside = people.other_county_staff.organisation
+    with pytest.raises(ValidationError) as refused:
+        act(case, "assign", people.clerk, lead_unit=outside, deadline_workdays=5)
+    assert refused.value.message_dict["lead_unit"] == [f"责任单位须在您的管辖范围内：{outside.name}。"]
+    assert case.state == S.DISCOVERED
