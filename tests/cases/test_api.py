@@ -207,3 +207,17 @@ def test_case_can_concern_a_registry_record(people, api_client):
     assert created["concerns"] == {"type": "registry.division", "id": township.pk}
     listed = api_client.get(URL, {"concerns_type": "registry.division", "concerns_id": township.pk}).json()["results"]
     assert [c["id"] for c in listed] == [created["id"]]
+
+
+def test_detail_and_events_queries_do_not_grow_with_history(people, api_client, django_assert_max_num_queries):
+    case = case_at(CaseState.FEEDBACK, people)
+    for _ in range(3):
+        act(case, "reject", people.clerk, comment="补充材料")
+        act(case, "feedback", people.lead_staff, comment="已补充", attachments=[evidence(case, people.lead_staff)])
+    login(api_client, people.clerk)
+    with django_assert_max_num_queries(12):
+        detail = api_client.get(f"{URL}{case.pk}/").json()
+    assert [a["name"] for a in detail["available_actions"]] == ["close", "reject", "urge", "escalate", "cancel"]
+    with django_assert_max_num_queries(8):
+        events = api_client.get(f"{URL}{case.pk}/events/").json()
+    assert len(events) == 10
