@@ -28,7 +28,7 @@ from .models import (
     NotificationKind,
 )
 from .workdays import add_working_days, nth_working_day_back, working_days_between
-from .workflow import COMMENT, DEADLINE, EVIDENCE, LEAD_UNIT, case_context, check_action
+from .workflow import COMMENT, DEADLINE, EVIDENCE, LEAD_UNIT, case_context, check_action, check_edit
 
 LEVEL_BY_DIVISION_LEVEL = {
     DivisionLevel.COUNTY: CaseLevel.COUNTY,
@@ -154,6 +154,42 @@ def case_create(
     payload = {"joint_parties": [p.pk for p in parties]} if parties else {}
     _record_event(case, action="create", from_state="", by=by, comment=description[:500], payload=payload)
     return case
+
+
+def _json_value(value):
+    return value.pk if hasattr(value, "pk") else value
+
+
+EDITABLE_FIELDS = ("title", "description", "category", "source", "priority", "township", "tags")
+
+
+@transaction.atomic
+def case_update(*, case: Case, by, version: int, comment: str = "", **fields) -> Case:
+    """Change the case's descriptive fields at `version`; the event keeps every old and new value."""
+    get_for_user_or_404(Case, by, pk=case.pk)
+    locked = _lock(case.pk)
+    if locked.version != version:
+        raise StaleVersion(f"该事项已被他人修改（您提交的版本 {version}，当前版本 {locked.version}），请刷新页面后重试。")
+    check_edit(locked, by)
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: "该字段不能在此修改。" for name in sorted(unknown)})
+    township = fields.get("township", locked.township)
+    if township is not None and (township.level != DivisionLevel.TOWNSHIP or township.parent_id != locked.county_id):
+        raise ValidationError({"township": "乡镇（街道）须属于事项所在县（市、区）。"})
+    changes = {}
+    for name, value in fields.items():
+        old = getattr(locked, name)
+        if old != value:
+            changes[name] = [_json_value(old), _json_value(value)]
+            setattr(locked, name, value)
+    if not changes:
+        return locked
+    locked.version += 1
+    locked.full_clean()
+    locked.save()
+    _record_event(locked, action="edit", from_state=locked.state, by=by, comment=comment, payload={"changes": changes})
+    return locked
 
 
 # --- evidence -----------------------------------------------------------------------------------
