@@ -174,7 +174,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Notification
-        fields = ["id", "kind", "kind_label", "case", "message", "created_at", "read_at"]
+        fields = ["id", "kind", "kind_label", "case", "link", "message", "created_at", "read_at"]
 
 
 class MarkReadSerializer(serializers.Serializer):

@@ -57,20 +57,29 @@ def local_today() -> dt.date:
 
 # --- notifications ----------------------------------------------------------------------------
 
-def notify_units(*, units, kind: str, case: Case | None, message: str, exclude_user=None) -> int:
-    """Deliver a message to every active member of each unit (one inbox row per person)."""
+def notify_users(*, users, kind: str, message: str, case: Case | None = None, link: str = "", organisation=None) -> int:
+    """Put a message in each user's inbox (one row per person); answers how many were delivered."""
+    if link and (not link.startswith("/") or link.startswith("//")):
+        # Only paths on this site: an inbox must never carry a javascript: or off-site link.
+        raise ValueError("notification link must be a path on this site")
+    rows = [
+        Notification(recipient_id=uid, organisation_id=oid if organisation is None else organisation.pk, kind=kind,
+                     case=case, message=message[:500], link=link)
+        for uid, oid in users.values_list("pk", "organisation_id")
+    ]
+    Notification.objects.bulk_create(rows)
+    return len(rows)
+
+
+def notify_units(*, units, kind: str, message: str, case: Case | None = None, link: str = "", exclude_user=None) -> int:
+    """Deliver a message to every active member of each unit (Organisation instances or ids)."""
     unit_ids = {u.pk if isinstance(u, Organisation) else u for u in units if u is not None}
     if not unit_ids:
         return 0
     members = User.objects.filter(organisation_id__in=unit_ids, is_active=True)
     if exclude_user is not None:
         members = members.exclude(pk=exclude_user.pk)
-    rows = [
-        Notification(recipient_id=uid, organisation_id=oid, kind=kind, case=case, message=message[:500])
-        for uid, oid in members.values_list("pk", "organisation_id")
-    ]
-    Notification.objects.bulk_create(rows)
-    return len(rows)
+    return notify_users(users=members, kind=kind, message=message, case=case, link=link)
 
 
 def notification_mark_read(*, user, ids=None) -> int:

@@ -1,6 +1,7 @@
 import datetime as dt
 import io
 
+import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -131,3 +132,15 @@ def test_excel_export_of_the_filtered_list(people, client):
     closed_at = rows[1][12]
     assert closed_at.tzinfo is None
     assert closed_at == timezone.localtime(closed.closed_at).replace(tzinfo=None, microsecond=closed_at.microsecond)
+
+
+def test_other_apps_can_deliver_a_linked_notification(people, client):
+    from cases.services import notify_units
+
+    delivered = notify_units(units=[people.lead_unit], kind="reminder", message="请于 5 日前报送本月项目进展", link="/projects/")
+    assert delivered == 1
+    client.force_login(people.lead_staff)
+    page = client.get("/notifications/").content.decode()
+    assert '<a href="/projects/">请于 5 日前报送本月项目进展</a>' in page
+    with pytest.raises(ValueError):
+        notify_units(units=[people.lead_unit], kind="reminder", message="x", link="javascript:alert(1)")
