@@ -20,7 +20,7 @@ from .forms import CaseCreateForm, unit_choices
 from .models import Case, CaseEvent, CaseState, Notification
 from .selectors import case_detail_queryset, case_list, due_soon_q, overdue_q, responsible_unit_q, todo_counts
 from .services import StaleVersion, attachment_upload, case_create, notification_mark_read, perform_action
-from .workflow import DEADLINE, EVIDENCE, LEAD_UNIT, ActionNotAllowed, available_actions, case_context
+from .workflow import DEADLINE, EVIDENCE, LEAD_UNIT, available_actions, case_context
 
 EXPORT_MAX_ROWS = 50_000
 
