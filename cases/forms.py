@@ -44,3 +44,19 @@ class CaseCreateForm(forms.Form):
 
 def unit_choices(user):
     return _units(user)
+
+
+class CaseEditForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    title = forms.CharField(label="标题", max_length=200)
+    category = forms.ModelChoiceField(label="类别", queryset=CaseCategory.objects.filter(is_active=True))
+    priority = forms.TypedChoiceField(label="优先级", choices=CasePriority.choices, coerce=int)
+    tags = forms.CharField(label="标签（逗号分隔）", max_length=200, required=False)
+    description = forms.CharField(label="问题描述", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    comment = forms.CharField(label="修改说明", max_length=500, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)

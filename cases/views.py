@@ -16,11 +16,11 @@ from registry.scoping import get_for_user_or_404
 from registry.views import ScopedListView
 
 from .filters import CaseFilter
-from .forms import CaseCreateForm, unit_choices
+from .forms import CaseCreateForm, CaseEditForm, unit_choices
 from .models import Case, CaseEvent, CaseState, Notification
 from .selectors import case_detail_queryset, case_list, due_soon_q, overdue_q, responsible_unit_q, todo_counts
-from .services import StaleVersion, attachment_upload, case_create, notification_mark_read, perform_action
-from .workflow import DEADLINE, EVIDENCE, LEAD_UNIT, available_actions, case_context
+from .services import StaleVersion, attachment_upload, case_create, case_update, notification_mark_read, perform_action
+from .workflow import DEADLINE, EVIDENCE, LEAD_UNIT, ActionNotAllowed, available_actions, case_context, check_edit
 
 EXPORT_MAX_ROWS = 50_000
 
@@ -56,11 +56,41 @@ def case_detail(request, pk):
     ctx = case_context(case)
     forms, units = _action_forms(case, request.user, ctx)
     events = CaseEvent.objects.filter(case=case).select_related("actor", "actor_unit").prefetch_related("attachments")
+    try:
+        check_edit(case, request.user)
+        edit_form = CaseEditForm(
+            initial={f: getattr(case, f) for f in ("version", "title", "category", "priority", "tags", "description")}
+        )
+    except ActionNotAllowed:
+        edit_form = None
     return render(
         request,
         "cases/case_detail.html",
-        {"case": case, "events": events, "action_forms": forms, "units": units, "today": timezone.localdate()},
+        {
+            "case": case, "events": events, "action_forms": forms, "units": units, "edit_form": edit_form,
+            "today": timezone.localdate(),
+        },
     )
+
+
+@login_required
+@require_POST
+def case_edit(request, pk):
+    case = get_for_user_or_404(Case, request.user, pk=pk)
+    form = CaseEditForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(f"{form.fields[f].label}：{'，'.join(e)}" for f, e in form.errors.items()))
+        return redirect("case-detail", pk=case.pk)
+    data = dict(form.cleaned_data)
+    try:
+        case_update(case=case, by=request.user, version=data.pop("version"), **data)
+    except StaleVersion as exc:
+        messages.error(request, str(exc.detail))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, "事项信息已修改。")
+    return redirect("case-detail", pk=case.pk)
 
 
 @login_required

@@ -144,3 +144,19 @@ def test_other_apps_can_deliver_a_linked_notification(people, client):
     assert '<a href="/projects/">请于 5 日前报送本月项目进展</a>' in page
     with pytest.raises(ValueError):
         notify_units(units=[people.lead_unit], kind="reminder", message="x", link="javascript:alert(1)")
+
+
+def test_assigning_clerk_edits_case_fields_from_the_page(people, client):
+    case = case_at(CaseState.ASSIGNED, people)
+    client.force_login(people.clerk)
+    assert 'id="case-edit"' in client.get(f"/cases/{case.pk}/").content.decode()
+    form = {"version": case.version, "title": "村道破损（已核实）", "category": case.category_id, "priority": 2, "tags": "交通", "description": "", "comment": "核实后更正"}
+    response = client.post(f"/cases/{case.pk}/edit/", form, follow=True)
+    assert "事项信息已修改" in response.content.decode()
+    case.refresh_from_db()
+    assert (case.title, case.priority, case.tags) == ("村道破损（已核实）", 2, "交通")
+    assert case.events.order_by("-seq").first().comment == "核实后更正"
+    stale = client.post(f"/cases/{case.pk}/edit/", {**form, "title": "再改"}, follow=True)
+    assert "已被他人修改" in stale.content.decode()
+    client.force_login(people.lead_staff)
+    assert 'id="case-edit"' not in client.get(f"/cases/{case.pk}/").content.decode()
