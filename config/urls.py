@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("registry.api.urls")),
     path("", include("cases.api_urls")),
     path("", include("projects.api.urls")),
+    path("", include("registry.excel.api_urls")),
 ]
 
 urlpatterns = [
@@ -23,4 +24,5 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("", include("projects.urls")),
     path("", include("registry.urls")),
+    path("", include("registry.excel.urls")),
 ]
