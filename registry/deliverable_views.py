@@ -5,7 +5,6 @@ from typing import Callable
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -14,27 +13,9 @@ from django.views.generic import DetailView, FormView, ListView
 from . import deliverable_forms as forms_
 from . import filters, selectors, services
 from .history import history_for, snapshot
+from .paginators import DeferredJoinPaginator
 from .models import Role, WorkshopReport
 from .scoping import get_for_user_or_404
-
-
-class DeferredJoinPaginator(Paginator):
-    """Offset pagination that stays fast at the last page.
-
-    Why not keyset: clerks sort by several columns and jump to numbered pages (including the last one)
-    in meetings, which keyset pagination cannot offer. Instead the OFFSET runs over a query selecting
-    only primary keys, which the (sort column, id) indexes answer without touching table rows; the 50
-    rows of the page are then fetched by primary key with their joins and prefetches. The count is a
-    plain COUNT over the same filters: the largest list (12,698 workshops province-wide) counts in
-    milliseconds, so no cap is needed and the last page stays reachable.
-    """
-
-    def page(self, number):
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:bottom + self.per_page])
-        rows = {obj.pk: obj for obj in self.object_list.filter(pk__in=ids).order_by()}
-        return self._get_page([rows[pk] for pk in ids], number, self)
 
 
 def _display(obj, name):

@@ -23,6 +23,7 @@ from .models import (
     DevelopmentAxis,
     Division,
     DivisionLevel,
+    IndexClass,
     Organisation,
     OrganisationKind,
     PairingForm,
@@ -214,18 +215,21 @@ def seed_weak_places(geo, rng, helpers, townships_target, villages_target, centr
 def seed_clusters(geo, rng, target, radiated_total):
     models = list(ClusterModel.objects.all())
     counties = geo.counties
-    per_radiated = max(1, round(radiated_total / max(target, 1)))
+    per_radiated = radiated_total / max(target, 1)
     rows, plans = [], []
     names = defaultdict(set)
-    townships = [t for c in counties for t in geo.rural_townships(c)[:6] if len(geo.township_villages[t.id]) >= 6]
+    townships = [
+        t for c in counties for t in geo.rural_townships(c)[:6]
+        if not t.name.endswith("街道") and len(geo.township_villages[t.id]) >= 6
+    ]
     rng.shuffle(townships)
     for i, township in enumerate(sorted(townships[:target], key=lambda t: t.code)):
         county_id = township.parent_id
         villages = geo.township_villages[township.id]
         members = villages[: rng.randint(3, min(5, len(villages) - 1))]
         others = [v for v in geo.villages[county_id] if v not in members]
-        radiated = rng.sample(others, min(len(others), max(1, per_radiated + rng.randint(-2, 2))))
-        base = township.name[:-1] if len(township.name) > 2 else township.name
+        radiated = rng.sample(others, min(len(others), max(1, round(per_radiated + rng.uniform(-2, 2)))))
+        base = township.name[:-1] if len(township.name) > 2 else township.name  # 佛堂镇 -> 佛堂
         name = f"{base}{rng.choice(CLUSTER_WORDS)}片区"
         while name in names[county_id]:
             name = f"{base}{rng.choice(CLUSTER_WORDS)}{len(names[county_id])}号片区"
@@ -249,7 +253,11 @@ def seed_clusters(geo, rng, target, radiated_total):
 
 
 def seed_axes(geo, rng, target, key_villages):
-    counties = sorted(rng.sample(geo.counties, min(target, len(geo.counties))), key=lambda c: c.code)
+    # Axes run through counties with a countryside: rural counties may have two, city districts one.
+    slots = [c for c in geo.counties for _ in range(1 if c.index_class == IndexClass.HIGHLY_URBANISED else 2)]
+    rng.shuffle(slots)
+    slots = sorted(slots[:target], key=lambda c: c.code)
+    counties = sorted(set(slots), key=lambda c: c.code)
     towns_by_county = defaultdict(list)
     for town in CentralTown.objects.filter(county__in=counties).select_related("division"):
         towns_by_county[town.county_id].append(town.division)
@@ -257,11 +265,14 @@ def seed_axes(geo, rng, target, key_villages):
     for cluster in VillageCluster.objects.filter(county__in=counties):
         clusters_by_county[cluster.county_id].append(cluster)
     rows, plans = [], []
-    for i, county in enumerate(counties):
+    per_county = defaultdict(int)
+    for i, county in enumerate(slots):
         seat = next((t for t in geo.townships[county.id] if t.name.endswith("街道")), geo.townships[county.id][0])
+        direction = AXIS_DIRECTIONS[(int(county.code) + per_county[county.id]) % len(AXIS_DIRECTIONS)]
+        per_county[county.id] += 1
         rows.append(DevelopmentAxis(
-            name=f"{county.name}{AXIS_DIRECTIONS[i % len(AXIS_DIRECTIONS)]}县城—中心镇—重点村发展轴",
-            county=county, batch=1 if i < (len(counties) + 1) // 2 else 2,
+            name=f"{county.name}{direction}城乡融合发展轴",
+            county=county, batch=1 if i < (len(slots) + 1) // 2 else 2,
             positioning=f"串联{county.name}县城、中心镇与重点村，推动城乡一体融合发展。",
             area_share=Decimal(rng.randint(1500, 4500)) / 100, population_share=Decimal(rng.randint(3000, 7000)) / 100,
         ))
