@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from .cluster_models import ensure_cluster_models
 from .demo import PROVINCIAL_DEPARTMENTS, STATE_OWNED_ENTERPRISES
 from .models import (
     AxisNode,
@@ -213,6 +214,7 @@ def seed_weak_places(geo, rng, helpers, townships_target, villages_target, centr
 
 
 def seed_clusters(geo, rng, target, radiated_total):
+    ensure_cluster_models(ClusterModel)
     models = list(ClusterModel.objects.all())
     counties = geo.counties
     per_radiated = radiated_total / max(target, 1)
