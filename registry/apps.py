@@ -16,4 +16,5 @@ class RegistryConfig(AppConfig):
             NavItem("行政区划", "division-list", order=80, section="基础信息"),
             NavItem("单位", "organisation-list", frozenset({Role.CLERK, Role.MANAGER}), order=81, section="基础信息"),
             *(NavItem(r.label, f"{r.key}_list", order=r.nav_order, section="成果台账") for r in RECORD_TYPES),
+            NavItem("关于", "about", order=99),
         )

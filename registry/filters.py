@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 
 from .models import (
@@ -26,11 +27,14 @@ from .models import (
 )
 
 
+YES_NO_ALL = forms.Select(choices=[("", "全部"), ("true", "是"), ("false", "否")])
+
+
 class DivisionFilter(django_filters.FilterSet):
     level = django_filters.TypedChoiceFilter(choices=DivisionLevel.choices, coerce=int, label="层级")
     parent = django_filters.CharFilter(field_name="parent__code", label="上级区划代码")
     code_prefix = django_filters.CharFilter(method="filter_code_prefix", label="区划代码前缀")
-    mountain_island = django_filters.BooleanFilter(field_name="is_mountain_island", label="山区海岛县")
+    mountain_island = django_filters.BooleanFilter(field_name="is_mountain_island", label="山区海岛县", widget=YES_NO_ALL)
     index_class = django_filters.ChoiceFilter(choices=IndexClass.choices, label="指数分类")
     q = django_filters.CharFilter(field_name="full_name", lookup_expr="icontains", label="名称")
 

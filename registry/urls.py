@@ -6,6 +6,7 @@ from .deliverable_views import urlpatterns_for_records
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("about/", views.AboutView.as_view(), name="about"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("divisions/", views.DivisionListView.as_view(), name="division-list"),

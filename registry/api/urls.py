@@ -2,7 +2,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from . import deliverables
-from .views import CurrentUserView, DivisionViewSet, OrganisationViewSet
+from .views import CurrentUserView, DivisionViewSet, OrganisationViewSet, PingView
 
 router = DefaultRouter()
 router.register("divisions", DivisionViewSet, basename="division")
@@ -16,4 +16,8 @@ router.register("workshops", deliverables.WorkshopViewSet, basename="workshop")
 router.register("workshop-reports", deliverables.WorkshopReportViewSet, basename="workshop-report")
 router.register("pairings", deliverables.PairingViewSet, basename="pairing")
 
-urlpatterns = [path("me/", CurrentUserView.as_view(), name="api-me"), *router.urls]
+urlpatterns = [
+    path("me/", CurrentUserView.as_view(), name="api-me"),
+    path("ping/", PingView.as_view(), name="api-ping"),
+    *router.urls,
+]

@@ -1,0 +1,98 @@
+from django.contrib import admin
+
+from .models import (
+    LockException,
+    MonthlyReport,
+    PeriodLock,
+    Project,
+    ProjectCategory,
+    ProjectCodeSequence,
+    ProjectRecordLink,
+    ProjectYearPlan,
+    ReportingWindow,
+    ReportReminder,
+    ReportRevision,
+)
+
+
+class ReadOnlyLedgerAdmin(admin.ModelAdmin):
+    """Ledger rows are written by services only; the admin shows them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ProjectCategory)
+class ProjectCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "order", "is_active"]
+    list_editable = ["order", "is_active"]
+
+
+class YearPlanInline(admin.TabularInline):
+    model = ProjectYearPlan
+    extra = 0
+
+
+class RecordLinkInline(admin.TabularInline):
+    model = ProjectRecordLink
+    extra = 0
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "category", "county", "kind", "stage", "total_investment"]
+    list_filter = ["category", "kind", "stage"]
+    search_fields = ["code", "name", "owner_unit"]
+    raw_id_fields = ["county", "township", "created_by"]
+    list_select_related = ["category", "county"]
+    readonly_fields = ["code"]
+    inlines = [YearPlanInline, RecordLinkInline]
+
+
+@admin.register(MonthlyReport)
+class MonthlyReportAdmin(ReadOnlyLedgerAdmin):
+    list_display = ["project", "month", "completed", "status", "submitted_at", "confirmed_at", "approved_at"]
+    list_filter = ["status", "month"]
+    search_fields = ["project__code", "project__name"]
+    list_select_related = ["project"]
+
+
+@admin.register(ReportRevision)
+class ReportRevisionAdmin(ReadOnlyLedgerAdmin):
+    list_display = ["report", "action", "field", "old_value", "new_value", "reason", "changed_by", "changed_at"]
+    list_filter = ["action"]
+    list_select_related = ["report", "changed_by"]
+
+
+@admin.register(ReportingWindow)
+class ReportingWindowAdmin(admin.ModelAdmin):
+    list_display = ["month", "opens_on", "closes_on", "reason", "set_by"]
+    raw_id_fields = ["set_by"]
+
+
+@admin.register(PeriodLock)
+class PeriodLockAdmin(ReadOnlyLedgerAdmin):
+    list_display = ["month", "locked_by", "locked_at", "reason"]
+
+
+@admin.register(LockException)
+class LockExceptionAdmin(ReadOnlyLedgerAdmin):
+    list_display = ["county", "month", "reason", "granted_by", "granted_at"]
+    list_select_related = ["county", "granted_by"]
+
+
+@admin.register(ReportReminder)
+class ReportReminderAdmin(ReadOnlyLedgerAdmin):
+    list_display = ["county", "month", "sent_on", "missing_count"]
+    list_select_related = ["county"]
+
+
+@admin.register(ProjectCodeSequence)
+class ProjectCodeSequenceAdmin(ReadOnlyLedgerAdmin):
+    list_display = ["county", "year", "last"]

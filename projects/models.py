@@ -1,0 +1,298 @@
+"""Major projects (重大项目) and their monthly progress reports (月度进度填报).
+
+Figures a report implies (cumulative for the year, completion rate, 序时进度) are never stored:
+selectors derive them in the database from the monthly ``completed`` amounts.
+"""
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from registry.scoping import JurisdictionManager
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class ProjectCategory(models.Model):
+    name = models.CharField("类别名称", max_length=64, unique=True)
+    order = models.PositiveSmallIntegerField("排序", default=100)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "项目类别"
+        verbose_name_plural = "项目类别"
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ProjectKind(models.TextChoices):
+    NEW = "new", "新建"
+    CONTINUING = "continuing", "续建"
+
+
+class ProjectStage(models.TextChoices):
+    PLANNING = "planning", "谋划"
+    PREPARATION = "preparation", "前期"
+    CONSTRUCTION = "construction", "在建"
+    COMPLETED = "completed", "竣工"
+    TERMINATED = "terminated", "终止"
+
+
+# Projects in these stages owe a monthly report.
+REPORTING_STAGES = (ProjectStage.PREPARATION, ProjectStage.CONSTRUCTION)
+
+
+class Project(models.Model):
+    code = models.CharField("项目编号", max_length=16, unique=True, editable=False, help_text="县区划代码+年份+4位序号，系统生成")
+    name = models.CharField("项目名称", max_length=200, db_index=True)
+    category = models.ForeignKey(ProjectCategory, verbose_name="项目类别", on_delete=models.PROTECT, related_name="projects")
+    county = models.ForeignKey(
+        "registry.Division", verbose_name="所在县（市、区）", on_delete=models.PROTECT, related_name="projects",
+        limit_choices_to={"level": 3},
+    )
+    township = models.ForeignKey(
+        "registry.Division", verbose_name="所在乡镇（街道）", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="township_projects", limit_choices_to={"level": 4},
+    )
+    owner_unit = models.CharField("业主单位", max_length=128)
+    contact_name = models.CharField("联系人", max_length=32, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=32, blank=True)
+    total_investment = models.DecimalField("总投资（万元）", **MONEY)
+    planned_start = models.DateField("计划开工日期", null=True, blank=True)
+    planned_completion = models.DateField("计划竣工日期", null=True, blank=True)
+    kind = models.CharField("建设性质", max_length=16, choices=ProjectKind.choices, db_index=True)
+    stage = models.CharField("项目阶段", max_length=16, choices=ProjectStage.choices, default=ProjectStage.PLANNING, db_index=True)
+    actual_start = models.DateField("实际开工日期", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = JurisdictionManager("county")
+
+    class Meta:
+        verbose_name = "重大项目"
+        verbose_name_plural = "重大项目"
+        ordering = ["code"]
+        indexes = [models.Index(fields=["county", "stage"], name="project_county_stage")]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class ProjectYearPlan(models.Model):
+    """The investment planned for one calendar year: completion rates of past years keep their own plan."""
+
+    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="year_plans")
+    year = models.PositiveSmallIntegerField("年度")
+    planned_investment = models.DecimalField("年度计划投资（万元）", **MONEY)
+
+    class Meta:
+        verbose_name = "年度投资计划"
+        verbose_name_plural = "年度投资计划"
+        ordering = ["project", "year"]
+        constraints = [models.UniqueConstraint(fields=["project", "year"], name="project_year_plan_unique")]
+
+    def __str__(self):
+        return f"{self.project.code} {self.year}年计划"
+
+
+class ProjectCodeSequence(models.Model):
+    """Last sequence number used per county and year; incremented under a row lock."""
+
+    county = models.ForeignKey("registry.Division", verbose_name="县（市、区）", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("年份")
+    last = models.PositiveIntegerField("已用序号", default=0)
+
+    class Meta:
+        verbose_name = "项目编号序列"
+        verbose_name_plural = "项目编号序列"
+        constraints = [models.UniqueConstraint(fields=["county", "year"], name="project_code_sequence_unique")]
+
+    def __str__(self):
+        return f"{self.county_id}-{self.year}: {self.last}"
+
+
+class ProjectRecordLink(models.Model):
+    """A registry record the project serves (an axis, a central town, a cluster, a pairing …)."""
+
+    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="record_links")
+    content_type = models.ForeignKey(ContentType, verbose_name="记录类型", on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField("记录ID")
+    record = GenericForeignKey("content_type", "object_id")
+
+    class Meta:
+        verbose_name = "服务的台账记录"
+        verbose_name_plural = "服务的台账记录"
+        constraints = [
+            models.UniqueConstraint(fields=["project", "content_type", "object_id"], name="project_record_link_unique"),
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="project_record_link_target")]
+
+    def __str__(self):
+        return f"{self.project_id} → {self.content_type_id}:{self.object_id}"
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已提交"
+    CONFIRMED = "confirmed", "县已确认"
+    APPROVED = "approved", "市已审核"
+
+
+# Reports in these states count in every figure; drafts are the county's working copy.
+COUNTED_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.CONFIRMED, ReportStatus.APPROVED)
+
+
+class MonthlyReport(models.Model):
+    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.PROTECT, related_name="reports")
+    month = models.DateField("月份", help_text="当月1日", db_index=True)
+    completed = models.DecimalField("本月完成投资（万元）", **MONEY)
+    progress = models.TextField("形象进度", blank=True)
+    problems = models.TextField("存在问题", blank=True)
+    note = models.TextField("说明", blank=True, help_text="累计完成超过总投资等情况的说明")
+    status = models.CharField("状态", max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT, db_index=True)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="最后保存人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="提交人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="县确认人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField("县确认时间", null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="市审核人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField("市审核时间", null=True, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = JurisdictionManager("project__county")
+
+    class Meta:
+        verbose_name = "月度进度报告"
+        verbose_name_plural = "月度进度报告"
+        ordering = ["project", "month"]
+        constraints = [models.UniqueConstraint(fields=["project", "month"], name="monthly_report_unique_month")]
+        indexes = [models.Index(fields=["month", "status"], name="monthly_report_month_status")]
+
+    def __str__(self):
+        return f"{self.project_id} {self.month:%Y-%m}"
+
+
+class RevisionAction(models.TextChoices):
+    EDIT = "edit", "修改"
+    SUBMIT = "submit", "提交"
+    CONFIRM = "confirm", "县确认"
+    RETURN = "return", "退回"
+    APPROVE = "approve", "市审核"
+    CORRECT = "correct", "更正"
+
+
+class ReportRevision(models.Model):
+    """Every change to a report after its first submission, status changes included: who, when, what, why."""
+
+    report = models.ForeignKey(MonthlyReport, verbose_name="报告", on_delete=models.PROTECT, related_name="revisions")
+    action = models.CharField("操作", max_length=16, choices=RevisionAction.choices)
+    field = models.CharField("字段", max_length=32)
+    old_value = models.TextField("原值", blank=True)
+    new_value = models.TextField("新值", blank=True)
+    reason = models.TextField("原因", blank=True)
+    lock_exception = models.ForeignKey(
+        "LockException", verbose_name="依据的锁定例外", null=True, blank=True, on_delete=models.PROTECT, related_name="revisions"
+    )
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField("操作时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "报告修改记录"
+        verbose_name_plural = "报告修改记录"
+        ordering = ["report", "changed_at", "id"]
+
+    def __str__(self):
+        return f"{self.report_id} {self.get_action_display()} {self.field}"
+
+
+class ReportingWindow(models.Model):
+    """Overrides the default reporting window (settings.PROJECT_REPORTING_WINDOW) for one month."""
+
+    month = models.DateField("报告月份", unique=True, help_text="当月1日")
+    opens_on = models.DateField("填报开始日期")
+    closes_on = models.DateField("填报截止日期")
+    reason = models.CharField("调整原因", max_length=200, blank=True)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="设置人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField("设置时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "填报窗口"
+        verbose_name_plural = "填报窗口"
+        ordering = ["-month"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(closes_on__gte=models.F("opens_on")), name="reporting_window_order"),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m}：{self.opens_on}～{self.closes_on}"
+
+
+class PeriodLock(models.Model):
+    month = models.DateField("锁定月份", unique=True, help_text="当月1日")
+    locked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="锁定人", on_delete=models.PROTECT, related_name="+")
+    locked_at = models.DateTimeField("锁定时间", auto_now_add=True)
+    reason = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "月份锁定"
+        verbose_name_plural = "月份锁定"
+        ordering = ["-month"]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} 已锁定"
+
+
+class LockException(models.Model):
+    """Lets one county write to one locked month again; granted by a province clerk, never deleted."""
+
+    county = models.ForeignKey("registry.Division", verbose_name="县（市、区）", on_delete=models.PROTECT, related_name="+")
+    month = models.DateField("月份", help_text="当月1日")
+    reason = models.TextField("原因")
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="批准人", on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField("批准时间", auto_now_add=True)
+
+    objects = JurisdictionManager("county")
+
+    class Meta:
+        verbose_name = "锁定例外"
+        verbose_name_plural = "锁定例外"
+        ordering = ["-granted_at"]
+        constraints = [models.UniqueConstraint(fields=["county", "month"], name="lock_exception_unique")]
+
+    def __str__(self):
+        return f"{self.county_id} {self.month:%Y-%m} 例外"
+
+
+class ReportReminder(models.Model):
+    """A reminder sent to a county whose projects have not submitted a month (until notifications exist)."""
+
+    county = models.ForeignKey("registry.Division", verbose_name="县（市、区）", on_delete=models.PROTECT, related_name="+")
+    month = models.DateField("报告月份")
+    sent_on = models.DateField("提醒日期")
+    missing_count = models.PositiveIntegerField("未提交项目数")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    objects = JurisdictionManager("county")
+
+    class Meta:
+        verbose_name = "填报提醒"
+        verbose_name_plural = "填报提醒"
+        ordering = ["-sent_on", "county"]
+        constraints = [models.UniqueConstraint(fields=["county", "month", "sent_on"], name="report_reminder_once_a_day")]
+
+    def __str__(self):
+        return f"{self.county_id} {self.month:%Y-%m} {self.sent_on}"
