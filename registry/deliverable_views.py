@@ -1,5 +1,5 @@
 """Pages of the deliverable records: one list/detail/form set driven by a RecordType per model."""
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
@@ -26,6 +26,15 @@ def _county(obj):
     return obj.county.full_name
 
 
+def _can_report(user):
+    return user.is_superuser or user.role in (Role.CLERK, Role.COUNTY_STAFF)
+
+
+def _workshop_reports(workshop, user):
+    reports = workshop.reports.select_related("submitted_by").order_by("-period")[:24]
+    return {"reports": reports, "can_report": _can_report(user)}
+
+
 @dataclass(frozen=True)
 class RecordType:
     key: str
@@ -38,7 +47,7 @@ class RecordType:
     columns: tuple  # ((header, getter(obj) -> str), ...); the first links to the detail page
     nav_order: int
     extra_template: str = ""
-    relations: tuple = field(default=())
+    extra_context: Callable | None = None  # (record, user) -> dict for the extra template
 
     @property
     def model(self):
@@ -103,7 +112,7 @@ RECORD_TYPES = [
         (("名称", str), ("所在村", lambda o: o.village.full_name), ("类型", lambda o: _display(o, "type")),
          ("结对形式", lambda o: _display(o, "pairing_form")), ("状态", lambda o: _display(o, "status")),
          ("开办日期", lambda o: str(o.opened_on or ""))),
-        nav_order=25, extra_template="registry/deliverables/_workshop_reports.html",
+        nav_order=25, extra_template="registry/deliverables/_workshop_reports.html", extra_context=_workshop_reports,
     ),
     RecordType(
         "pairing", "pairings", "结对帮扶", selectors.pairing_queryset, filters.PairingFilter, forms_.PairingForm,
@@ -172,9 +181,8 @@ class RecordDetailView(RecordMixin, DetailView):
                 if getattr(self.object, "plan", None) else ""
             ),
         )
-        if self.record.key == "workshop":
-            ctx["reports"] = self.object.reports.select_related("submitted_by").order_by("-period")[:24]
-            ctx["can_report"] = self.request.user.is_superuser or self.request.user.role in (Role.CLERK, Role.COUNTY_STAFF)
+        if self.record.extra_context is not None:
+            ctx.update(self.record.extra_context(self.object, self.request.user))
         return ctx
 
 
@@ -224,7 +232,7 @@ class WorkshopReportCreateView(LoginRequiredMixin, UserPassesTestMixin, FormView
     form_class = forms_.WorkshopReportForm
 
     def test_func(self):
-        return self.request.user.is_superuser or self.request.user.role in (Role.CLERK, Role.COUNTY_STAFF)
+        return _can_report(self.request.user)
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:

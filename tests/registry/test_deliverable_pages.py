@@ -156,3 +156,14 @@ def test_navigation_lists_the_record_pages(client, yiwu_staff):
     page = client.get(reverse("home")).content.decode()
     for key in ("axis", "central_town", "weak_township", "weak_village", "cluster", "workshop", "pairing"):
         assert f'data-nav="{key}_list"' in page
+
+
+def test_home_card_sums_the_latest_month_of_own_jurisdiction(client, yiwu_staff):
+    from .factories import WorkshopReportFactory
+
+    WorkshopReportFactory(employed=30, period="2025-05-01")
+    WorkshopReportFactory(employed=12, period="2025-06-01", avg_monthly_income_gain="2000")
+    WorkshopReportFactory(employed=99, period="2025-06-01", workshop__village=villages(DONGYANG)[0])
+    client.force_login(yiwu_staff)
+    page = client.get(reverse("home")).content.decode()
+    assert "2025年06月 带动就业 12 人，人均月增收 2,000 元" in page
