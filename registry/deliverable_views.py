@@ -12,9 +12,9 @@ from django.views.generic import DetailView, FormView, ListView
 
 from . import deliverable_forms as forms_
 from . import filters, selectors, services
-from .history import history_for, snapshot
+from .history import history_for, history_for_many, snapshot
 from .paginators import DeferredJoinPaginator
-from .models import Role, WorkshopReport
+from .models import ChangeAction, Role, WorkshopReport
 from .scoping import get_for_user_or_404
 
 
@@ -31,8 +31,12 @@ def _can_report(user):
 
 
 def _workshop_reports(workshop, user):
-    reports = workshop.reports.select_related("submitted_by").order_by("-period")[:24]
-    return {"reports": reports, "can_report": _can_report(user)}
+    reports = list(workshop.reports.select_related("submitted_by").order_by("-period")[:24])
+    periods = {r.pk: r.period for r in reports}
+    corrections = history_for_many(WorkshopReport, periods).filter(action=ChangeAction.UPDATE)[:100]
+    for change in corrections:
+        change.period = periods[change.object_id]
+    return {"reports": reports, "corrections": corrections, "can_report": _can_report(user)}
 
 
 @dataclass(frozen=True)
@@ -225,8 +229,9 @@ def add_service_errors(form, exc):
         form.add_error(name if name in form.fields else None, errors)
 
 
-class WorkshopReportCreateView(LoginRequiredMixin, UserPassesTestMixin, FormView):
-    """County staff and clerks report a workshop's month from its page."""
+class WorkshopReportFormView(LoginRequiredMixin, UserPassesTestMixin, FormView):
+    """County staff and clerks report a workshop's month from its page, or correct a reported month
+    (with a reason; the old figures stay in the history)."""
 
     template_name = "registry/deliverables/form.html"
     form_class = forms_.WorkshopReportForm
@@ -235,24 +240,38 @@ class WorkshopReportCreateView(LoginRequiredMixin, UserPassesTestMixin, FormView
         return _can_report(self.request.user)
 
     def dispatch(self, request, *args, **kwargs):
+        self.report = None
         if request.user.is_authenticated:
-            self.workshop = get_for_user_or_404(selectors.workshop_queryset(request.user), request.user, pk=kwargs["pk"])
+            if "report_pk" in kwargs:
+                self.report = get_for_user_or_404(
+                    selectors.workshop_report_queryset(request.user), request.user, pk=kwargs["report_pk"]
+                )
+                self.workshop = self.report.workshop
+            else:
+                self.workshop = get_for_user_or_404(selectors.workshop_queryset(request.user), request.user, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": WorkshopReport(workshop=self.workshop), "user": self.request.user}
+        instance = self.report or WorkshopReport(workshop=self.workshop)
+        return {**super().get_form_kwargs(), "instance": instance, "user": self.request.user}
 
     def form_valid(self, form):
+        actor = self.request.user
         try:
-            services.workshop_report_submit(actor=self.request.user, data={**form.service_data(), "workshop": self.workshop})
+            if self.report is None:
+                services.workshop_report_submit(actor=actor, data={**form.service_data(), "workshop": self.workshop})
+            else:
+                services.workshop_report_correct(
+                    actor=actor, report=self.report, data=form.service_data(), reason=form.cleaned_data["reason"]
+                )
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
         return redirect(reverse("workshop_detail", args=[self.workshop.pk]))
 
     def get_context_data(self, **kwargs):
-        record = BY_MODEL["workshop"]
-        return {**super().get_context_data(**kwargs), "record": record, "object": self.workshop, "form_title": "填报月度数据"}
+        title = "填报月度数据" if self.report is None else f"更正{self.report.period:%Y年%m月}数据"
+        return {**super().get_context_data(**kwargs), "record": BY_MODEL["workshop"], "object": self.workshop, "form_title": title}
 
 
 def plan_download(request, model_name, pk):
@@ -277,5 +296,8 @@ def urlpatterns_for_records():
             path(f"{record.path}/<int:pk>/", RecordDetailView.as_view(record=record), name=f"{record.key}_detail"),
             path(f"{record.path}/<int:pk>/edit/", RecordFormView.as_view(record=record), name=f"{record.key}_update"),
         ]
-    patterns.append(path("workshops/<int:pk>/reports/new/", WorkshopReportCreateView.as_view(), name="workshop_report_create"))
+    patterns += [
+        path("workshops/<int:pk>/reports/new/", WorkshopReportFormView.as_view(), name="workshop_report_create"),
+        path("workshop-reports/<int:report_pk>/edit/", WorkshopReportFormView.as_view(), name="workshop_report_update"),
+    ]
     return patterns

@@ -167,3 +167,21 @@ def test_home_card_sums_the_latest_month_of_own_jurisdiction(client, yiwu_staff)
     client.force_login(yiwu_staff)
     page = client.get(reverse("home")).content.decode()
     assert "2025年06月 带动就业 12 人，人均月增收 2,000 元" in page
+
+
+def test_correcting_a_month_keeps_the_old_figures_in_history(client, yiwu_staff, dongyang_staff):
+    from .factories import WorkshopReportFactory
+
+    report = WorkshopReportFactory(employed=30, low_income_employed=5)
+    url = reverse("workshop_report_update", args=[report.pk])
+    client.force_login(yiwu_staff)
+    figures = {"employed": 33, "low_income_employed": 5, "avg_monthly_income_gain": "2600", "village_collective_income": "1.2"}
+    missing_reason = client.post(url, figures)
+    assert '<div class="invalid-feedback d-block" data-field="reason">' in missing_reason.content.decode()
+    assert client.post(url, {**figures, "reason": "漏报3人", "period": "2020-01-01"}).status_code == 302
+    report.refresh_from_db()
+    assert (report.employed, str(report.period)) == (33, "2025-06-01")
+    page = client.get(reverse("workshop_detail", args=[report.workshop_id])).content.decode()
+    assert "<td>2025年6月</td>" in page and "<td>带动就业人数</td><td>30</td><td>33</td><td>漏报3人</td>" in page
+    client.force_login(dongyang_staff)
+    assert client.get(url).status_code == 404
