@@ -10,6 +10,7 @@ DEFAULT_PASSWORD = "Demo@2026zj"
 SEEDERS = [
     "registry.demo.seed_people",
     "cases.demo.seed",
+    "registry.demo_deliverables.seed_deliverables",
 ]
 
 
