@@ -24,8 +24,17 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
+        "ClusterLevelEnum": "registry.models.deliverables.ClusterLevel.choices",
+        "DivisionLevelEnum": "registry.models.divisions.DivisionLevel.choices",
+        "CaseStateEnum": "cases.models.CaseState",
+        "CaseLevelEnum": "cases.models.CaseLevel",
         "ProjectKindEnum": "projects.models.ProjectKind",
         "ProjectStageEnum": "projects.models.ProjectStage",
         "ReportStatusEnum": "projects.models.ReportStatus",
     },
 }
+
+# django-filter's own strings (its shipped zh_CN does not serve zh-hans).
+FILTERS_EMPTY_CHOICE_LABEL = "全部"
+FILTERS_NULL_CHOICE_LABEL = "（空）"
+FILTERS_VERBOSE_LOOKUPS = {"exact": "", "icontains": "包含", "gte": "不小于", "lte": "不大于", "in": "属于"}

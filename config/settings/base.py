@@ -77,7 +77,8 @@ STORAGES = {
 }
 # Uploaded evidence lives outside the static root and is only served through permission-checked views.
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "var" / "media")
-MEDIA_URL = None
+# No URL serves MEDIA_ROOT: files go out only through permission-checked views.
+MEDIA_URL = "/media/"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -96,6 +97,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
 
+# Cases: evidence uploads larger than this are refused; overdue cases escalate one level after this
+# many overdue working days.
+CASE_EVIDENCE_MAX_BYTES = env.int("CASE_EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
+CASE_AUTO_ESCALATE_AFTER_WORKDAYS = env.int("CASE_AUTO_ESCALATE_AFTER_WORKDAYS", default=5)
 # Projects: the default monthly reporting window, as days of the month after the one reported
 # (overridable per month by projects.ReportingWindow), and how many points behind 序时进度 a
 # project or county may fall before it is flagged as lagging.

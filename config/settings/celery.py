@@ -11,6 +11,8 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDI
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_ENABLE_UTC = True
+# Tests give each run its own queue so that parallel runs on one Redis never take each other's tasks.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = False
@@ -23,8 +25,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_RESULT_EXPIRES = 24 * 3600
 
 CELERY_BEAT_SCHEDULE = {
-    # Proves beat and a worker are alive; the timestamp it writes is read by /healthz?deep=1.
+    # Proves beat and a worker are alive: the cache key celery:heartbeat holds the last run.
     "heartbeat": {"task": "registry.tasks.heartbeat", "schedule": crontab(minute="*/5")},
+    # Yellow/red cards and auto-escalation for case deadlines, before the working day starts.
+    "case-deadlines": {"task": "cases.tasks.check_case_deadlines", "schedule": crontab(hour=6, minute=30)},
     # Counties whose projects have not submitted the month get a reminder each morning of the window.
     "projects-remind-missing-reports": {
         "task": "projects.tasks.remind_missing_reports", "schedule": crontab(hour=9, minute=0),

@@ -1,0 +1,68 @@
+from django.contrib import admin
+
+from .models import Attachment, Case, CaseCategory, CaseEvent, JointConfirmation, Notification, WorkCalendarDay
+
+
+@admin.register(CaseCategory)
+class CaseCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "order", "is_active"]
+    list_editable = ["order", "is_active"]
+
+
+class JointConfirmationInline(admin.TabularInline):
+    model = JointConfirmation
+    extra = 0
+    raw_id_fields = ["party", "confirmed_by"]
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    # State, owner and version change only through the workflow services, which write the ledger.
+    list_display = ["id", "title", "category", "county", "state", "level", "deadline", "yellow_card", "red_card"]
+    list_filter = ["state", "level", "category", "yellow_card", "red_card"]
+    search_fields = ["title", "county__name"]
+    raw_id_fields = ["county", "township", "assigning_unit", "owner", "lead_unit", "co_units", "created_by"]
+    readonly_fields = ["state", "version", "owner", "level", "yellow_card", "red_card", "escalated_on", "closed_at", "assigned_at"]
+    list_select_related = ["category", "county"]
+    show_full_result_count = False
+    inlines = [JointConfirmationInline]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(ReadOnlyAdmin):
+    list_display = ["case", "seq", "action", "from_state", "to_state", "actor", "created_at"]
+    list_filter = ["action"]
+    raw_id_fields = ["case", "actor", "actor_unit"]
+    show_full_result_count = False
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ReadOnlyAdmin):
+    list_display = ["original_name", "case", "content_type", "size", "uploaded_by", "uploaded_at"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "kind", "message", "created_at", "read_at"]
+    list_filter = ["kind"]
+    raw_id_fields = ["recipient", "organisation", "case"]
+
+
+@admin.register(WorkCalendarDay)
+class WorkCalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "is_workday", "note"]
+    list_editable = ["is_workday", "note"]
+    list_filter = ["is_workday"]
+    date_hierarchy = "date"
+    search_fields = ["note"]

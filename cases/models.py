@@ -1,0 +1,291 @@
+import secrets
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from registry.scoping import JurisdictionManager
+
+
+class CaseState(models.TextChoices):
+    DISCOVERED = "discovered", "待交办"
+    ASSIGNED = "assigned", "已交办"
+    RECTIFYING = "rectifying", "整改中"
+    FEEDBACK = "feedback", "已反馈（待审核）"
+    CLOSED = "closed", "已销号"
+    CANCELLED = "cancelled", "已撤销"
+
+
+OPEN_STATES = (CaseState.DISCOVERED, CaseState.ASSIGNED, CaseState.RECTIFYING, CaseState.FEEDBACK)
+
+
+class CaseLevel(models.IntegerChoices):
+    """Escalation level: higher number, higher task force."""
+
+    COUNTY = 1, "县级"
+    CITY = 2, "市级"
+    PROVINCE = 3, "省级"
+
+
+class CaseSource(models.TextChoices):
+    INSPECTION = "inspection", "督查检查"
+    MEETING = "meeting", "专班例会"
+    COUNTY_REPORT = "county_report", "县级上报"
+    MONITORING = "monitoring", "监测预警"
+    PAIRING_PLAN = "pairing_plan", "帮扶计划"
+    OTHER = "other", "其他"
+
+
+class CasePriority(models.IntegerChoices):
+    NORMAL = 1, "一般"
+    IMPORTANT = 2, "重要"
+    URGENT = 3, "紧急"
+
+
+class CaseCategory(models.Model):
+    name = models.CharField("名称", max_length=64, unique=True)
+    order = models.PositiveSmallIntegerField("排序", default=100)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "事项类别"
+        verbose_name_plural = "事项类别"
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Case(models.Model):
+    title = models.CharField("标题", max_length=200)
+    description = models.TextField("问题描述", blank=True)
+    category = models.ForeignKey(CaseCategory, verbose_name="类别", on_delete=models.PROTECT, related_name="cases")
+    source = models.CharField("来源", max_length=20, choices=CaseSource.choices, default=CaseSource.INSPECTION)
+    priority = models.PositiveSmallIntegerField("优先级", choices=CasePriority.choices, default=CasePriority.NORMAL)
+    # The record the case concerns: any registry record or project, built by other apps.
+    content_type = models.ForeignKey(
+        ContentType, verbose_name="关联对象类型", null=True, blank=True, on_delete=models.PROTECT
+    )
+    object_id = models.PositiveBigIntegerField("关联对象编号", null=True, blank=True)
+    concerns = GenericForeignKey("content_type", "object_id")
+    county = models.ForeignKey(
+        "registry.Division", verbose_name="所在县（市、区）", on_delete=models.PROTECT, related_name="cases"
+    )
+    township = models.ForeignKey(
+        "registry.Division",
+        verbose_name="所在乡镇（街道）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="township_cases",
+    )
+    assigning_unit = models.ForeignKey(
+        "registry.Organisation", verbose_name="交办单位", on_delete=models.PROTECT, related_name="assigned_cases"
+    )
+    # The task force that owns the case now; it follows escalation.
+    owner = models.ForeignKey(
+        "registry.Organisation", verbose_name="责任专班", on_delete=models.PROTECT, related_name="owned_cases"
+    )
+    lead_unit = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name="牵头责任单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_cases",
+    )
+    co_units = models.ManyToManyField(
+        "registry.Organisation", verbose_name="协同责任单位", blank=True, related_name="co_cases"
+    )
+    deadline = models.DateField("办理期限", null=True, blank=True)
+    level = models.PositiveSmallIntegerField("层级", choices=CaseLevel.choices, default=CaseLevel.COUNTY)
+    tags = models.CharField("标签", max_length=200, blank=True, help_text="多个标签用逗号分隔")
+    state = models.CharField("状态", max_length=20, choices=CaseState.choices, default=CaseState.DISCOVERED)
+    version = models.PositiveIntegerField("版本号", default=1)
+    yellow_card = models.BooleanField("黄牌（临期）", default=False)
+    red_card = models.BooleanField("红牌（逾期）", default=False)
+    deadline_checked_on = models.DateField("期限检查日期", null=True, blank=True)
+    escalated_on = models.DateField("最近提级日期", null=True, blank=True)
+    extension_deadline = models.DateField("申请延期至", null=True, blank=True)
+    extension_reason = models.CharField("延期理由", max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="created_cases"
+    )
+    created_at = models.DateTimeField("登记时间")
+    assigned_at = models.DateTimeField("交办时间", null=True, blank=True)
+    closed_at = models.DateTimeField("销号时间", null=True, blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = JurisdictionManager("county")
+
+    class Meta:
+        verbose_name = "交办事项"
+        verbose_name_plural = "交办事项"
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["state", "deadline"], name="case_state_deadline"),
+            models.Index(fields=["county", "state"], name="case_county_state"),
+            models.Index(fields=["content_type", "object_id"], name="case_concerns"),
+            models.Index(fields=["lead_unit", "state"], name="case_lead_state"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+
+class CaseEvent(models.Model):
+    """One immutable step of a case, hash-chained to the previous step of the same case."""
+
+    case = models.ForeignKey(Case, verbose_name="交办事项", on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField("序号")
+    action = models.CharField("操作", max_length=32)
+    from_state = models.CharField("原状态", max_length=20, choices=CaseState.choices, blank=True)
+    to_state = models.CharField("新状态", max_length=20, choices=CaseState.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT
+    )
+    actor_unit = models.ForeignKey(
+        "registry.Organisation", verbose_name="操作单位", null=True, blank=True, on_delete=models.PROTECT
+    )
+    created_at = models.DateTimeField("时间")
+    comment = models.TextField("说明", blank=True)
+    old_deadline = models.DateField("原期限", null=True, blank=True)
+    new_deadline = models.DateField("新期限", null=True, blank=True)
+    old_level = models.PositiveSmallIntegerField("原层级", choices=CaseLevel.choices, null=True, blank=True)
+    new_level = models.PositiveSmallIntegerField("新层级", choices=CaseLevel.choices, null=True, blank=True)
+    payload = models.JSONField("附加数据", default=dict, blank=True)
+    prev_hash = models.CharField("上一事件哈希", max_length=64, blank=True)
+    hash = models.CharField("哈希", max_length=64)
+
+    objects = JurisdictionManager("case__county")
+
+    class Meta:
+        verbose_name = "办理记录"
+        verbose_name_plural = "办理记录"
+        ordering = ["case_id", "seq"]
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="case_event_unique_seq")]
+
+    def __str__(self):
+        return f"{self.case_id}#{self.seq} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        from .workflow import action_label
+
+        return action_label(self.action)
+
+
+def _random_evidence_name(instance, filename):
+    # The uploader's file name never reaches the disk: nothing to traverse, guess or execute.
+    return f"evidence/{instance.case_id}/{secrets.token_hex(16)}"
+
+
+class Attachment(models.Model):
+    case = models.ForeignKey(Case, verbose_name="交办事项", on_delete=models.PROTECT, related_name="attachments")
+    event = models.ForeignKey(
+        CaseEvent,
+        verbose_name="所属办理记录",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="attachments",
+    )
+    file = models.FileField("文件", upload_to=_random_evidence_name, max_length=200)
+    original_name = models.CharField("原文件名", max_length=255)
+    content_type = models.CharField("文件类型", max_length=100)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT)
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    objects = JurisdictionManager("case__county")
+
+    class Meta:
+        verbose_name = "佐证材料"
+        verbose_name_plural = "佐证材料"
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class JointConfirmation(models.Model):
+    """A party whose confirmation a joint close-out (联合销号) needs."""
+
+    case = models.ForeignKey(Case, verbose_name="交办事项", on_delete=models.PROTECT, related_name="joint_parties")
+    party = models.ForeignKey("registry.Organisation", verbose_name="确认单位", on_delete=models.PROTECT)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="确认人", null=True, blank=True, on_delete=models.PROTECT
+    )
+    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+
+    objects = JurisdictionManager("case__county")
+
+    class Meta:
+        verbose_name = "联合销号确认"
+        verbose_name_plural = "联合销号确认"
+        ordering = ["case_id", "id"]
+        constraints = [models.UniqueConstraint(fields=["case", "party"], name="joint_confirmation_unique_party")]
+
+    def __str__(self):
+        return f"{self.case_id} {self.party}"
+
+
+class NotificationKind(models.TextChoices):
+    ASSIGNED = "assigned", "交办"
+    URGED = "urged", "督办"
+    REJECTED = "rejected", "退回"
+    FEEDBACK = "feedback", "待审核"
+    CLOSED = "closed", "销号"
+    ESCALATED = "escalated", "提级"
+    EXTENSION = "extension", "延期"
+    DEADLINE = "deadline", "期限提醒"
+    OTHER = "other", "其他"
+
+
+class Notification(models.Model):
+    """The in-app inbox of the whole product. A message to a unit is delivered to each of its members."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.CASCADE, related_name="notifications"
+    )
+    organisation = models.ForeignKey(
+        "registry.Organisation", verbose_name="接收单位", null=True, blank=True, on_delete=models.PROTECT
+    )
+    kind = models.CharField("类型", max_length=20, choices=NotificationKind.choices)
+    case = models.ForeignKey(
+        Case, verbose_name="交办事项", null=True, blank=True, on_delete=models.PROTECT, related_name="notifications"
+    )
+    message = models.CharField("内容", max_length=500)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self):
+        return self.message
+
+
+class WorkCalendarDay(models.Model):
+    """The official calendar: a day listed here overrides the Monday-to-Friday rule."""
+
+    date = models.DateField("日期", unique=True)
+    is_workday = models.BooleanField("工作日")
+    note = models.CharField("说明", max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "工作日历"
+        verbose_name_plural = "工作日历"
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date} {'工作日' if self.is_workday else '休息日'}"

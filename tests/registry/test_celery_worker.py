@@ -1,0 +1,12 @@
+import pytest
+
+from registry.tasks import echo
+
+pytestmark = pytest.mark.worker
+
+
+def test_real_worker_on_redis_runs_a_queued_task(celery_worker):
+    result = echo.delay({"村": "佛堂镇", "n": 7})
+    assert result.get(timeout=60) == {"村": "佛堂镇", "n": 7}
+    assert celery_worker.queue in celery_worker.log()
+    assert "succeeded" in celery_worker.log()

@@ -1,0 +1,40 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import make_user
+
+
+def nav_of(client, user):
+    client.force_login(user)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    return {item["url_name"] for item in response.context["nav_items"]}, response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "role, code, title",
+    [("clerk", "330000", "专班工作台"), ("manager", "330000", "领导工作台"), ("county_staff", "330782", "我的工作台")],
+)
+def test_role_home_page_in_chinese(client, divisions, role, code, title):
+    _, html = nav_of(client, make_user(role, code))
+    assert title in html
+    assert '<html lang="zh-CN">' in html
+
+
+def test_each_role_sees_only_its_entries(client, divisions):
+    staff_nav, _ = nav_of(client, make_user("county_staff", "330782"))
+    clerk_nav, _ = nav_of(client, make_user("clerk", "330782"))
+    assert "organisation-list" not in staff_nav
+    assert "organisation-list" in clerk_nav
+    assert {"home", "division-list"} <= staff_nav
+
+
+def test_pages_stay_chinese_for_an_english_browser(client, yiwu_staff):
+    client.force_login(yiwu_staff)
+    html = client.get(reverse("division-list"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "行政区划" in html and "查询" in html
+
+
+def test_anonymous_is_sent_to_login(client, divisions):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
