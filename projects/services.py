@@ -8,7 +8,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
-from registry.models import Division, DivisionLevel, Role
+from cases.models import NotificationKind
+from cases.services import notify_units
+from registry.models import Division, DivisionLevel, Organisation, OrganisationKind, Role
 from registry.scoping import user_can_see_division
 
 from .models import (
@@ -25,7 +27,7 @@ from .models import (
     ReportStatus,
     RevisionAction,
 )
-from .periods import current_month, month_in_window, month_start, write_permits
+from .periods import current_month, month_in_window, month_start, reporting_window, write_permits
 from .selectors import missing_reports_by_county
 
 # Fields of a report county staff type; everything else is derived or stamped.
@@ -427,15 +429,28 @@ def lock_exception_grant(*, user, county: Division, month: datetime.date, reason
 
 @transaction.atomic
 def reminders_send(*, today: datetime.date) -> int:
-    """Records today's reminder for each county with unsubmitted reports, if `today` lies in a reporting
-    window. Running it twice on a day changes nothing. (Recorded as ReportReminder until the cases app's
-    notifications exist.)"""
+    """If `today` lies in a reporting window: remind each county whose projects have not submitted the
+    month (ReportReminder keeps one row per county and day, so a second run the same day sends nothing)
+    and deliver it to the inboxes of the county government and task force."""
     month = month_in_window(today)
     if month is None:
         return 0
-    rows = missing_reports_by_county(Project.objects.all(), month=month)
-    reminders = [
-        ReportReminder(county_id=row["county_id"], month=month, sent_on=today, missing_count=row["missing"]) for row in rows
+    rows = list(missing_reports_by_county(Project.objects.all(), month=month))
+    already = set(ReportReminder.objects.filter(month=month, sent_on=today).values_list("county_id", flat=True))
+    new = [
+        ReportReminder(county_id=row["county_id"], month=month, sent_on=today, missing_count=row["missing"])
+        for row in rows
+        if row["county_id"] not in already
     ]
-    ReportReminder.objects.bulk_create(reminders, ignore_conflicts=True)
-    return len(reminders)
+    ReportReminder.objects.bulk_create(new, ignore_conflicts=True)
+    if new:
+        _, closes = reporting_window(month)
+        units = Organisation.objects.filter(
+            division_id__in=[r.county_id for r in new],
+            kind__in=[OrganisationKind.COUNTY_GOVERNMENT, OrganisationKind.COUNTY_TASK_FORCE],
+        ).values_list("pk", flat=True)
+        notify_units(
+            units=list(units), kind=NotificationKind.DEADLINE, case=None,
+            message=f"{month.year}年{month.month}月重大项目月度进度尚有项目未提交，请于{closes.month}月{closes.day}日前完成填报。",
+        )
+    return len(new)
