@@ -3,13 +3,14 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
-from cases.models import NotificationKind
-from cases.services import notify_units
+from cases.models import Case, CaseCategory, CaseSource, NotificationKind
+from cases.services import case_create, notify_units
 from registry.models import Division, DivisionLevel, Organisation, OrganisationKind, Role
 from registry.scoping import user_can_see_division
 
@@ -454,3 +455,22 @@ def reminders_send(*, today: datetime.date) -> int:
             message=f"{month.year}年{month.month}月重大项目月度进度尚有项目未提交，请于{closes.month}月{closes.day}日前完成填报。",
         )
     return len(new)
+
+
+@transaction.atomic
+def report_problem_to_case(*, user, report: MonthlyReport):
+    """Turns the problems a monthly report names into a case (交办事项) concerning that report, once."""
+    report = MonthlyReport.objects.select_related("project__county", "project__township").get(pk=report.pk)
+    if not report.problems.strip():
+        raise ValidationError("该报告没有填写存在问题。")
+    content_type = ContentType.objects.get_for_model(MonthlyReport)
+    existing = Case.objects.filter(content_type=content_type, object_id=report.pk).first()
+    if existing is not None:
+        raise ValidationError(f"该问题已转为交办事项（编号 {existing.pk}）。")
+    project = report.project
+    return case_create(
+        by=user, title=f"{project.name}：{report.problems.strip()}"[:200],
+        category=CaseCategory.objects.get(name="项目问题"), county=project.county, township=project.township,
+        description=f"项目 {project.code} {report.month.year}年{report.month.month}月进度报告反映：{report.problems.strip()}",
+        source=CaseSource.COUNTY_REPORT, concerns=report,
+    )

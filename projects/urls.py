@@ -7,6 +7,7 @@ urlpatterns = [
     path("projects/new/", views.ProjectFormView.as_view(), name="project-create"),
     path("projects/<int:pk>/", views.ProjectDetailView.as_view(), name="project-detail"),
     path("projects/<int:pk>/edit/", views.ProjectFormView.as_view(), name="project-edit"),
+    path("projects/reports/<int:pk>/to-case/", views.ReportToCaseView.as_view(), name="project-report-to-case"),
     path("projects/monthly/", views.MonthlyReportView.as_view(), name="project-monthly-report"),
     path("projects/review/", views.MonthReviewView.as_view(), name="project-month-review"),
     path("projects/locks/", views.MonthLockView.as_view(), name="project-month-lock"),

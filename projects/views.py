@@ -325,3 +325,16 @@ class MonthLockView(LoginRequiredMixin, View):
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
         return render(request, self.template_name, self._context(exception_form))
+
+
+class ReportToCaseView(LoginRequiredMixin, View):
+    """One click: the problems of a monthly report become a case (交办事项)."""
+
+    def post(self, request, pk):
+        report = get_for_user_or_404(MonthlyReport, request.user, pk=pk)
+        try:
+            case = services.report_problem_to_case(user=request.user, report=report)
+            messages.success(request, f"已转为交办事项（编号 {case.pk}），请到交办事项中交办。")
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        return redirect("project-detail", pk=report.project_id)

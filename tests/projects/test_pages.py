@@ -148,3 +148,12 @@ def test_navigation_entries_follow_roles(client, yiwu_staff, province_clerk):
     assert 'data-nav="project-monthly-report"' in body and 'data-nav="project-month-lock"' not in body
     client.force_login(province_clerk)
     assert 'data-nav="project-month-lock"' in client.get("/projects/").content.decode()
+
+
+@pytest.mark.django_db
+def test_detail_offers_turning_a_problem_into_a_case(client, yiwu_clerk):
+    report = SubmittedReportFactory(month=LAST_MONTH, problems="资金拨付滞后")
+    client.force_login(yiwu_clerk)
+    assert "转为交办事项" in client.get(f"/projects/{report.project_id}/").content.decode()
+    response = client.post(f"/projects/reports/{report.pk}/to-case/", follow=True)
+    assert "已转为交办事项" in response.content.decode() and "已转交办" in response.content.decode()
