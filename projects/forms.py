@@ -31,6 +31,7 @@ class ProjectForm(forms.Form):
         townships = Division.objects.for_user(user).filter(level=DivisionLevel.TOWNSHIP)
         if project is not None:
             del self.fields["county"]
+            self.fields["reason"] = forms.CharField(label="修改原因", max_length=255, required=False)
             townships = townships.within(project.county)
         self.fields["township"].queryset = townships
         self.fields["township"].label_from_instance = lambda d: d.full_name

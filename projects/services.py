@@ -12,6 +12,7 @@ from django.utils import timezone
 from cases.models import Case, CaseCategory, CaseSource, NotificationKind
 from cases.services import case_create, notify_units
 from registry.models import Division, DivisionLevel, Organisation, OrganisationKind, Role
+from registry.history import record_changes, snapshot
 from registry.scoping import user_can_see_division
 
 from .models import (
@@ -102,6 +103,14 @@ def _set_records(project: Project, records):
     )
 
 
+def _snapshot(project: Project) -> dict:
+    """The project's fields, year plans and served records, as the change history compares them."""
+    return snapshot(project, extra={
+        "year_plans": ("年度计划投资（万元）", lambda p: "、".join(f"{y}年 {v}" for y, v in p.year_plans.order_by("year").values_list("year", "planned_investment"))),
+        "records": ("服务的台账记录", lambda p: "、".join(sorted(f"{ct}:{oid}" for ct, oid in p.record_links.values_list("content_type__model", "object_id")))),
+    })
+
+
 def _validate_township(county: Division, township: Division | None):
     if township is not None and (township.level != DivisionLevel.TOWNSHIP or not county.contains(township)):
         raise ValidationError({"township": "所选乡镇（街道）不在该县（市、区）内。"})
@@ -123,17 +132,20 @@ def project_create(
     project.save()
     _set_year_plan(project, plan_year or year, annual_plan)
     _set_records(project, records)
+    record_changes(project, actor=user, before={}, after=_snapshot(project))
     return project
 
 
 @transaction.atomic
 def project_update(
-    *, project: Project, user, annual_plan: Decimal | None = None, plan_year: int | None = None, records=None, **fields
+    *, project: Project, user, annual_plan: Decimal | None = None, plan_year: int | None = None, records=None,
+    reason: str = "", **fields,
 ) -> Project:
     _require_clerk(user, project.county, levels=(1, 2, 3), action="修改项目")
     unknown = set(fields) - set(PROJECT_FIELDS)
     if unknown:
         raise ValidationError(f"不能修改的字段：{'、'.join(sorted(unknown))}")
+    before = _snapshot(project)
     for name, value in fields.items():
         setattr(project, name, value)
     _validate_township(project.county, project.township)
@@ -141,6 +153,7 @@ def project_update(
     project.save()
     _set_year_plan(project, plan_year or timezone.localdate().year, annual_plan)
     _set_records(project, records)
+    record_changes(project, actor=user, before=before, after=_snapshot(project), reason=reason)
     return project
 
 
@@ -231,7 +244,7 @@ def report_save_draft(*, user, month: datetime.date, entries: list[ReportEntry])
         .values("project_id").annotate(total=Sum("completed")).values_list("project_id", "total")
     )
     errors = _Errors()
-    new_reports, changed_reports, revisions, started = [], [], [], []
+    new_reports, changed_reports, revisions, started, started_before = [], [], [], [], []
     for entry in entries:
         project, report = entry.project, existing.get(entry.project.pk)
         _validate_entry(entry, prior.get(project.pk) or Decimal("0"), errors)
@@ -255,6 +268,7 @@ def report_save_draft(*, user, month: datetime.date, entries: list[ReportEntry])
             report.saved_by = user
             changed_reports.append(report)
         if entry.actual_start is not None and project.actual_start != entry.actual_start:
+            started_before.append(_snapshot(project))
             project.actual_start = entry.actual_start
             if project.stage in (ProjectStage.PLANNING, ProjectStage.PREPARATION):
                 project.stage = ProjectStage.CONSTRUCTION
@@ -270,6 +284,8 @@ def report_save_draft(*, user, month: datetime.date, entries: list[ReportEntry])
     MonthlyReport.objects.bulk_update(changed_reports, [*REPORT_FIELDS, "saved_by", "updated_at"])
     ReportRevision.objects.bulk_create(revisions)
     Project.objects.bulk_update(started, ["actual_start", "stage"])
+    for project, before in zip(started, started_before):
+        record_changes(project, actor=user, before=before, after=_snapshot(project), reason=f"{month.year}年{month.month}月进度填报")
     return new_reports + changed_reports
 
 

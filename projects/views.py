@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
+from registry.history import history_for
 from registry.models import DivisionLevel, Role
 from registry.scoping import get_for_user_or_404
 from registry.views import ScopedListView
@@ -63,6 +64,7 @@ class ProjectDetailView(LoginRequiredMixin, TemplateView):
         )
         project = get_for_user_or_404(queryset, self.request.user, pk=self.kwargs["pk"])
         history = list(selectors.project_history(project))
+        ctx["changes"] = history_for(project)[:50]
         chart = [
             {"month": f"{r.month:%Y-%m}", "completed": float(r.completed), "cumulative": float(r.cumulative_year)}
             for r in reversed(history)

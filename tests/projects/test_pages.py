@@ -157,3 +157,21 @@ def test_detail_offers_turning_a_problem_into_a_case(client, yiwu_clerk):
     assert "转为交办事项" in client.get(f"/projects/{report.project_id}/").content.decode()
     response = client.post(f"/projects/reports/{report.pk}/to-case/", follow=True)
     assert "已转为交办事项" in response.content.decode() and "已转交办" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_project_edits_are_kept_as_history_with_the_reason(client, yiwu_clerk):
+    from registry.history import history_for
+
+    project = ProjectFactory(stage="preparation", plan=Decimal("500"))
+    client.force_login(yiwu_clerk)
+    data = {
+        "name": project.name, "category": project.category_id, "owner_unit": project.owner_unit,
+        "total_investment": "100000", "annual_plan": "800", "kind": project.kind, "stage": "construction",
+        "reason": "已取得施工许可",
+    }
+    assert client.post(f"/projects/{project.pk}/edit/", data).status_code == 302
+    changes = {c.field: (c.old_value, c.new_value, c.reason) for c in history_for(project)}
+    assert changes["stage"] == ("前期", "在建", "已取得施工许可")
+    assert "500" in changes["year_plans"][0] and "800" in changes["year_plans"][1]
+    assert "已取得施工许可" in client.get(f"/projects/{project.pk}/").content.decode()
