@@ -231,7 +231,8 @@ class MonthlyReportView(LoginRequiredMixin, View):
 
 
 class MonthReviewView(LoginRequiredMixin, View):
-    """County clerks confirm submitted reports; city clerks approve confirmed ones; both can return."""
+    """County clerks confirm submitted reports; city clerks approve confirmed ones; both can return.
+    Province clerks see the month's progress and which counties still owe reports."""
 
     template_name = "projects/month_review.html"
 
@@ -242,13 +243,17 @@ class MonthReviewView(LoginRequiredMixin, View):
             return "confirm", services.report_confirm
         if level == DivisionLevel.CITY:
             return "approve", services.report_approve
-        raise PermissionDenied("月度审核由县、市专班工作人员办理。")
+        if level == DivisionLevel.PROVINCE:
+            return "overview", None
+        raise PermissionDenied("月度审核由专班工作人员办理。")
 
     def _context(self, month, step, reason_form):
+        user = self.request.user
         return {
-            "month": month, "step": step, "reports": selectors.reports_awaiting(self.request.user, month=month, step=step),
-            "reason_form": reason_form, "locked": is_locked(month), "counts": selectors.month_status_counts(self.request.user, month=month),
-            "months": [add_months(current_month(), -i) for i in range(0, 6)],
+            "month": month, "step": step, "reason_form": reason_form, "locked": is_locked(month),
+            "reports": selectors.reports_awaiting(user, month=month, step=step) if step != "overview" else [],
+            "missing": selectors.missing_reports_by_county(Project.objects.for_user(user), month=month) if step == "overview" else [],
+            "counts": selectors.month_status_counts(user, month=month),
         }
 
     def get(self, request):
@@ -258,6 +263,8 @@ class MonthReviewView(LoginRequiredMixin, View):
 
     def post(self, request):
         step, service = self._step()
+        if service is None:
+            raise PermissionDenied("省专班在此查看进度；确认和审核由县、市专班办理。")
         month = month_param(request, add_months(current_month(), -1))
         ids = [int(v) for v in request.POST.getlist("reports") if v.isdigit()]
         reports = list(MonthlyReport.objects.for_user(request.user).filter(month=month, pk__in=ids))
@@ -281,35 +288,37 @@ class MonthReviewView(LoginRequiredMixin, View):
 
 
 class MonthLockView(LoginRequiredMixin, View):
-    """The province clerk's page: lock finished months, grant exceptions for one county and month."""
+    """Which months are locked, for every clerk; the province clerk locks finished months and grants
+    exceptions for one county and month (the services refuse anyone else)."""
 
     template_name = "projects/month_lock.html"
 
-    def _check(self):
-        user = self.request.user
-        if not (user.is_superuser or (user.is_clerk and user.division and user.division.level == DivisionLevel.PROVINCE)):
-            raise PermissionDenied("月份锁定由省专班工作人员办理。")
-
     def _context(self, exception_form):
+        user = self.request.user
         months = [add_months(current_month(), -i) for i in range(1, 13)]
         locks = {lock.month: lock for lock in PeriodLock.objects.filter(month__in=months).select_related("locked_by")}
         counts = {
             (row["month"], row["status"]): row["n"]
-            for row in MonthlyReport.objects.filter(month__in=months).order_by().values("month", "status").annotate(n=Count("pk"))
+            for row in MonthlyReport.objects.for_user(user).filter(month__in=months).order_by()
+            .values("month", "status").annotate(n=Count("pk"))
         }
         rows = [
             {"month": m, "lock": locks.get(m), **{s.value: counts.get((m, s.value), 0) for s in ReportStatus}}
             for m in months
         ]
-        exceptions = LockException.objects.select_related("county", "granted_by").order_by("-granted_at")[:50]
-        return {"rows": rows, "exception_form": exception_form, "exceptions": exceptions, "locked_months": sorted(locks, reverse=True)}
+        exceptions = LockException.objects.for_user(user).select_related("county", "granted_by").order_by("-granted_at")[:50]
+        return {
+            "rows": rows, "exception_form": exception_form, "exceptions": exceptions,
+            "locked_months": sorted(locks, reverse=True),
+            "can_lock": user.is_superuser or (user.division is not None and user.division.level == DivisionLevel.PROVINCE and user.is_clerk),
+        }
 
     def get(self, request):
-        self._check()
+        if not (request.user.is_superuser or request.user.is_clerk):
+            raise PermissionDenied("月份锁定情况供专班工作人员查看。")
         return render(request, self.template_name, self._context(LockExceptionForm()))
 
     def post(self, request):
-        self._check()
         exception_form = LockExceptionForm(request.POST if "grant" in request.POST else None)
         try:
             month = parse_month(request.POST.get("month", ""))

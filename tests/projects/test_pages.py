@@ -72,7 +72,9 @@ def test_locked_month_page_says_so_and_refuses_writes(client, yiwu_staff, provin
 @pytest.mark.django_db
 def test_province_clerk_locks_a_month_and_grants_an_exception_on_the_page(client, province_clerk, yiwu_clerk, divisions):
     client.force_login(yiwu_clerk)
-    assert client.get("/projects/locks/").status_code == 403
+    assert "开通例外" not in client.get("/projects/locks/").content.decode()
+    assert client.post("/projects/locks/", {"month": MONTH, "lock": "1"}).status_code == 403
+    assert not PeriodLock.objects.exists()
     client.force_login(province_clerk)
     assert client.get("/projects/locks/").status_code == 200
     client.post("/projects/locks/", {"month": MONTH, "reason": "定稿", "lock": "1"})
@@ -175,3 +177,20 @@ def test_project_edits_are_kept_as_history_with_the_reason(client, yiwu_clerk):
     assert changes["stage"] == ("前期", "在建", "已取得施工许可")
     assert "500" in changes["year_plans"][0] and "800" in changes["year_plans"][1]
     assert "已取得施工许可" in client.get(f"/projects/{project.pk}/").content.decode()
+
+
+@pytest.mark.django_db
+def test_home_card_shows_the_completion_rate_in_the_jurisdiction(client, yiwu_staff):
+    project = ProjectFactory(plan={LAST_MONTH.year: "1000"})
+    SubmittedReportFactory(project=project, month=LAST_MONTH, completed=Decimal("250"))
+    client.force_login(yiwu_staff)
+    body = client.get("/").content.decode()
+    assert "重大项目年度投资完成率" in body and "25.0%" in body
+
+
+@pytest.mark.django_db
+def test_province_clerk_sees_which_counties_still_owe_reports(client, province_clerk, divisions):
+    ProjectFactory(county=divisions.get(code="330783"))
+    client.force_login(province_clerk)
+    body = client.get(f"/projects/review/?month={MONTH}").content.decode()
+    assert "东阳市" in body and "未提交项目" in body
