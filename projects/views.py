@@ -6,6 +6,7 @@ from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -18,7 +19,16 @@ from . import selectors, services
 from .filters import ProjectFilter
 from .forms import LockExceptionForm, ProjectForm, ReasonForm, ReportRowFormSet
 from .models import COUNTED_STATUSES, REPORTING_STAGES, LockException, MonthlyReport, PeriodLock, Project, ReportStatus
-from .periods import PeriodLocked, add_months, current_month, is_locked, month_in_window, parse_month, reporting_window
+from .periods import (
+    PeriodLocked,
+    add_months,
+    current_month,
+    is_locked,
+    month_in_window,
+    parse_month,
+    reporting_window,
+    window_closes,
+)
 
 
 def month_param(request, default):
@@ -64,6 +74,9 @@ class ProjectDetailView(LoginRequiredMixin, TemplateView):
         )
         project = get_for_user_or_404(queryset, self.request.user, pk=self.kwargs["pk"])
         history = list(selectors.project_history(project))
+        closes = window_closes([r.month for r in history])
+        for report in history:
+            report.is_late = report.submitted_at is not None and timezone.localdate(report.submitted_at) > closes[report.month]
         ctx["changes"] = history_for(project)[:50]
         chart = [
             {"month": f"{r.month:%Y-%m}", "completed": float(r.completed), "cumulative": float(r.cumulative_year)}

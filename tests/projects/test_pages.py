@@ -118,6 +118,20 @@ def test_detail_shows_history_table_and_chart_data(client, yiwu_staff):
     client.force_login(yiwu_staff)
     body = client.get(f"/projects/{project.pk}/").content.decode()
     assert "完成桩基" in body and "echarts.min.js" in body and '"completed": 321.0' in body
+    assert "逾期提交" not in body
+
+
+@pytest.mark.django_db
+def test_detail_flags_a_report_submitted_after_its_window(client, yiwu_staff):
+    from django.utils import timezone
+
+    from projects.periods import reporting_window
+
+    closes = reporting_window(LAST_MONTH)[1]
+    late = timezone.make_aware(datetime.datetime.combine(closes + datetime.timedelta(days=2), datetime.time(10)))
+    report = SubmittedReportFactory(month=LAST_MONTH, submitted_at=late)
+    client.force_login(yiwu_staff)
+    assert "逾期提交" in client.get(f"/projects/{report.project_id}/").content.decode()
 
 
 def _queries(client, url):
