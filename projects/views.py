@@ -69,7 +69,9 @@ class ProjectDetailView(LoginRequiredMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         month = month_param(self.request, selectors.figures_month())
         queryset = selectors.projects_with_figures(
-            Project.objects.select_related("category", "county", "township").prefetch_related("record_links__content_type", "year_plans"),
+            Project.objects.select_related("category", "county", "township").prefetch_related(
+                "record_links__content_type", "record_links__record", "year_plans"
+            ),
             month=month,
         )
         project = get_for_user_or_404(queryset, self.request.user, pk=self.kwargs["pk"])
@@ -104,6 +106,7 @@ class ProjectFormView(LoginRequiredMixin, View):
         if project is None:
             return {}
         initial = {name: getattr(project, name) for name in services.PROJECT_FIELDS}
+        initial["records"] = [f"{ct}:{oid}" for ct, oid in project.record_links.values_list("content_type_id", "object_id")]
         plan = project.year_plans.filter(year=current_month().year).first()
         initial["annual_plan"] = plan.planned_investment if plan else None
         return initial

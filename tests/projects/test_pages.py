@@ -208,3 +208,25 @@ def test_province_clerk_sees_which_counties_still_owe_reports(client, province_c
     client.force_login(province_clerk)
     body = client.get(f"/projects/review/?month={MONTH}").content.decode()
     assert "东阳市" in body and "未提交项目" in body
+
+
+@pytest.mark.django_db
+def test_clerk_links_a_project_to_the_axis_it_serves_and_the_list_filters_by_it(client, yiwu_clerk):
+    from django.contrib.contenttypes.models import ContentType
+
+    from tests.registry.factories import AxisFactory
+
+    axis = AxisFactory(name="义乌佛堂发展轴")  # in Yiwu
+    project, other = ProjectFactory(), ProjectFactory()
+    content_type = ContentType.objects.get_for_model(axis)
+    client.force_login(yiwu_clerk)
+    form = client.get(f"/projects/{project.pk}/edit/").content.decode()
+    assert "义乌佛堂发展轴" in form
+    data = {
+        "name": project.name, "category": project.category_id, "owner_unit": project.owner_unit,
+        "total_investment": "100000", "kind": project.kind, "stage": project.stage, "records": [f"{content_type.pk}:{axis.pk}"],
+    }
+    assert client.post(f"/projects/{project.pk}/edit/", data).status_code == 302
+    assert "义乌佛堂发展轴" in client.get(f"/projects/{project.pk}/").content.decode()
+    listed = client.get(f"/projects/?record=registry.developmentaxis:{axis.pk}").content.decode()
+    assert project.code in listed and other.code not in listed
