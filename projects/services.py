@@ -307,11 +307,12 @@ def _step(*, user, reports, action: str, reason: str = "", check) -> list[Monthl
     )
     if not locked:
         raise ValidationError("没有可操作的报告。")
+    for report in locked:
+        check(report)
     permits = write_permits({(r.project.county_id, r.month) for r in locked})
     now = timezone.now()
     revisions = []
     for report in locked:
-        check(report)
         if report.status not in allowed_from:
             raise ValidationError(
                 f"项目 {report.project.code} {report.month:%Y年%m月}的报告当前为“{report.get_status_display()}”，不能{RevisionAction(action).label}。"
