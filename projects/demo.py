@@ -23,6 +23,7 @@ from .models import (
     ReportStatus,
 )
 from .periods import add_months, current_month, reporting_window
+from .reference import seed_categories
 from .selectors import month_end
 
 PROVINCE_PROJECTS = 1833
@@ -57,6 +58,7 @@ def seed(*, scale: str, seed: int, **_) -> dict:
     if Project.objects.exists():
         return {"projects": Project.objects.count(), "reports": MonthlyReport.objects.count(), "skipped": "already seeded"}
     rng = random.Random(seed)
+    seed_categories()
     this_month = current_month()
     previous = add_months(this_month, -1)
     months = [add_months(this_month, -i) for i in range(HISTORY_MONTHS, 0, -1)]

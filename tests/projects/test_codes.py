@@ -5,15 +5,17 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from projects.models import Project, ProjectCategory
+from projects.models import Project
 from projects.services import project_create
 from registry.models import Division
 from tests.conftest import requires_postgres
 
+from .factories import category
+
 
 def _create(user, name):
     return project_create(
-        user=user, county=Division.objects.get(code="330782"), name=name, category=ProjectCategory.objects.get(name="中心镇"),
+        user=user, county=Division.objects.get(code="330782"), name=name, category=category("中心镇"),
         owner_unit="佛堂镇人民政府", total_investment=Decimal("1000"), kind="new",
     )
 
@@ -47,5 +49,5 @@ def test_concurrent_creations_get_distinct_codes(yiwu_clerk):
         thread.start()
     for thread in threads:
         thread.join()
-    assert errors == [] and len(set(codes)) == 8
+    assert errors == [] and len(set(codes)) == 8, (errors, codes)
     assert Project.objects.count() == 8

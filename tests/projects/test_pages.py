@@ -9,7 +9,7 @@ from projects.models import LockException, MonthlyReport, PeriodLock, Project, R
 from projects.periods import add_months, current_month
 from projects.services import month_lock
 
-from .factories import ProjectFactory, SubmittedReportFactory
+from .factories import ProjectFactory, SubmittedReportFactory, category
 
 LAST_MONTH = add_months(current_month(), -1)
 MONTH = f"{LAST_MONTH:%Y-%m}"
@@ -86,12 +86,10 @@ def test_province_clerk_locks_a_month_and_grants_an_exception_on_the_page(client
 
 @pytest.mark.django_db
 def test_clerk_creates_and_edits_a_project_on_the_page(client, yiwu_clerk):
-    from projects.models import ProjectCategory
-
     client.force_login(yiwu_clerk)
     assert client.get("/projects/new/").status_code == 200
     data = {
-        "name": "义乌国际陆港配套道路", "category": ProjectCategory.objects.get(name="基础设施").pk,
+        "name": "义乌国际陆港配套道路", "category": category("基础设施").pk,
         "county": Project._meta.get_field("county").related_model.objects.get(code="330782").pk,
         "owner_unit": "义乌市交投集团", "total_investment": "50000", "annual_plan": "8000", "kind": "new", "stage": "preparation",
     }
