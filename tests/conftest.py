@@ -9,6 +9,24 @@ from registry.models import Division
 from .factories import TEST_PASSWORD, make_user
 
 
+def pytest_collection_modifyitems(items):
+    """Every transactional test restores the migrated reference rows (categories, calendar, models)
+    that the previous one flushed. All of them must, or Django's post-flush content types collide."""
+    for item in items:
+        names = getattr(item, "fixturenames", None)
+        if names is None:
+            continue
+        marker = item.get_closest_marker("django_db")
+        transactional = bool(marker and marker.kwargs.get("transaction")) or {"transactional_db", "live_server"} & set(names)
+        if not transactional:
+            continue
+        if marker is not None:
+            # pytest-django reads serialized_rollback from the marker when there is one.
+            item.add_marker(pytest.mark.django_db(*marker.args, **{**marker.kwargs, "serialized_rollback": True}), append=False)
+        elif "django_db_serialized_rollback" not in names:
+            names.insert(0, "django_db_serialized_rollback")
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the real divisions once per test database; tests then run in rolled-back transactions."""
@@ -19,7 +37,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def divisions(db):
-    """The real divisions. Transactional tests flush tables, so reload when they are gone."""
+    """The real divisions. Transactional tests flush tables, so reload when they are gone (reference
+    rows written by data migrations come back through serialized rollback, see below)."""
     if not Division.objects.exists():
         load_divisions()
     return Division.objects
