@@ -103,11 +103,21 @@ def _set_records(project: Project, records):
     )
 
 
+def _year_plans_text(project: Project) -> str:
+    plans = project.year_plans.order_by("year").values_list("year", "planned_investment")
+    return "、".join(f"{year}年 {amount}" for year, amount in plans)
+
+
+def _records_text(project: Project) -> str:
+    links = project.record_links.values_list("content_type__model", "object_id")
+    return "、".join(sorted(f"{model}:{object_id}" for model, object_id in links))
+
+
 def _snapshot(project: Project) -> dict:
     """The project's fields, year plans and served records, as the change history compares them."""
     return snapshot(project, extra={
-        "year_plans": ("年度计划投资（万元）", lambda p: "、".join(f"{y}年 {v}" for y, v in p.year_plans.order_by("year").values_list("year", "planned_investment"))),
-        "records": ("服务的台账记录", lambda p: "、".join(sorted(f"{ct}:{oid}" for ct, oid in p.record_links.values_list("content_type__model", "object_id")))),
+        "year_plans": ("年度计划投资（万元）", _year_plans_text),
+        "records": ("服务的台账记录", _records_text),
     })
 
 

@@ -24,7 +24,6 @@ from .periods import (
     add_months,
     current_month,
     is_locked,
-    month_in_window,
     parse_month,
     reporting_window,
     window_closes,
@@ -146,7 +145,8 @@ class MonthlyReportView(LoginRequiredMixin, View):
     template_name = "projects/monthly_report.html"
 
     def _default_month(self):
-        return month_in_window(current_month()) or add_months(current_month(), -1)
+        # The month being reported is the one just finished.
+        return add_months(current_month(), -1)
 
     def _projects(self, month):
         counted_before = (
@@ -161,7 +161,9 @@ class MonthlyReportView(LoginRequiredMixin, View):
             .filter(Q(stage__in=REPORTING_STAGES) | Q(pk__in=reported))
             .select_related("category")
             .annotate(completed_before=Coalesce(Subquery(counted_before), selectors.ZERO))
-            .prefetch_related(Prefetch("reports", queryset=MonthlyReport.objects.filter(month=month).select_related("submitted_by"), to_attr="month_reports"))
+            .prefetch_related(
+                Prefetch("reports", MonthlyReport.objects.filter(month=month).select_related("submitted_by"), to_attr="month_reports")
+            )
             .order_by("code")
         )
 
@@ -176,11 +178,10 @@ class MonthlyReportView(LoginRequiredMixin, View):
         for project in projects:
             report = project.month_reports[0] if project.month_reports else None
             rows.append({"project": project, "report": report, "form": forms_by_project.get(project.pk), "editable": self._editable(report)})
-        opens, closes = reporting_window(month)
+        own_exception = LockException.objects.filter(month=month, county=self.request.user.division).exists()
         return {
-            "month": month, "rows": rows, "formset": formset, "locked": is_locked(month)
-            and not LockException.objects.filter(month=month, county=self.request.user.division).exists(),
-            "window": (opens, closes), "months": [add_months(current_month(), -i) for i in range(0, 6)],
+            "month": month, "rows": rows, "formset": formset, "window": reporting_window(month),
+            "locked": is_locked(month) and not own_exception,
         }
 
     def _formset(self, projects, data=None):
