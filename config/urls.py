@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("registry.api.urls")),
     path("", include("cases.api_urls")),
     path("", include("projects.api.urls")),
+    path("", include("registry.excel.api_urls")),
 ]
 
 urlpatterns = [
@@ -22,4 +23,5 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("projects.urls")),
     path("", include("registry.urls")),
+    path("", include("registry.excel.urls")),
 ]

@@ -7,24 +7,7 @@ from registry.divisions import load_divisions
 from registry.models import Division
 
 from .factories import TEST_PASSWORD, make_user
-
-
-def pytest_collection_modifyitems(items):
-    """Every transactional test restores the migrated reference rows (categories, calendar, models)
-    that the previous one flushed. All of them must, or Django's post-flush content types collide."""
-    for item in items:
-        names = getattr(item, "fixturenames", None)
-        if names is None:
-            continue
-        marker = item.get_closest_marker("django_db")
-        transactional = bool(marker and marker.kwargs.get("transaction")) or {"transactional_db", "live_server"} & set(names)
-        if not transactional:
-            continue
-        if marker is not None:
-            # pytest-django reads serialized_rollback from the marker when there is one.
-            item.add_marker(pytest.mark.django_db(*marker.args, **{**marker.kwargs, "serialized_rollback": True}), append=False)
-        elif "django_db_serialized_rollback" not in names:
-            names.insert(0, "django_db_serialized_rollback")
+from .support.reference import rerun_data_migrations
 
 
 @pytest.fixture(scope="session")
@@ -37,9 +20,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def divisions(db):
-    """The real divisions. Transactional tests flush tables, so reload when they are gone (reference
-    rows written by data migrations come back through serialized rollback, see below)."""
+    """The real divisions. Transactional tests flush every table, so after one of them reload the
+    divisions and the rows the data migrations wrote."""
     if not Division.objects.exists():
+        rerun_data_migrations()
         load_divisions()
     return Division.objects
 
