@@ -11,6 +11,7 @@ SEEDERS = [
     "registry.demo.seed_people",
     "cases.demo.seed",
     "registry.demo_deliverables.seed_deliverables",
+    "projects.demo.seed",
 ]
 
 
