@@ -1,0 +1,2 @@
+def board_view(request):
+    raise NotImplementedError
