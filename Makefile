@@ -43,3 +43,9 @@ test: install-dev browser
 
 clean:
 	rm -rf var .pytest_cache
+
+# Province-scale benchmark (see README "Benchmarks"); use PostgreSQL and Redis for real figures.
+bench: install-dev
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo --scale province --history 5
+	$(PY) -m bench.run

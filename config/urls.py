@@ -10,6 +10,8 @@ admin.site.index_title = "数据管理"
 
 api_v1 = [
     path("", include("registry.api.urls")),
+    path("", include("cases.api_urls")),
+    path("", include("projects.api.urls")),
 ]
 
 urlpatterns = [
@@ -18,5 +20,6 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("projects.urls")),
     path("", include("registry.urls")),
 ]

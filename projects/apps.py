@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class ProjectsConfig(AppConfig):
     name = "projects"
     verbose_name = "重大项目"
+
+    def ready(self):
+        from registry.models import Role
+        from registry.navigation import NavItem, register
+
+        register(
+            NavItem("重大项目", "project-list", order=30, section="重大项目"),
+            NavItem("月度填报", "project-monthly-report", frozenset({Role.COUNTY_STAFF}), order=31, section="重大项目"),
+            NavItem("月度审核", "project-month-review", frozenset({Role.CLERK}), order=32, section="重大项目"),
+            NavItem("月份锁定", "project-month-lock", frozenset({Role.CLERK}), order=33, section="重大项目"),
+        )

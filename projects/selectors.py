@@ -43,6 +43,7 @@ from .models import (
     ProjectKind,
     ProjectStage,
     ProjectYearPlan,
+    ReportStatus,
 )
 from .periods import add_months, current_month
 
@@ -211,3 +212,22 @@ def project_history(project):
     return reports_with_cumulative(
         MonthlyReport.objects.filter(project=project).select_related("submitted_by", "confirmed_by", "approved_by")
     ).order_by("-month")
+
+
+# The state a report waits in for each approval step.
+AWAITING = {"submit": ReportStatus.DRAFT, "confirm": ReportStatus.SUBMITTED, "approve": ReportStatus.CONFIRMED}
+
+
+def reports_awaiting(user, *, month: datetime.date, step: str):
+    """The reports of `month` in the user's jurisdiction waiting for `step` (submit/confirm/approve)."""
+    return (
+        MonthlyReport.objects.for_user(user).filter(month=month, status=AWAITING[step])
+        .select_related("project__county", "project__category", "submitted_by").order_by("project__code")
+    )
+
+
+def month_status_counts(user, *, month: datetime.date) -> dict:
+    rows = MonthlyReport.objects.for_user(user).filter(month=month).order_by().values("status").annotate(n=Count("pk"))
+    counts = {status.value: 0 for status in ReportStatus}
+    counts.update({row["status"]: row["n"] for row in rows})
+    return counts

@@ -25,8 +25,8 @@ from .models import (
     ReportStatus,
     RevisionAction,
 )
-from .selectors import missing_reports_by_county
 from .periods import current_month, month_in_window, month_start, write_permits
+from .selectors import missing_reports_by_county
 
 # Fields of a report county staff type; everything else is derived or stamped.
 REPORT_FIELDS = ("completed", "progress", "problems", "note")

@@ -1,7 +1,23 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import Division, LoginEvent, Organisation, User
+from .models import (
+    AxisNode,
+    CentralTown,
+    ChangeRecord,
+    ClusterModel,
+    DevelopmentAxis,
+    Division,
+    LoginEvent,
+    Organisation,
+    PairingRelationship,
+    User,
+    VillageCluster,
+    WeakTownship,
+    WeakVillage,
+    Workshop,
+    WorkshopReport,
+)
 
 
 @admin.register(Division)
@@ -63,20 +79,6 @@ class LoginEventAdmin(admin.ModelAdmin):
 
 
 # --- deliverables: edited through the services in the product; the admin is for inspection -------
-
-from .models import (  # noqa: E402
-    AxisNode,
-    CentralTown,
-    ChangeRecord,
-    ClusterModel,
-    DevelopmentAxis,
-    PairingRelationship,
-    VillageCluster,
-    WeakTownship,
-    WeakVillage,
-    Workshop,
-    WorkshopReport,
-)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -4,7 +4,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 
 from .filters import DivisionFilter, OrganisationFilter
 from .forms import LoginForm
@@ -28,6 +28,12 @@ def home(request):
     if not request.user.is_authenticated:
         return auth_views.redirect_to_login(request.get_full_path())
     return render(request, "registry/home.html", {"sections": home_sections(request.user)})
+
+
+class AboutView(LoginRequiredMixin, TemplateView):
+    """What the system is and who to call; also the benchmark's page floor."""
+
+    template_name = "registry/about.html"
 
 
 class ScopedListView(LoginRequiredMixin, ListView):

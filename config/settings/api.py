@@ -23,6 +23,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ClusterLevelEnum": "registry.models.deliverables.ClusterLevel.choices",
+        "DivisionLevelEnum": "registry.models.divisions.DivisionLevel.choices",
+        "CaseStateEnum": "cases.models.CaseState",
+        "CaseLevelEnum": "cases.models.CaseLevel",
+        "ProjectKindEnum": "projects.models.ProjectKind",
+        "ProjectStageEnum": "projects.models.ProjectStage",
+        "ReportStatusEnum": "projects.models.ReportStatus",
+    },
 }
 
 # django-filter's own strings (its shipped zh_CN does not serve zh-hans).

@@ -53,7 +53,8 @@ def exception_handler(exc, context):
     fields = {}
     if isinstance(exc, exceptions.ValidationError) and isinstance(detail, dict):
         fields = _flatten(detail)
-        non_field = fields.pop("non_field_errors", None)
+        # Django's model validation files whole-object errors (constraints) under "__all__".
+        non_field = (fields.pop("non_field_errors", None) or []) + (fields.pop("__all__", None) or [])
         message = "；".join(non_field) if non_field else MESSAGES[400]
         code = "invalid"
     elif isinstance(detail, list):

@@ -1,5 +1,7 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework.generics import RetrieveAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from registry.filters import DivisionFilter, OrganisationFilter
 from registry.models import Division, Organisation
@@ -39,3 +41,11 @@ class CurrentUserView(RetrieveAPIView):
 
     def get_object(self):
         return self.request.user
+
+
+@extend_schema(tags=["基础信息"], responses={200: {"type": "object", "properties": {"ok": {"type": "boolean"}}}})
+class PingView(APIView):
+    """Authenticated liveness check; also the benchmark's floor (the least an authenticated call costs)."""
+
+    def get(self, request):
+        return Response({"ok": True})

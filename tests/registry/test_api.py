@@ -79,3 +79,14 @@ def test_healthz_reports_live_broker(client, divisions, settings):
         pytest.skip("REDIS_URL not set")
     settings.REDIS_URL = os.environ["REDIS_URL"]
     assert client.get("/healthz").json()["checks"]["broker"] == "ok"
+
+
+def test_ping_needs_authentication(api_client, yiwu_staff):
+    assert api_client.get("/api/v1/ping/").status_code in (401, 403)
+    api_client.force_authenticate(yiwu_staff)
+    assert api_client.get("/api/v1/ping/").json() == {"ok": True}
+
+
+def test_about_page(client, yiwu_staff):
+    client.force_login(yiwu_staff)
+    assert "缩小“三大差距”" in client.get("/about/").content.decode()

@@ -11,6 +11,14 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def subprocess_database_url() -> str:
+    """The URL of the database this test process uses, for a subprocess that must see the same data."""
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("postgresql"):
+        return f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    return f"sqlite:///{db['NAME']}"
+
+
 class WorkerProcess:
     def __init__(self, redis_url: str):
         self.redis_url = redis_url
@@ -19,21 +27,14 @@ class WorkerProcess:
         self.log_path = ROOT / "var" / f"worker-{self.queue}.log"
 
     def env(self):
-        db = connection.settings_dict
         env = dict(os.environ)
         env.update(
             DJANGO_SETTINGS_MODULE="config.settings",
             REDIS_URL=self.redis_url,
             CELERY_TASK_ALWAYS_EAGER="false",
             CELERY_TASK_DEFAULT_QUEUE=self.queue,
+            DATABASE_URL=subprocess_database_url(),
         )
-        # The worker must use the test database the test process writes to.
-        if db["ENGINE"].endswith("postgresql"):
-            env["DATABASE_URL"] = (
-                f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-            )
-        else:
-            env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
         return env
 
     def start(self):

@@ -1,0 +1,156 @@
+from django.http import FileResponse
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.pagination import CursorPagination
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from registry.scoping import get_for_user_or_404
+
+from .filters import CaseFilter
+from .models import Attachment, CaseEvent, Notification
+from .selectors import case_detail_queryset, case_list, unread_notification_count
+from .serializers import (
+    ActionInputSerializer,
+    AttachmentSerializer,
+    AttachmentUploadSerializer,
+    CaseCreateSerializer,
+    CaseDetailSerializer,
+    CaseListSerializer,
+    EventSerializer,
+    MarkReadSerializer,
+    NotificationSerializer,
+)
+from .services import attachment_upload, case_create, notification_mark_read, perform_action
+
+TAG = "交办事项"
+
+
+class CaseCursorPagination(CursorPagination):
+    # Keyset on the primary key: page 2,000 costs what page 1 costs on 100k cases.
+    ordering = "-id"
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+@extend_schema_view(
+    list=extend_schema(tags=[TAG], summary="交办事项列表"),
+    retrieve=extend_schema(tags=[TAG], summary="交办事项详情（含当前用户可执行的操作）"),
+    create=extend_schema(tags=[TAG], summary="登记交办事项", request=CaseCreateSerializer, responses={201: CaseDetailSerializer}),
+)
+class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = CaseFilter
+    pagination_class = CaseCursorPagination
+
+    def get_queryset(self):
+        if self.action == "list":
+            return case_list(user=self.request.user)
+        return case_detail_queryset(user=self.request.user)
+
+    def get_serializer_class(self):
+        return {
+            "list": CaseListSerializer,
+            "create": CaseCreateSerializer,
+            "events": EventSerializer,
+            "actions": ActionInputSerializer,
+            "attachments": AttachmentUploadSerializer,
+        }.get(self.action, CaseDetailSerializer)
+
+    def _detail(self, case, status_code=status.HTTP_200_OK):
+        case = get_for_user_or_404(case_detail_queryset(user=self.request.user), self.request.user, pk=case.pk)
+        return Response(CaseDetailSerializer(case, context=self.get_serializer_context()).data, status=status_code)
+
+    def create(self, request, *args, **kwargs):
+        serializer = CaseCreateSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        case = case_create(by=request.user, **serializer.validated_data)
+        return self._detail(case, status.HTTP_201_CREATED)
+
+    @extend_schema(tags=[TAG], summary="办理记录（时间轴）", responses=EventSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def events(self, request, pk=None):
+        case = self.get_object()
+        events = CaseEvent.objects.filter(case=case).select_related("actor", "actor_unit").prefetch_related("attachments")
+        return Response(EventSerializer(events, many=True).data)
+
+    @extend_schema(
+        tags=[TAG],
+        summary="执行操作（交办、签收、反馈、销号……）",
+        request=ActionInputSerializer,
+        responses={
+            200: CaseDetailSerializer,
+            400: OpenApiResponse(description="操作不允许或输入有误"),
+            404: OpenApiResponse(description="不存在或不在管辖范围内"),
+            409: OpenApiResponse(description="版本已过期"),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def actions(self, request, pk=None):
+        case = self.get_object()
+        serializer = ActionInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        case = perform_action(case=case, action=data.pop("action"), by=request.user, version=data.pop("version"), **data)
+        return self._detail(case)
+
+    @extend_schema(tags=[TAG], summary="上传佐证材料", request=AttachmentUploadSerializer, responses={201: AttachmentSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def attachments(self, request, pk=None):
+        case = self.get_object()
+        serializer = AttachmentUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        attachment = attachment_upload(case=case, by=request.user, file=serializer.validated_data["file"])
+        return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+
+class AttachmentDownloadView(APIView):
+    """Evidence is always downloaded, never rendered: the browser gets it as an attachment."""
+
+    @extend_schema(tags=[TAG], summary="下载佐证材料", responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request, pk):
+        attachment = get_for_user_or_404(Attachment, request.user, pk=pk)
+        response = FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.original_name,
+            content_type=attachment.content_type,
+        )
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+@extend_schema_view(list=extend_schema(tags=["通知"], summary="我的通知"))
+class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = NotificationSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        qs = Notification.objects.filter(recipient=self.request.user)
+        if self.request.query_params.get("unread") in ("1", "true"):
+            qs = qs.filter(read_at__isnull=True)
+        return qs
+
+    @extend_schema(
+        tags=["通知"],
+        summary="标记已读",
+        request=MarkReadSerializer,
+        responses=inline_serializer("MarkReadResult", {"marked": serializers.IntegerField()}),
+    )
+    @action(detail=False, methods=["post"], url_path="mark-read")
+    def mark_read(self, request):
+        serializer = MarkReadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response({"marked": notification_mark_read(user=request.user, ids=serializer.validated_data["ids"])})
+
+    @extend_schema(tags=["通知"], summary="未读数", responses=inline_serializer("UnreadCount", {"unread": serializers.IntegerField()}))
+    @action(detail=False, methods=["get"], url_path="unread-count")
+    def unread_count(self, request):
+        return Response({"unread": unread_notification_count(user=request.user)})
+

@@ -1,0 +1,14 @@
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from .api import AttachmentDownloadView, CaseViewSet, NotificationViewSet
+
+router = DefaultRouter()
+router.include_root_view = False
+router.register("cases", CaseViewSet, basename="case")
+router.register("notifications", NotificationViewSet, basename="notification")
+
+urlpatterns = [
+    path("case-attachments/<int:pk>/download/", AttachmentDownloadView.as_view(), name="api-case-attachment-download"),
+    *router.urls,
+]

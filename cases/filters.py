@@ -1,0 +1,45 @@
+import django_filters
+from django.contrib.contenttypes.models import ContentType
+
+from registry.models import Division
+
+from .models import Case, CaseCategory, CaseLevel, CaseState
+from .selectors import due_soon_q, overdue_q, responsible_unit_q
+
+
+class CaseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label="标题")
+    state = django_filters.MultipleChoiceFilter(choices=CaseState.choices, label="状态")
+    county = django_filters.CharFilter(method="filter_county", label="区划代码（含下级）")
+    category = django_filters.ModelChoiceFilter(queryset=CaseCategory.objects.all(), label="类别")
+    level = django_filters.TypedChoiceFilter(choices=CaseLevel.choices, coerce=int, label="层级")
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label="逾期")
+    due_soon = django_filters.BooleanFilter(method="filter_due_soon", label="临期（3个工作日内）")
+    responsible_unit = django_filters.NumberFilter(method="filter_responsible_unit", label="责任单位编号")
+    concerns_type = django_filters.CharFilter(method="filter_concerns_type", label="关联对象类型（如 registry.division）")
+    concerns_id = django_filters.NumberFilter(field_name="object_id", label="关联对象编号")
+    deadline_after = django_filters.DateFilter(field_name="deadline", lookup_expr="gte", label="期限起")
+    deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte", label="期限止")
+    tag = django_filters.CharFilter(field_name="tags", lookup_expr="icontains", label="标签")
+
+    class Meta:
+        model = Case
+        fields = []
+
+    def filter_county(self, queryset, name, value):
+        division = Division.objects.filter(code=value.strip()).first()
+        return queryset.within(division) if division else queryset.none()
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())
+
+    def filter_due_soon(self, queryset, name, value):
+        return queryset.filter(due_soon_q()) if value else queryset.exclude(due_soon_q())
+
+    def filter_responsible_unit(self, queryset, name, value):
+        return queryset.filter(responsible_unit_q(int(value)))
+
+    def filter_concerns_type(self, queryset, name, value):
+        app_label, _, model = value.strip().lower().partition(".")
+        content_type = ContentType.objects.filter(app_label=app_label, model=model).first()
+        return queryset.filter(content_type=content_type) if content_type else queryset.none()

@@ -1,0 +1,181 @@
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from registry.models import Division, Organisation
+
+from .models import Attachment, Case, CaseCategory, CaseEvent, CaseSource, Notification
+from .workflow import ACTIONS, available_actions
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = ["id", "name"]
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "original_name", "content_type", "size", "sha256", "event", "uploaded_at", "download_url"]
+
+    def get_download_url(self, obj) -> str:
+        return reverse("api-case-attachment-download", args=[obj.pk])
+
+
+class CaseListSerializer(serializers.ModelSerializer):
+    category = serializers.CharField(source="category.name")
+    county = serializers.CharField(source="county.code")
+    county_name = serializers.CharField(source="county.name")
+    state_label = serializers.CharField(source="get_state_display")
+    level_label = serializers.CharField(source="get_level_display")
+    lead_unit = UnitSerializer(allow_null=True)
+    owner = UnitSerializer()
+
+    class Meta:
+        model = Case
+        fields = [
+            "id", "title", "category", "county", "county_name", "state", "state_label", "level", "level_label",
+            "deadline", "lead_unit", "owner", "yellow_card", "red_card", "version", "created_at",
+        ]
+
+
+class ActionInfoSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    requires = serializers.ListField(child=serializers.CharField())
+    comment_label = serializers.CharField()
+
+
+class JointPartySerializer(serializers.Serializer):
+    party = UnitSerializer()
+    confirmed_by = serializers.CharField(allow_null=True)
+    confirmed_at = serializers.DateTimeField(allow_null=True)
+
+
+class CaseDetailSerializer(CaseListSerializer):
+    source_label = serializers.CharField(source="get_source_display")
+    township = serializers.CharField(source="township.code", allow_null=True, default=None)
+    assigning_unit = UnitSerializer()
+    co_units = UnitSerializer(many=True)
+    concerns = serializers.SerializerMethodField()
+    joint_parties = serializers.SerializerMethodField()
+    available_actions = serializers.SerializerMethodField()
+
+    class Meta(CaseListSerializer.Meta):
+        fields = CaseListSerializer.Meta.fields + [
+            "description", "source", "source_label", "priority", "township", "assigning_unit", "co_units", "tags",
+            "concerns", "joint_parties", "extension_deadline", "extension_reason", "assigned_at", "closed_at",
+            "available_actions",
+        ]
+
+    @extend_schema_field(serializers.DictField(allow_null=True))
+    def get_concerns(self, obj):
+        if obj.content_type_id is None:
+            return None
+        return {"type": f"{obj.content_type.app_label}.{obj.content_type.model}", "id": obj.object_id}
+
+    @extend_schema_field(JointPartySerializer(many=True))
+    def get_joint_parties(self, obj):
+        return [
+            {
+                "party": {"id": jc.party.pk, "name": jc.party.name},
+                "confirmed_by": str(jc.confirmed_by) if jc.confirmed_by else None,
+                "confirmed_at": jc.confirmed_at,
+            }
+            for jc in obj.joint_parties.all()
+        ]
+
+    @extend_schema_field(ActionInfoSerializer(many=True))
+    def get_available_actions(self, obj):
+        user = self.context["request"].user
+        return [
+            {"name": a.name, "label": a.label, "requires": sorted(a.requires), "comment_label": a.comment_label}
+            for a in available_actions(obj, user)
+        ]
+
+
+class CaseCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, label="标题")
+    description = serializers.CharField(required=False, allow_blank=True, default="", label="问题描述")
+    category = serializers.PrimaryKeyRelatedField(queryset=CaseCategory.objects.filter(is_active=True), label="类别")
+    county = serializers.SlugRelatedField(slug_field="code", queryset=Division.objects.all(), label="县（市、区）代码")
+    township = serializers.SlugRelatedField(
+        slug_field="code", queryset=Division.objects.all(), required=False, allow_null=True, label="乡镇（街道）代码"
+    )
+    source = serializers.ChoiceField(choices=CaseSource.choices, default=CaseSource.INSPECTION, label="来源")
+    priority = serializers.IntegerField(min_value=1, max_value=3, default=1, label="优先级")
+    tags = serializers.CharField(required=False, allow_blank=True, default="", max_length=200, label="标签")
+    concerns_type = serializers.CharField(required=False, allow_blank=True, default="", label="关联对象类型")
+    concerns_id = serializers.IntegerField(required=False, allow_null=True, default=None, label="关联对象编号")
+    joint_parties = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.filter(is_active=True), many=True, required=False, default=list, label="联合销号确认单位"
+    )
+
+    def validate(self, attrs):
+        type_name, object_id = attrs.pop("concerns_type"), attrs.pop("concerns_id")
+        attrs["concerns"] = None
+        if type_name or object_id is not None:
+            app_label, _, model = type_name.lower().partition(".")
+            content_type = ContentType.objects.filter(app_label=app_label, model=model).first()
+            model_class = content_type.model_class() if content_type else None
+            if model_class is None or object_id is None:
+                raise serializers.ValidationError({"concerns_type": "关联对象类型或编号无效。"})
+            manager = model_class._default_manager
+            qs = manager.for_user(self.context["request"].user) if hasattr(manager, "for_user") else manager.all()
+            target = qs.filter(pk=object_id).first()
+            if target is None:
+                raise serializers.ValidationError({"concerns_id": "关联对象不存在或不在您的管辖范围内。"})
+            attrs["concerns"] = target
+        return attrs
+
+
+class ActionInputSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=[(a.name, a.label) for a in ACTIONS.values()], label="操作")
+    version = serializers.IntegerField(label="版本号")
+    comment = serializers.CharField(required=False, allow_blank=True, default="", label="说明")
+    deadline = serializers.DateField(required=False, allow_null=True, default=None, label="期限")
+    deadline_workdays = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, label="期限（工作日数）")
+    lead_unit = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.filter(is_active=True), required=False, allow_null=True, default=None, label="牵头责任单位"
+    )
+    co_units = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.filter(is_active=True), many=True, required=False, default=list, label="协同责任单位"
+    )
+    attachments = serializers.ListField(child=serializers.IntegerField(), required=False, default=list, label="佐证材料编号")
+
+
+class EventSerializer(serializers.ModelSerializer):
+    action_label = serializers.CharField()
+    actor = serializers.SerializerMethodField()
+    actor_unit = serializers.CharField(source="actor_unit.name", allow_null=True, default=None)
+    attachments = AttachmentSerializer(many=True)
+
+    class Meta:
+        model = CaseEvent
+        fields = [
+            "seq", "action", "action_label", "from_state", "to_state", "actor", "actor_unit", "created_at", "comment",
+            "old_deadline", "new_deadline", "old_level", "new_level", "payload", "attachments", "prev_hash", "hash",
+        ]
+
+    def get_actor(self, obj) -> str:
+        return str(obj.actor) if obj.actor_id else "系统"
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(label="文件")
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display")
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "kind_label", "case", "message", "created_at", "read_at"]
+
+
+class MarkReadSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(), required=False, allow_null=True, default=None, label="通知编号（不填为全部）")

@@ -1,0 +1,53 @@
+import django_filters
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+
+from registry.models import Division
+
+from .models import Project, ProjectCategory, ProjectKind, ProjectStage
+
+
+def parse_record(value: str) -> tuple[ContentType, int] | None:
+    """'registry.centraltown:12' → (its content type, 12); None when it names nothing."""
+    label, _, object_id = value.partition(":")
+    app_label, _, model = label.strip().lower().partition(".")
+    if not object_id.strip().isdigit():
+        return None
+    content_type = ContentType.objects.filter(app_label=app_label, model=model).first()
+    return (content_type, int(object_id)) if content_type else None
+
+
+class ProjectFilter(django_filters.FilterSet):
+    """Filters of the project list page and API. `lagging` and `not_reported` read the figures that
+    projects_with_figures annotates, so the queryset filtered must carry them."""
+
+    q = django_filters.CharFilter(method="filter_q", label="名称或编号")
+    county = django_filters.CharFilter(method="filter_county", label="区划代码（含下级）")
+    category = django_filters.ModelChoiceFilter(queryset=ProjectCategory.objects.all(), label="类别")
+    stage = django_filters.ChoiceFilter(choices=ProjectStage.choices, label="阶段")
+    kind = django_filters.ChoiceFilter(choices=ProjectKind.choices, label="建设性质")
+    lagging = django_filters.BooleanFilter(field_name="is_lagging", label="滞后于序时进度")
+    not_reported = django_filters.BooleanFilter(method="filter_not_reported", label="本月未报")
+    record = django_filters.CharFilter(method="filter_record", label="服务的台账记录（类型:ID）")
+
+    class Meta:
+        model = Project
+        fields = ["q", "county", "category", "stage", "kind", "lagging", "not_reported", "record"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(name__icontains=value) | Q(code__startswith=value))
+
+    def filter_county(self, queryset, name, value):
+        division = Division.objects.filter(code=value.strip()).first()
+        return queryset.within(division) if division else queryset.none()
+
+    def filter_not_reported(self, queryset, name, value):
+        return queryset.filter(reported=not value)
+
+    def filter_record(self, queryset, name, value):
+        record = parse_record(value)
+        if record is None:
+            return queryset.none()
+        content_type, object_id = record
+        return queryset.filter(record_links__content_type=content_type, record_links__object_id=object_id).distinct()

@@ -1,0 +1,327 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views import View
+from django.views.generic import TemplateView
+
+from registry.models import DivisionLevel, Role
+from registry.scoping import get_for_user_or_404
+from registry.views import ScopedListView
+
+from . import selectors, services
+from .filters import ProjectFilter
+from .forms import LockExceptionForm, ProjectForm, ReasonForm, ReportRowFormSet
+from .models import COUNTED_STATUSES, REPORTING_STAGES, LockException, MonthlyReport, PeriodLock, Project, ReportStatus
+from .periods import PeriodLocked, add_months, current_month, is_locked, month_in_window, parse_month, reporting_window
+
+
+def month_param(request, default):
+    try:
+        return parse_month(request.GET.get("month") or request.POST.get("month") or "")
+    except ValueError:
+        return default
+
+
+def _error_text(exc: ValidationError) -> str:
+    return "；".join(exc.messages)
+
+
+class ProjectListView(ScopedListView):
+    model = Project
+    filterset_class = ProjectFilter
+    template_name = "projects/project_list.html"
+    paginate_by = 30
+
+    def get_queryset(self):
+        self.month = month_param(self.request, selectors.figures_month())
+        queryset = Project.objects.select_related("category", "county").for_user(self.request.user)
+        self.filterset = self.filterset_class(self.request.GET or None, queryset=selectors.projects_with_figures(queryset, month=self.month))
+        return self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["month"] = self.month
+        ctx["totals"] = selectors.figures_rollup(self.object_list, by="province", month=self.month)
+        ctx["can_create"] = self.request.user.is_superuser or self.request.user.is_clerk
+        return ctx
+
+
+class ProjectDetailView(LoginRequiredMixin, TemplateView):
+    template_name = "projects/project_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        month = month_param(self.request, selectors.figures_month())
+        queryset = selectors.projects_with_figures(
+            Project.objects.select_related("category", "county", "township").prefetch_related("record_links__content_type", "year_plans"),
+            month=month,
+        )
+        project = get_for_user_or_404(queryset, self.request.user, pk=self.kwargs["pk"])
+        history = list(selectors.project_history(project))
+        chart = [
+            {"month": f"{r.month:%Y-%m}", "completed": float(r.completed), "cumulative": float(r.cumulative_year)}
+            for r in reversed(history)
+        ]
+        user = self.request.user
+        ctx.update(
+            project=project, month=month, history=history, chart=chart,
+            can_edit=user.is_superuser or user.is_clerk,
+        )
+        return ctx
+
+
+class ProjectFormView(LoginRequiredMixin, View):
+    """Create (no pk) or edit a project; clerks only (the service refuses anyone else)."""
+
+    template_name = "projects/project_form.html"
+
+    def _project(self):
+        if "pk" not in self.kwargs:
+            return None
+        return get_for_user_or_404(Project.objects.select_related("county", "township", "category"), self.request.user, pk=self.kwargs["pk"])
+
+    def _initial(self, project):
+        if project is None:
+            return {}
+        initial = {name: getattr(project, name) for name in services.PROJECT_FIELDS}
+        plan = project.year_plans.filter(year=current_month().year).first()
+        initial["annual_plan"] = plan.planned_investment if plan else None
+        return initial
+
+    def get(self, request, **kwargs):
+        project = self._project()
+        if not (request.user.is_superuser or request.user.is_clerk):
+            raise PermissionDenied("只有专班工作人员可以登记或修改项目。")
+        form = ProjectForm(user=request.user, project=project, initial=self._initial(project))
+        return render(request, self.template_name, {"form": form, "project": project})
+
+    def post(self, request, **kwargs):
+        project = self._project()
+        form = ProjectForm(request.POST, user=request.user, project=project)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                if project is None:
+                    project = services.project_create(user=request.user, **data)
+                else:
+                    project = services.project_update(project=project, user=request.user, **data)
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    for name, errors in exc.message_dict.items():
+                        form.add_error(name if name in form.fields else None, errors)
+                else:
+                    form.add_error(None, exc.messages)
+            else:
+                messages.success(request, f"项目 {project.code} 已保存。")
+                return redirect("project-detail", pk=project.pk)
+        return render(request, self.template_name, {"form": form, "project": project})
+
+
+class MonthlyReportView(LoginRequiredMixin, View):
+    """County staff's page: every project of their jurisdiction for one month in one form."""
+
+    template_name = "projects/monthly_report.html"
+
+    def _default_month(self):
+        return month_in_window(current_month()) or add_months(current_month(), -1)
+
+    def _projects(self, month):
+        counted_before = (
+            MonthlyReport.objects.filter(
+                project=OuterRef("pk"), status__in=COUNTED_STATUSES, month__gte=month.replace(month=1), month__lt=month
+            ).order_by().values("project").annotate(total=Sum("completed")).values("total")
+        )
+        # Projects owing a report this month, and any that already have one (a project finished since).
+        reported = MonthlyReport.objects.filter(month=month).values("project_id")
+        return list(
+            Project.objects.for_user(self.request.user)
+            .filter(Q(stage__in=REPORTING_STAGES) | Q(pk__in=reported))
+            .select_related("category")
+            .annotate(completed_before=Coalesce(Subquery(counted_before), selectors.ZERO))
+            .prefetch_related(Prefetch("reports", queryset=MonthlyReport.objects.filter(month=month).select_related("submitted_by"), to_attr="month_reports"))
+            .order_by("code")
+        )
+
+    def _editable(self, report):
+        if report is None or report.status == ReportStatus.DRAFT:
+            return True
+        return report.status == ReportStatus.SUBMITTED and report.submitted_by_id == self.request.user.pk
+
+    def _context(self, month, projects, formset):
+        forms_by_project = {int(f["project"].value()): f for f in formset}
+        rows = []
+        for project in projects:
+            report = project.month_reports[0] if project.month_reports else None
+            rows.append({"project": project, "report": report, "form": forms_by_project.get(project.pk), "editable": self._editable(report)})
+        opens, closes = reporting_window(month)
+        return {
+            "month": month, "rows": rows, "formset": formset, "locked": is_locked(month)
+            and not LockException.objects.filter(month=month, county=self.request.user.division).exists(),
+            "window": (opens, closes), "months": [add_months(current_month(), -i) for i in range(0, 6)],
+        }
+
+    def _formset(self, projects, data=None):
+        initial = []
+        for project in projects:
+            report = project.month_reports[0] if project.month_reports else None
+            if not self._editable(report):
+                continue
+            row = {"project": project.pk, "actual_start": project.actual_start}
+            if report is not None:
+                row.update({name: getattr(report, name) for name in services.REPORT_FIELDS})
+            initial.append(row)
+        return ReportRowFormSet(data, initial=initial, prefix="rows")
+
+    def _check_role(self):
+        if not (self.request.user.is_superuser or self.request.user.role == Role.COUNTY_STAFF):
+            raise PermissionDenied("月度进度由县乡工作人员填报。")
+
+    def get(self, request):
+        self._check_role()
+        month = month_param(request, self._default_month())
+        projects = self._projects(month)
+        return render(request, self.template_name, self._context(month, projects, self._formset(projects)))
+
+    def post(self, request):
+        self._check_role()
+        month = month_param(request, self._default_month())
+        projects = self._projects(month)
+        by_pk = {p.pk: p for p in projects}
+        formset = self._formset(projects, request.POST)
+        if formset.is_valid():
+            entries = [
+                services.ReportEntry(
+                    project=by_pk[f.cleaned_data["project"]], completed=f.cleaned_data["completed"],
+                    **{n: f.cleaned_data[n] for n in ("progress", "problems", "note", "actual_start")},
+                )
+                for f in formset
+                if f.cleaned_data.get("project") in by_pk and f.cleaned_data.get("completed") is not None
+            ]
+            try:
+                if entries:
+                    services.report_save_draft(user=request.user, month=month, entries=entries)
+                if "submit" in request.POST:
+                    drafts = list(selectors.reports_awaiting(request.user, month=month, step="submit").filter(project_id__in=by_pk))
+                    if drafts:
+                        services.report_submit(user=request.user, reports=drafts)
+                    messages.success(request, f"已提交 {len(drafts)} 个项目的 {month.year}年{month.month}月进度。")
+                else:
+                    messages.success(request, f"已保存 {len(entries)} 个项目的草稿。")
+                return HttpResponseRedirect(f"{reverse('project-monthly-report')}?month={month:%Y-%m}")
+            except PeriodLocked as exc:
+                messages.error(request, str(exc))
+            except services.ReportEntriesInvalid as exc:
+                forms_by_project = {f.cleaned_data["project"]: f for f in formset}
+                for project_id, errors in exc.by_project.items():
+                    for name, msgs in errors.items():
+                        forms_by_project[project_id].add_error(name, msgs)
+                messages.error(request, "部分项目填写有误，请按提示修改后再保存，本次未保存任何数据。")
+            except (ValidationError, PermissionDenied) as exc:
+                messages.error(request, _error_text(exc) if isinstance(exc, ValidationError) else str(exc))
+        else:
+            messages.error(request, "部分项目填写有误，请按提示修改。")
+        return render(request, self.template_name, self._context(month, projects, formset))
+
+
+class MonthReviewView(LoginRequiredMixin, View):
+    """County clerks confirm submitted reports; city clerks approve confirmed ones; both can return."""
+
+    template_name = "projects/month_review.html"
+
+    def _step(self):
+        user = self.request.user
+        level = DivisionLevel.PROVINCE if user.is_superuser else (user.division.level if user.is_clerk and user.division else None)
+        if level == DivisionLevel.COUNTY:
+            return "confirm", services.report_confirm
+        if level == DivisionLevel.CITY:
+            return "approve", services.report_approve
+        raise PermissionDenied("月度审核由县、市专班工作人员办理。")
+
+    def _context(self, month, step, reason_form):
+        return {
+            "month": month, "step": step, "reports": selectors.reports_awaiting(self.request.user, month=month, step=step),
+            "reason_form": reason_form, "locked": is_locked(month), "counts": selectors.month_status_counts(self.request.user, month=month),
+            "months": [add_months(current_month(), -i) for i in range(0, 6)],
+        }
+
+    def get(self, request):
+        step, _ = self._step()
+        month = month_param(request, add_months(current_month(), -1))
+        return render(request, self.template_name, self._context(month, step, ReasonForm()))
+
+    def post(self, request):
+        step, service = self._step()
+        month = month_param(request, add_months(current_month(), -1))
+        ids = [int(v) for v in request.POST.getlist("reports") if v.isdigit()]
+        reports = list(MonthlyReport.objects.for_user(request.user).filter(month=month, pk__in=ids))
+        reason_form = ReasonForm(request.POST)
+        reason_form.is_valid()
+        try:
+            if not reports:
+                raise ValidationError("请至少勾选一个报告。")
+            if "return" in request.POST:
+                services.report_return(user=request.user, reports=reports, reason=reason_form.cleaned_data.get("reason", ""))
+                messages.success(request, f"已退回 {len(reports)} 个报告。")
+            else:
+                service(user=request.user, reports=reports)
+                messages.success(request, f"已{'确认' if step == 'confirm' else '审核'} {len(reports)} 个报告。")
+            return HttpResponseRedirect(f"{reverse('project-month-review')}?month={month:%Y-%m}")
+        except PeriodLocked as exc:
+            messages.error(request, str(exc))
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        return render(request, self.template_name, self._context(month, step, reason_form))
+
+
+class MonthLockView(LoginRequiredMixin, View):
+    """The province clerk's page: lock finished months, grant exceptions for one county and month."""
+
+    template_name = "projects/month_lock.html"
+
+    def _check(self):
+        user = self.request.user
+        if not (user.is_superuser or (user.is_clerk and user.division and user.division.level == DivisionLevel.PROVINCE)):
+            raise PermissionDenied("月份锁定由省专班工作人员办理。")
+
+    def _context(self, exception_form):
+        months = [add_months(current_month(), -i) for i in range(1, 13)]
+        locks = {lock.month: lock for lock in PeriodLock.objects.filter(month__in=months).select_related("locked_by")}
+        counts = {
+            (row["month"], row["status"]): row["n"]
+            for row in MonthlyReport.objects.filter(month__in=months).order_by().values("month", "status").annotate(n=Count("pk"))
+        }
+        rows = [
+            {"month": m, "lock": locks.get(m), **{s.value: counts.get((m, s.value), 0) for s in ReportStatus}}
+            for m in months
+        ]
+        exceptions = LockException.objects.select_related("county", "granted_by").order_by("-granted_at")[:50]
+        return {"rows": rows, "exception_form": exception_form, "exceptions": exceptions, "locked_months": sorted(locks, reverse=True)}
+
+    def get(self, request):
+        self._check()
+        return render(request, self.template_name, self._context(LockExceptionForm()))
+
+    def post(self, request):
+        self._check()
+        exception_form = LockExceptionForm(request.POST if "grant" in request.POST else None)
+        try:
+            month = parse_month(request.POST.get("month", ""))
+            if "grant" in request.POST:
+                if exception_form.is_valid():
+                    services.lock_exception_grant(user=request.user, month=month, **exception_form.cleaned_data)
+                    messages.success(request, f"已为{exception_form.cleaned_data['county'].name}开通{month.year}年{month.month}月的锁定例外。")
+                    return redirect("project-month-lock")
+            else:
+                services.month_lock(user=request.user, month=month, reason=request.POST.get("reason", ""))
+                messages.success(request, f"{month.year}年{month.month}月已锁定。")
+                return redirect("project-month-lock")
+        except ValueError:
+            messages.error(request, "请选择月份。")
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        return render(request, self.template_name, self._context(exception_form))

@@ -1,0 +1,209 @@
+import datetime as dt
+
+import pytest
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from cases.models import Case, CaseCategory, CaseState, Notification
+
+from .factories import JPEG_BYTES, act, case_at, evidence, new_case, png
+
+URL = "/api/v1/cases/"
+
+
+def login(api_client, user):
+    api_client.force_authenticate(user)
+    return api_client
+
+
+def test_clerk_creates_case_in_own_county(people, api_client):
+    login(api_client, people.clerk)
+    category = CaseCategory.objects.get(name="帮扶任务")
+    response = api_client.post(URL, {"title": "结对帮扶任务一", "category": category.pk, "county": "330782"}, format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["state"] == "discovered"
+    assert body["level"] == 1
+    assert [a["name"] for a in body["available_actions"]] == ["assign", "urge", "escalate", "cancel"]
+    assert Case.objects.get(pk=body["id"]).events.count() == 1
+
+
+def test_clerk_cannot_create_case_in_another_county(people, api_client):
+    login(api_client, people.clerk)
+    category = CaseCategory.objects.first()
+    response = api_client.post(URL, {"title": "越权", "category": category.pk, "county": "330783"}, format="json")
+    assert response.status_code == 400
+    assert "管辖范围" in str(response.json())
+    assert not Case.objects.exists()
+
+
+def test_county_staff_cannot_create_case(people, api_client):
+    login(api_client, people.lead_staff)
+    category = CaseCategory.objects.first()
+    response = api_client.post(URL, {"title": "x", "category": category.pk, "county": "330782"}, format="json")
+    assert response.status_code == 400
+    assert "工作专班" in response.json()["error"]["message"]
+
+
+def test_assign_through_actions_endpoint_returns_updated_case(people, api_client):
+    case = new_case(people)
+    login(api_client, people.clerk)
+    response = api_client.post(
+        f"{URL}{case.pk}/actions/",
+        {"action": "assign", "version": case.version, "lead_unit": people.lead_unit.pk, "deadline_workdays": 10},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["state"] == "assigned"
+    assert body["version"] == case.version + 1
+    assert body["lead_unit"]["id"] == people.lead_unit.pk
+    assert Notification.objects.filter(recipient=people.lead_staff, kind="assigned").exists()
+
+
+def test_illegal_action_answers_400_naming_state_and_allowed_actions(people, api_client):
+    case = case_at(CaseState.ASSIGNED, people)
+    login(api_client, people.clerk)
+    response = api_client.post(f"{URL}{case.pk}/actions/", {"action": "close", "version": case.version, "comment": "x"}, format="json")
+    assert response.status_code == 400
+    message = response.json()["error"]["message"]
+    assert "已交办" in message and "销号" in message and "督办" in message
+    case.refresh_from_db()
+    assert case.state == CaseState.ASSIGNED
+
+
+def test_stale_version_answers_409_and_changes_nothing(people, api_client):
+    case = case_at(CaseState.ASSIGNED, people)
+    login(api_client, people.lead_staff)
+    response = api_client.post(f"{URL}{case.pk}/actions/", {"action": "accept", "version": case.version - 1}, format="json")
+    assert response.status_code == 409
+    assert "刷新" in response.json()["error"]["message"]
+    case.refresh_from_db()
+    assert case.state == CaseState.ASSIGNED
+    assert list(case.events.values_list("action", flat=True)) == ["create", "assign"]
+
+
+def test_other_county_gets_404_on_detail_events_and_actions(people, api_client):
+    case = case_at(CaseState.ASSIGNED, people)
+    login(api_client, people.other_county_staff)
+    assert api_client.get(f"{URL}{case.pk}/").status_code == 404
+    assert api_client.get(f"{URL}{case.pk}/events/").status_code == 404
+    response = api_client.post(f"{URL}{case.pk}/actions/", {"action": "accept", "version": case.version}, format="json")
+    assert response.status_code == 404
+
+
+def test_list_is_scoped_and_filters(people, api_client):
+    mine = case_at(CaseState.ASSIGNED, people)
+    discovered = case_at(CaseState.DISCOVERED, people)
+    login(api_client, people.other_county_clerk)
+    assert api_client.get(URL).json()["results"] == []
+    login(api_client, people.lead_staff)
+    assert {c["id"] for c in api_client.get(URL).json()["results"]} == {mine.pk, discovered.pk}
+    results = api_client.get(URL, {"state": "assigned"}).json()["results"]
+    assert [c["id"] for c in results] == [mine.pk]
+    results = api_client.get(URL, {"responsible_unit": people.co_unit.pk}).json()["results"]
+    assert [c["id"] for c in results] == [mine.pk]
+    assert api_client.get(URL, {"county": "330783"}).json()["results"] == []
+
+
+def test_list_overdue_and_due_soon_filters(people, api_client):
+    overdue = case_at(CaseState.RECTIFYING, people)
+    soon = case_at(CaseState.RECTIFYING, people)
+    later = case_at(CaseState.RECTIFYING, people)
+    today = timezone.localdate()
+    Case.objects.filter(pk=overdue.pk).update(deadline=today - dt.timedelta(days=1))
+    Case.objects.filter(pk=soon.pk).update(deadline=today)
+    login(api_client, people.clerk)
+    assert [c["id"] for c in api_client.get(URL, {"overdue": "true"}).json()["results"]] == [overdue.pk]
+    assert [c["id"] for c in api_client.get(URL, {"due_soon": "true"}).json()["results"]] == [soon.pk]
+    assert later.pk in [c["id"] for c in api_client.get(URL, {"overdue": "false"}).json()["results"]]
+
+
+def test_list_uses_keyset_pagination_and_constant_queries(people, api_client, django_assert_max_num_queries):
+    for _ in range(5):
+        case_at(CaseState.ASSIGNED, people)
+    login(api_client, people.clerk)
+    with django_assert_max_num_queries(8):
+        first = api_client.get(URL, {"page_size": 2}).json()
+    assert len(first["results"]) == 2 and "cursor=" in first["next"]
+    second = api_client.get(first["next"]).json()
+    assert first["results"][-1]["id"] > second["results"][0]["id"]
+
+
+def test_events_timeline_lists_steps_with_attachments(people, api_client):
+    case = case_at(CaseState.FEEDBACK, people)
+    login(api_client, people.lead_staff)
+    events = api_client.get(f"{URL}{case.pk}/events/").json()
+    assert [e["action"] for e in events] == ["create", "assign", "accept", "feedback"]
+    assert events[-1]["attachments"][0]["original_name"] == "现场照片.png"
+    assert events[-1]["prev_hash"] == events[-2]["hash"]
+
+
+def test_evidence_with_forged_type_is_refused(people, api_client):
+    case = case_at(CaseState.RECTIFYING, people)
+    login(api_client, people.lead_staff)
+    forged = png(name="photo.png", content=b"<html><script>alert(1)</script></html>")
+    response = api_client.post(f"{URL}{case.pk}/attachments/", {"file": forged}, format="multipart")
+    assert response.status_code == 400
+    assert "按文件内容判断" in str(response.json())
+    assert not case.attachments.exists()
+
+
+def test_evidence_type_is_judged_from_bytes_not_name(people, api_client):
+    case = case_at(CaseState.RECTIFYING, people)
+    login(api_client, people.lead_staff)
+    response = api_client.post(f"{URL}{case.pk}/attachments/", {"file": png(name="说明.pdf", content=JPEG_BYTES)}, format="multipart")
+    assert response.status_code == 201
+    assert response.json()["content_type"] == "image/jpeg"
+
+
+@override_settings(CASE_EVIDENCE_MAX_BYTES=100)
+def test_oversize_evidence_is_refused(people, api_client):
+    case = case_at(CaseState.RECTIFYING, people)
+    login(api_client, people.lead_staff)
+    response = api_client.post(f"{URL}{case.pk}/attachments/", {"file": png(content=JPEG_BYTES + b"\x00" * 200)}, format="multipart")
+    assert response.status_code == 400
+    assert "过大" in str(response.json())
+
+
+def test_evidence_download_is_an_attachment_and_404_for_another_county(people, api_client):
+    case = case_at(CaseState.RECTIFYING, people)
+    attachment_id = evidence(case, people.lead_staff)
+    url = f"/api/v1/case-attachments/{attachment_id}/download/"
+    login(api_client, people.clerk)
+    response = api_client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["Content-Type"] == "image/png"
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+    login(api_client, people.other_county_clerk)
+    assert api_client.get(url).status_code == 404
+
+
+def test_notifications_list_and_mark_read(people, api_client):
+    case_at(CaseState.ASSIGNED, people)
+    login(api_client, people.lead_staff)
+    assert api_client.get("/api/v1/notifications/unread-count/").json() == {"unread": 1}
+    items = api_client.get("/api/v1/notifications/").json()["results"]
+    assert items[0]["kind"] == "assigned"
+    assert api_client.post("/api/v1/notifications/mark-read/", {"ids": [items[0]["id"]]}, format="json").json() == {"marked": 1}
+    assert api_client.get("/api/v1/notifications/unread-count/").json() == {"unread": 0}
+
+
+@pytest.mark.parametrize("user_attr", ["manager", "co_staff"])
+def test_detail_offers_only_available_actions(people, api_client, user_attr):
+    case = case_at(CaseState.RECTIFYING, people)
+    login(api_client, getattr(people, user_attr))
+    names = [a["name"] for a in api_client.get(f"{URL}{case.pk}/").json()["available_actions"]]
+    assert names == ([] if user_attr == "manager" else ["progress", "extend"])
+
+
+def test_case_can_concern_a_registry_record(people, api_client):
+    login(api_client, people.clerk)
+    category = CaseCategory.objects.first()
+    township = people.county.children.order_by("code").first()
+    payload = {"title": "乡镇问题", "category": category.pk, "county": "330782", "concerns_type": "registry.division", "concerns_id": township.pk}
+    created = api_client.post(URL, payload, format="json").json()
+    assert created["concerns"] == {"type": "registry.division", "id": township.pk}
+    listed = api_client.get(URL, {"concerns_type": "registry.division", "concerns_id": township.pk}).json()["results"]
+    assert [c["id"] for c in listed] == [created["id"]]

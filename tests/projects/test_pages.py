@@ -1,0 +1,150 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from projects.models import LockException, MonthlyReport, PeriodLock, Project, ReportStatus
+from projects.periods import add_months, current_month
+from projects.services import month_lock
+
+from .factories import ProjectFactory, SubmittedReportFactory
+
+LAST_MONTH = add_months(current_month(), -1)
+MONTH = f"{LAST_MONTH:%Y-%m}"
+
+
+def row_data(projects, values=None):
+    data = {"month": MONTH, "rows-TOTAL_FORMS": str(len(projects)), "rows-INITIAL_FORMS": str(len(projects))}
+    for i, project in enumerate(projects):
+        data[f"rows-{i}-project"] = str(project.pk)
+        for name, value in (values or {}).get(project.pk, {}).items():
+            data[f"rows-{i}-{name}"] = value
+    return data
+
+
+@pytest.mark.django_db
+def test_county_staff_save_drafts_then_submit_all_and_the_clerk_confirms(client, yiwu_staff, yiwu_clerk):
+    first, second = ProjectFactory(code="A1"), ProjectFactory(code="A2")
+    client.force_login(yiwu_staff)
+    page = client.get(f"/projects/monthly/?month={MONTH}")
+    assert page.status_code == 200 and "全部提交" in page.content.decode()
+
+    values = {first.pk: {"completed": "120.5", "progress": "基础施工"}, second.pk: {"completed": "80"}}
+    saved = client.post("/projects/monthly/", {**row_data([first, second], values), "save": "1"})
+    assert saved.status_code == 302
+    assert set(MonthlyReport.objects.values_list("status", flat=True)) == {ReportStatus.DRAFT}
+    client.post("/projects/monthly/", {**row_data([first, second], values), "submit": "1"})
+    assert set(MonthlyReport.objects.values_list("status", flat=True)) == {ReportStatus.SUBMITTED}
+
+    client.force_login(yiwu_clerk)
+    review = client.get(f"/projects/review/?month={MONTH}")
+    assert "基础施工" in review.content.decode()
+    ids = list(MonthlyReport.objects.values_list("pk", flat=True))
+    client.post("/projects/review/", {"month": MONTH, "reports": ids, "confirm": "1"})
+    assert set(MonthlyReport.objects.values_list("status", flat=True)) == {ReportStatus.CONFIRMED}
+
+
+@pytest.mark.django_db
+def test_monthly_form_shows_chinese_errors_per_field_and_saves_nothing(client, yiwu_staff):
+    small, other = ProjectFactory(total_investment=Decimal("100")), ProjectFactory()
+    client.force_login(yiwu_staff)
+    values = {small.pk: {"completed": "150"}, other.pk: {"completed": "10"}}
+    response = client.post("/projects/monthly/", {**row_data([small, other], values), "save": "1"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "超过项目总投资" in body and "本次未保存任何数据" in body
+    assert not MonthlyReport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_locked_month_page_says_so_and_refuses_writes(client, yiwu_staff, province_clerk):
+    project = ProjectFactory()
+    month_lock(user=province_clerk, month=LAST_MONTH)
+    client.force_login(yiwu_staff)
+    assert "已由省专班锁定" in client.get(f"/projects/monthly/?month={MONTH}").content.decode()
+    response = client.post("/projects/monthly/", {**row_data([project], {project.pk: {"completed": "5"}}), "save": "1"})
+    assert "已由省专班锁定" in response.content.decode()
+    assert not MonthlyReport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_province_clerk_locks_a_month_and_grants_an_exception_on_the_page(client, province_clerk, yiwu_clerk, divisions):
+    client.force_login(yiwu_clerk)
+    assert client.get("/projects/locks/").status_code == 403
+    client.force_login(province_clerk)
+    assert client.get("/projects/locks/").status_code == 200
+    client.post("/projects/locks/", {"month": MONTH, "reason": "定稿", "lock": "1"})
+    assert PeriodLock.objects.filter(month=LAST_MONTH).exists()
+    yiwu = divisions.get(code="330782")
+    client.post("/projects/locks/", {"month": MONTH, "county": yiwu.pk, "reason": "补报", "grant": "1"})
+    assert LockException.objects.get().county == yiwu
+
+
+@pytest.mark.django_db
+def test_clerk_creates_and_edits_a_project_on_the_page(client, yiwu_clerk):
+    from projects.models import ProjectCategory
+
+    client.force_login(yiwu_clerk)
+    assert client.get("/projects/new/").status_code == 200
+    data = {
+        "name": "义乌国际陆港配套道路", "category": ProjectCategory.objects.get(name="基础设施").pk,
+        "county": Project._meta.get_field("county").related_model.objects.get(code="330782").pk,
+        "owner_unit": "义乌市交投集团", "total_investment": "50000", "annual_plan": "8000", "kind": "new", "stage": "preparation",
+    }
+    response = client.post("/projects/new/", data)
+    project = Project.objects.get()
+    assert response.status_code == 302 and project.code.startswith("330782")
+    client.post(f"/projects/{project.pk}/edit/", {**data, "stage": "construction", "annual_plan": "9000"})
+    project.refresh_from_db()
+    assert project.stage == "construction" and project.year_plans.get().planned_investment == Decimal("9000")
+
+
+@pytest.mark.django_db
+def test_project_pages_are_scoped(client, dongyang_staff):
+    project = ProjectFactory()
+    client.force_login(dongyang_staff)
+    assert client.get(f"/projects/{project.pk}/").status_code == 404
+    assert project.code not in client.get("/projects/").content.decode()
+
+
+@pytest.mark.django_db
+def test_detail_shows_history_table_and_chart_data(client, yiwu_staff):
+    project = ProjectFactory(plan=Decimal("1000"))
+    SubmittedReportFactory(project=project, month=LAST_MONTH, completed=Decimal("321.00"), progress="完成桩基")
+    client.force_login(yiwu_staff)
+    body = client.get(f"/projects/{project.pk}/").content.decode()
+    assert "完成桩基" in body and "echarts.min.js" in body and '"completed": 321.0' in body
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.django_db
+def test_list_and_monthly_form_query_counts_do_not_grow(client, yiwu_staff):
+    client.force_login(yiwu_staff)
+
+    def add(count):
+        for _ in range(count):
+            project = ProjectFactory(plan=Decimal("100"))
+            SubmittedReportFactory(project=project, month=LAST_MONTH, submitted_by=yiwu_staff)
+
+    add(2)
+    _queries(client, "/projects/")  # the first request of a session also loads the session and caches
+    list_few, form_few = _queries(client, "/projects/"), _queries(client, f"/projects/monthly/?month={MONTH}")
+    add(8)
+    assert _queries(client, "/projects/") == list_few
+    assert _queries(client, f"/projects/monthly/?month={MONTH}") == form_few
+
+
+@pytest.mark.django_db
+def test_navigation_entries_follow_roles(client, yiwu_staff, province_clerk):
+    client.force_login(yiwu_staff)
+    body = client.get("/projects/").content.decode()
+    assert 'data-nav="project-monthly-report"' in body and 'data-nav="project-month-lock"' not in body
+    client.force_login(province_clerk)
+    assert 'data-nav="project-month-lock"' in client.get("/projects/").content.decode()
