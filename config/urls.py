@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("registry.api.urls")),
     path("", include("cases.api_urls")),
     path("", include("projects.api.urls")),
+    path("", include("cases.rollups.api_urls")),
 ]
 
 urlpatterns = [
@@ -21,5 +22,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("projects.urls")),
+    path("rollups/", include("cases.rollups.urls")),
     path("", include("registry.urls")),
 ]

@@ -8,13 +8,14 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 
 from cases.models import Case, CaseCategory, CaseState
 from cases.services import DEADLINE_STATES, DUE_SOON_WORKDAYS, local_today
 from cases.workdays import add_working_days
-from projects.periods import add_months, current_month
+from projects.periods import add_months, current_month, parse_month
 from projects.selectors import schedule_share
 from registry.models import Division, DivisionLevel
 from registry.scoping import user_can_see_division
@@ -66,8 +67,8 @@ def default_month() -> dt.date:
     return current_month()
 
 
-def jurisdiction(user) -> Division:
-    return user.division if not user.sees_everything else Division.objects.get(level=DivisionLevel.PROVINCE)
+def jurisdiction(user) -> Division | None:
+    return Division.objects.get(level=DivisionLevel.PROVINCE) if user.sees_everything else user.division
 
 
 def board_filters(user, *, month=None, division_code=None, level=None, category=None, record_type=None, mountain_only=False) -> BoardFilters:
@@ -89,6 +90,24 @@ def board_filters(user, *, month=None, division_code=None, level=None, category=
     return BoardFilters(
         month=(month or default_month()).replace(day=1), division=division, level=child, category=category_obj,
         record_type=record_obj, mountain_only=bool(mountain_only),
+    )
+
+
+def require_board_user(user):
+    if not (user.is_clerk or user.is_manager or user.is_superuser) or jurisdiction(user) is None:
+        raise PermissionDenied("调度看板仅供专班工作人员和领导使用。")
+
+
+def filters_from_params(user, params) -> BoardFilters:
+    """The board's filters from query parameters (page and API use the same names)."""
+    try:
+        month = parse_month(params["month"]) if params.get("month") else None
+    except ValueError:
+        month = None
+    return board_filters(
+        user, month=month, division_code=params.get("division") or None, level=params.get("level"),
+        category=params.get("category"), record_type=params.get("record_type"),
+        mountain_only=params.get("mountain") in ("1", "on", "true", "True"),
     )
 
 
@@ -209,6 +228,8 @@ def trend(user, f: BoardFilters) -> list[dict]:
 
 def board(user, f: BoardFilters, *, sort: str = "") -> dict:
     rows = rank(list(snapshot_rows(user, f, sort=sort)))
+    for row in rows:
+        row.overdue_url = case_list_url(f, county=row.division.code, overdue="true")
     points = trend(user, f)
     totals = next((p for p in points if p["month"] == f.month), None)
     return {

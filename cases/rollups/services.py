@@ -134,3 +134,20 @@ def rollup_range(*, first: dt.date, last: dt.date, trigger: str = RunTrigger.COM
 def rollup_catch_up(*, until: dt.date | None = None) -> list[RollupRun]:
     """Complete every month a missed or killed run left incomplete."""
     return [rollup_month(month=m, trigger=RunTrigger.CATCH_UP) for m in missing_months(until=until)]
+
+
+def rollup_refresh_current() -> RollupRun:
+    return rollup_month(month=current_month(), trigger=RunTrigger.SCHEDULE)
+
+
+def rollup_finalise_due(*, today: dt.date | None = None) -> list[RollupRun]:
+    """The previous month on the 1st (its cases are final), again once its reporting window has closed
+    (its projects are final too), and any month a missed or killed run left incomplete."""
+    today = today or timezone.localdate()
+    previous = add_months(today.replace(day=1), -1)
+    runs = rollup_catch_up(until=add_months(previous, -1))
+    state = RollupMonth.objects.filter(month=previous).first()
+    window_closed = today > reporting_window(previous)[1]
+    if today.day == 1 or state is None or state.status != FillStatus.DONE or (window_closed and not state.finalised):
+        runs.append(rollup_month(month=previous, trigger=RunTrigger.SCHEDULE))
+    return runs

@@ -9,6 +9,7 @@ DEFAULT_PASSWORD = "Demo@2026zj"
 # Each app's demo seeder, in dependency order; each takes password, scale, seed, history as keywords.
 SEEDERS = [
     "registry.demo.seed_people",
+    "cases.rollups.demo.seed",
 ]
 
 
