@@ -140,10 +140,10 @@ def rollup_refresh_current() -> RollupRun:
     return rollup_month(month=current_month(), trigger=RunTrigger.SCHEDULE)
 
 
-def rollup_finalise_due(*, today: dt.date | None = None) -> list[RollupRun]:
+def rollup_finalise_due() -> list[RollupRun]:
     """The previous month on the 1st (its cases are final), again once its reporting window has closed
     (its projects are final too), and any month a missed or killed run left incomplete."""
-    today = today or timezone.localdate()
+    today = timezone.localdate()
     previous = add_months(today.replace(day=1), -1)
     runs = rollup_catch_up(until=add_months(previous, -1))
     state = RollupMonth.objects.filter(month=previous).first()
