@@ -20,7 +20,8 @@ def _run(sql):
     def run(apps, schema_editor):
         # The ledger is enforced by the database on PostgreSQL; SQLite (dev/tests) has no plpgsql.
         if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
+            # params=None: the SQL holds a literal % that must not be taken for a placeholder.
+            schema_editor.execute(sql, params=None)
 
     return run
 
