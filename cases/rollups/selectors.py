@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q, Sum
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from cases.models import Case, CaseCategory, CaseState
 from cases.services import DEADLINE_STATES, DUE_SOON_WORKDAYS, local_today
@@ -35,7 +35,6 @@ SORTABLE = {
     "on_time_rate": "on_time_rate", "overdue": "overdue_at_end", "investment_rate": "investment_rate",
     "schedule_gap": "schedule_gap",
 }
-CASE_LIST_URL = "/api/v1/cases/"
 SUM_FIELDS = ("dispatched", "closed", "closed_on_time", "open_at_end", "overdue_at_end", "urged", "escalated", "awaiting_joint")
 
 
@@ -124,15 +123,24 @@ def _live_cases(user, f: BoardFilters):
     return qs
 
 
+def _case_list_base() -> str:
+    # The cases page and the cases API filter with the same CaseFilter; the page is preferred when the
+    # cases app serves it.
+    try:
+        return reverse("case-list")
+    except NoReverseMatch:
+        return "/api/v1/cases/"
+
+
 def case_list_url(f: BoardFilters, **params) -> str:
-    """The case list showing exactly the cases behind a board number (the cases API's filter names)."""
+    """The case list showing exactly the cases behind a board number (the cases filter's names)."""
     query = {"county": f.division.code}
     if f.category is not None:
         query["category"] = f.category.pk
     if f.record_type is not None:
         query["concerns_type"] = f"{f.record_type.app_label}.{f.record_type.model}"
     query.update(params)
-    return f"{CASE_LIST_URL}?{urlencode(query)}"
+    return f"{_case_list_base()}?{urlencode(query)}"
 
 
 def pipeline(user, f: BoardFilters) -> list[dict]:

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from cases.models import CaseCategory
 from cases.rollups.models import Dimension, MonthlySnapshot
 from cases.rollups.services import rollup_month
 
@@ -62,8 +63,6 @@ def test_october_counts_the_second_closing_of_a_reopened_case_and_the_deadline_i
 @pytest.mark.django_db
 def test_category_and_record_type_rows(history):
     rollup_month(month=SEPTEMBER)
-    from cases.models import CaseCategory
-
     help_id = str(CaseCategory.objects.get(name="帮扶任务").pk)
     # 帮扶任务: D (closed then reopened: open) and F (overdue).
     help_rows = figures(SEPTEMBER, "330782", Dimension.CATEGORY, help_id)

@@ -4,10 +4,14 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
+from cases.models import Case, CaseCategory
+from cases.rollups.demo import seed
 from cases.rollups.models import FillStatus, MonthlySnapshot, RollupMonth, RollupRun, RunStatus, RunTrigger
-from cases.rollups.services import missing_months, rollup_catch_up, rollup_finalise_due, rollup_month
+from cases.rollups.services import missing_months, months_between, rollup_catch_up, rollup_finalise_due, rollup_month
 from projects.models import PeriodLock
+from projects.periods import current_month
 
 from .factories import at
 
@@ -33,8 +37,6 @@ def test_running_a_month_twice_rewrites_the_same_rows(history):
 
 
 def test_a_group_that_lost_its_cases_disappears_on_the_next_run(history, people):
-    from cases.models import Case, CaseCategory
-
     rollup_month(month=SEPTEMBER)
     help_id = str(CaseCategory.objects.get(name="帮扶任务").pk)
     assert MonthlySnapshot.objects.filter(month=SEPTEMBER, dimension="category", dimension_value=help_id).exists()
@@ -107,7 +109,13 @@ def test_rollup_command_backfills_a_range(history, capsys):
 
 
 def test_rollup_command_refuses_a_bad_month(db):
-    from django.core.management.base import CommandError
-
     with pytest.raises(CommandError, match="YYYY-MM"):
         call_command("rollup", "--month", "2026/09")
+
+
+def test_demo_seeder_rolls_up_the_months_with_data(history):
+    summary = seed(scale="small", seed=1, history=1)
+    # August (the first case) to the current month.
+    assert summary["months"] == len(months_between(dt.date(2026, 8, 1), current_month()))
+    assert not missing_months()
+    assert seed(scale="small", seed=1, history=1)["rows"] == summary["rows"]  # idempotent
