@@ -78,8 +78,9 @@ def board_filters(user, *, month=None, division_code=None, level=None, category=
         chosen = Division.objects.filter(code=division_code, level__lte=DivisionLevel.COUNTY).first()
         if chosen is not None and user_can_see_division(user, chosen):
             division = chosen
-    child = {DivisionLevel.PROVINCE: DivisionLevel.COUNTY, DivisionLevel.CITY: DivisionLevel.COUNTY}.get(division.level, DivisionLevel.COUNTY)
-    if level == "city" and division.level == DivisionLevel.PROVINCE:
+    # The province compares its 11 cities unless asked for its 90 counties; a city compares its counties.
+    child = DivisionLevel.COUNTY
+    if division.level == DivisionLevel.PROVINCE and level != "county":
         child = DivisionLevel.CITY
     category_obj = CaseCategory.objects.filter(pk=category).first() if str(category or "").isdigit() else None
     record_obj = None

@@ -74,8 +74,12 @@ def test_filters_stay_within_the_jurisdiction(history, people):
     data = board(people.manager, f)
     assert [(r.division.code, r.dispatched) for r in data["rows"]] == [("330782", 2)]
     assert data["totals"]["dispatched"] == 2
-    f = board_filters(people.province_manager, month=SEPTEMBER, mountain_only=True)
-    assert all(r.division.is_mountain_island for r in board(people.province_manager, f)["rows"])
+    province = board(people.province_manager, board_filters(people.province_manager, month=SEPTEMBER))
+    assert len(province["rows"]) == 11 and province["totals"]["dispatched"] == 6
+    f = board_filters(people.province_manager, month=SEPTEMBER, level="county", mountain_only=True)
+    rows = board(people.province_manager, f)["rows"]
+    assert len(rows) == Division.objects.filter(level=DivisionLevel.COUNTY, is_mountain_island=True).count() > 0
+    assert all(r.division.is_mountain_island for r in rows)
 
 
 def _bulk_cases(count, seed=7):
@@ -102,7 +106,7 @@ def _bulk_cases(count, seed=7):
 
 def _board_queries(client, user, month):
     with CaptureQueriesContext(connection) as ctx:
-        response = client.get(reverse("rollups:board"), {"month": month.strftime("%Y-%m")})
+        response = client.get(reverse("rollups:board"), {"month": month.strftime("%Y-%m"), "level": "county"})
     assert response.status_code == 200
     return len(ctx.captured_queries)
 
