@@ -10,9 +10,16 @@ from registry.api.scoped import ScopedReadOnlyViewSet
 from registry.models import Division, DivisionLevel
 from registry.scoping import get_for_user_or_404
 
-from . import bulletins, selectors
-from .models import Bulletin, Dimension, MonthlySnapshot
-from .serializers import BoardSerializer, BulletinRequestSerializer, BulletinSerializer, SnapshotSerializer
+from . import bulletins, selectors, services
+from .models import Bulletin, Dimension, MonthlySnapshot, RollupRun
+from .serializers import (
+    BoardSerializer,
+    BulletinRequestSerializer,
+    BulletinSerializer,
+    RollupRequestSerializer,
+    RollupRunSerializer,
+    SnapshotSerializer,
+)
 from .views import bulletin_file_response
 
 TAG = "月度统计与调度"
@@ -114,3 +121,29 @@ class BulletinDownloadView(APIView):
     )
     def get(self, request, pk, kind):
         return bulletin_file_response(request.user, pk, kind)
+
+
+@extend_schema_view(
+    list=extend_schema(tags=[TAG], summary="月度统计运行记录（含强制重算及原因）"),
+    create=extend_schema(
+        tags=[TAG], summary="重算某月（专班工作人员；已锁定月份须强制并说明原因，异步执行）",
+        request=RollupRequestSerializer, responses={202: OpenApiResponse(description="已排队")},
+    ),
+)
+class RollupRunViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    queryset = RollupRun.objects.select_related("requested_by").order_by("-started_at", "-id")
+    serializer_class = RollupRunSerializer
+    filterset_fields = ["status", "trigger", "forced"]
+
+    def list(self, request, *args, **kwargs):
+        selectors.require_board_user(request.user)
+        return super().list(request, *args, **kwargs)
+
+    def create(self, request, *args, **kwargs):
+        data = RollupRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        month = parse_month(data.validated_data["month"])
+        services.rollup_request(
+            month=month, by=request.user, force=data.validated_data["force"], reason=data.validated_data["reason"]
+        )
+        return Response({"month": month.strftime("%Y-%m"), "queued": True}, status=status.HTTP_202_ACCEPTED)

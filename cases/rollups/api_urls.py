@@ -1,10 +1,11 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from .api import BoardView, BulletinDownloadView, BulletinViewSet, SnapshotViewSet
+from .api import BoardView, BulletinDownloadView, BulletinViewSet, RollupRunViewSet, SnapshotViewSet
 
 router = DefaultRouter()
 router.include_root_view = False
+router.register("rollups/runs", RollupRunViewSet, basename="rollup-run")
 router.register("rollups", SnapshotViewSet, basename="rollup")
 router.register("bulletins", BulletinViewSet, basename="bulletin")
 

@@ -1,7 +1,7 @@
 from django.urls import reverse
 from rest_framework import serializers
 
-from .models import Bulletin, MonthlySnapshot
+from .models import Bulletin, MonthlySnapshot, RollupRun
 
 
 class SnapshotSerializer(serializers.ModelSerializer):
@@ -77,3 +77,17 @@ class BoardSerializer(serializers.Serializer):
     rows = BoardRowSerializer(many=True)
     totals = TrendPointSerializer(allow_null=True)
     trend = TrendPointSerializer(many=True)
+
+
+class RollupRunSerializer(serializers.ModelSerializer):
+    requested_by = serializers.CharField(source="requested_by.username", default=None, read_only=True)
+
+    class Meta:
+        model = RollupRun
+        fields = ["id", "month", "trigger", "status", "forced", "requested_by", "reason", "started_at", "finished_at", "row_count", "message"]
+
+
+class RollupRequestSerializer(serializers.Serializer):
+    month = serializers.RegexField(r"^\d{4}-\d{2}$", help_text="YYYY-MM")
+    force = serializers.BooleanField(default=False, help_text="强制重算已锁定月份（须填写原因）")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)

@@ -2,7 +2,6 @@
 re-run rewrites the same rows. A month the province has locked is only recomputed when a clerk forces
 it, with a reason, and every attempt is recorded as a RollupRun."""
 import datetime as dt
-import logging
 import time
 
 from django.conf import settings
@@ -13,10 +12,9 @@ from django.utils import timezone
 from projects.periods import add_months, current_month, is_locked, reporting_window
 from registry.models import DivisionLevel
 
-from . import figures
+from . import figures, tasks
 from .models import FillStatus, MonthlySnapshot, RollupMonth, RollupRun, RunStatus, RunTrigger
 
-logger = logging.getLogger(__name__)
 KEY_FIELDS = ("month", "division", "dimension", "dimension_value")
 UPDATE_FIELDS = [
     f.name
@@ -70,15 +68,31 @@ def _write_month(month: dt.date) -> int:
     return len(kept)
 
 
+def check_rerun(*, by, force: bool, reason: str):
+    """Only a clerk may force a locked month to be recomputed, and must say why."""
+    if force:
+        if by is None or not by.is_clerk:
+            raise ValidationError("只有专班工作人员可以强制重算已锁定月份。")
+        if not (reason or "").strip():
+            raise ValidationError({"reason": "请填写重算原因。"})
+
+
+def rollup_request(*, month: dt.date, by, force: bool = False, reason: str = ""):
+    """A clerk's re-run from the API: checked now, computed by a worker after the commit."""
+    if not by.is_clerk:
+        raise ValidationError("只有专班工作人员可以发起重算。")
+    check_rerun(by=by, force=force, reason=reason)
+    month = month.replace(day=1)
+    transaction.on_commit(
+        lambda: tasks.rollup_month.delay(month.strftime("%Y-%m"), RunTrigger.MANUAL, by.pk, force, reason.strip())
+    )
+
+
 def rollup_month(*, month: dt.date, trigger: str = RunTrigger.SCHEDULE, by=None, force: bool = False, reason: str = "") -> RollupRun:
     """Roll `month` up. A locked month already complete is skipped unless a clerk forces it with a reason."""
     month = month.replace(day=1)
     reason = (reason or "").strip()
-    if force:
-        if by is None or not by.is_clerk:
-            raise ValidationError("只有专班工作人员可以强制重算已锁定月份。")
-        if not reason:
-            raise ValidationError({"reason": "请填写重算原因。"})
+    check_rerun(by=by, force=force, reason=reason)
     state = _fill_state(month)
     run = RollupRun.objects.create(
         month=month, trigger=trigger, forced=force, requested_by=by, reason=reason[:500], started_at=timezone.now()

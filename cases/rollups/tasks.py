@@ -3,6 +3,7 @@ upsert, so a task redelivered after its worker died simply does the month again:
 from celery import shared_task
 
 from projects.periods import parse_month
+from registry.models import User
 
 from . import bulletins, services
 from .models import RunTrigger
@@ -23,8 +24,9 @@ def finalise_previous_month():
 
 
 @shared_task(name="rollups.rollup_month", acks_late=True, reject_on_worker_lost=True)
-def rollup_month(month: str, trigger: str = RunTrigger.MANUAL):
-    run = services.rollup_month(month=parse_month(month), trigger=trigger)
+def rollup_month(month: str, trigger: str = RunTrigger.MANUAL, user_id: int | None = None, force: bool = False, reason: str = ""):
+    by = User.objects.get(pk=user_id) if user_id else None
+    run = services.rollup_month(month=parse_month(month), trigger=trigger, by=by, force=force, reason=reason)
     return {"month": run.month.isoformat(), "status": run.status, "rows": run.row_count}
 
 

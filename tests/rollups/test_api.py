@@ -4,6 +4,7 @@ import datetime as dt
 import pytest
 
 from cases.rollups.services import rollup_month
+from projects.models import PeriodLock
 
 SEPTEMBER = dt.date(2026, 9, 1)
 pytestmark = pytest.mark.django_db
@@ -70,6 +71,23 @@ def test_bulletin_for_a_division_outside_the_jurisdiction_is_refused(september, 
 def test_endpoints_are_in_the_openapi_schema(db, api_client, province_clerk):
     api_client.force_authenticate(province_clerk)
     schema = api_client.get("/api/schema/", {"format": "json"}).json()
-    for path in ("/api/v1/rollups/", "/api/v1/board/", "/api/v1/bulletins/", "/api/v1/bulletins/{id}/",
+    for path in ("/api/v1/rollups/", "/api/v1/rollups/runs/", "/api/v1/board/", "/api/v1/bulletins/", "/api/v1/bulletins/{id}/",
                  "/api/v1/bulletins/{id}/download/{kind}/"):
         assert path in schema["paths"], path
+
+
+def test_a_clerk_forces_a_locked_month_through_the_api_and_the_run_is_recorded(
+    september, people, api_client, django_capture_on_commit_callbacks
+):
+    PeriodLock.objects.create(month=SEPTEMBER, locked_by=people.province_clerk)
+    api_client.force_authenticate(people.manager)
+    refused = api_client.post("/api/v1/rollups/runs/", {"month": "2026-09", "force": True, "reason": "更正"}, format="json")
+    assert refused.status_code == 400 and "专班工作人员" in refused.json()["error"]["message"]
+    api_client.force_authenticate(people.province_clerk)
+    no_reason = api_client.post("/api/v1/rollups/runs/", {"month": "2026-09", "force": True}, format="json")
+    assert no_reason.status_code == 400 and "reason" in no_reason.json()["error"]["fields"]
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = api_client.post("/api/v1/rollups/runs/", {"month": "2026-09", "force": True, "reason": "县里更正数据"}, format="json")
+    assert queued.status_code == 202
+    runs = api_client.get("/api/v1/rollups/runs/", {"forced": True}).json()["results"]
+    assert [(r["status"], r["requested_by"], r["reason"]) for r in runs] == [("done", people.province_clerk.username, "县里更正数据")]
