@@ -31,6 +31,7 @@ def test_manager_changes_month_drills_into_a_countys_overdue_cases_and_downloads
     # The charts were drawn by the locally served ECharts.
     assert page.evaluate("typeof echarts") == "object"
     assert page.locator("#chart-cases canvas").count() == 1
+    page.screenshot(path=str(tmp_path / "board.png"), full_page=True)
 
     with page.expect_download() as download:
         page.click("#bulletin-generate")
