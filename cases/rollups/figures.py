@@ -23,7 +23,8 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import Aggregate, Count, Min, Exists, F, FloatField, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Aggregate, Count, Exists, F, FloatField, IntegerField, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case as CaseWhen
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -41,6 +42,7 @@ OWED_STATES = (CaseState.ASSIGNED, CaseState.RECTIFYING)
 DEADLINE_ACTIONS = ("assign", "approve_extension", "deny_extension", "reopen")
 ESCALATE_ACTIONS = ("escalate", "auto_escalate")
 LEVELS = (DivisionLevel.COUNTY, DivisionLevel.CITY, DivisionLevel.PROVINCE)
+STOCK_FIELDS = ("dispatched", "open_at_end", "overdue_at_end", "urged", "escalated", "awaiting_joint")
 COUNT_FIELDS = (
     "dispatched", "closed", "closed_on_time", "open_at_end", "overdue_at_end", "urged", "escalated", "awaiting_joint",
 )
@@ -93,42 +95,79 @@ def _count_of(queryset):
     )
 
 
-def case_stock_rows(month: dt.date, level: int, dimension: str):
-    """Per group: dispatched, open and overdue at month end, urged, escalated, awaiting joint close-out."""
+def case_stock_rows(month: dt.date) -> list[dict]:
+    """Per (county, city, category, record type): dispatched, open and overdue at month end, urged,
+    escalated, awaiting joint close-out. Each case's state at month end is read once from its event
+    chain in an inner query; the outer query sums the flags per group."""
     start, end = month_bounds(month)
-    next_month = add_months(month, 1)
     in_month = {"created_at__gte": start, "created_at__lt": end}
     before_end = {"created_at__lt": end}
-    qs = (
-        Case.objects.filter(_dimension_filter(dimension), created_at__lt=end)
+    one = {"default": Value(0), "output_field": IntegerField()}
+    per_case = (
+        Case.objects.filter(created_at__lt=end)
         .annotate(
-            _state_end=Subquery(_events(**before_end).order_by("-seq").values("to_state")[:1]),
+            _feedback_seq=Subquery(_events(action="feedback", **before_end).order_by("-seq").values("seq")[:1]),
             _deadline_end=Subquery(
                 _events(action__in=DEADLINE_ACTIONS, **before_end).order_by("-seq").values("new_deadline")[:1]
             ),
-            _urged=Exists(_events(action="urge", **in_month)),
-            _escalated=Exists(_events(action__in=ESCALATE_ACTIONS, **in_month)),
-            _feedback_seq=Subquery(_events(action="feedback", **before_end).order_by("-seq").values("seq")[:1]),
+        )
+        .annotate(
+            _county=F("county_id"),
+            _city=F("county__parent_id"),
+            _category=F("category_id"),
+            _ct=F("content_type_id"),
+            _dispatched=CaseWhen(When(Q(assigned_at__gte=start, assigned_at__lt=end), then=Value(1)), **one),
+            _state_end=Subquery(_events(**before_end).order_by("-seq").values("to_state")[:1]),
+            _due_passed=CaseWhen(When(Q(_deadline_end__lt=add_months(month, 1)), then=Value(1)), **one),
+            _urged=CaseWhen(When(Exists(_events(action="urge", **in_month)), then=Value(1)), **one),
+            _escalated=CaseWhen(When(Exists(_events(action__in=ESCALATE_ACTIONS, **in_month)), then=Value(1)), **one),
             _parties=_count_of(JointConfirmation.objects.filter(case=OuterRef("pk")).order_by()),
-        )
-        .annotate(
             _confirms=_count_of(_events(action="confirm", seq__gt=OuterRef("_feedback_seq"), **before_end)),
-            **_group_expressions(level, dimension),
         )
-        .values("_g", "_d")
-        .annotate(
-            dispatched=Count("pk", filter=Q(assigned_at__gte=start, assigned_at__lt=end)),
-            open_at_end=Count("pk", filter=Q(_state_end__in=OPEN_AT_END)),
-            overdue_at_end=Count("pk", filter=Q(_state_end__in=OWED_STATES, _deadline_end__lt=next_month)),
-            urged=Count("pk", filter=Q(_urged=True)),
-            escalated=Count("pk", filter=Q(_escalated=True)),
-            awaiting_joint=Count(
-                "pk", filter=Q(_state_end=CaseState.FEEDBACK, _parties__gt=0, _confirms__lt=F("_parties"))
-            ),
-        )
+        .values("_county", "_city", "_category", "_ct", "_dispatched", "_state_end", "_due_passed", "_urged", "_escalated", "_parties", "_confirms")
         .order_by()
     )
-    return list(qs)
+    inner, params = per_case.query.sql_with_params()
+    open_states = ", ".join(["%s"] * len(OPEN_AT_END))
+    owed_states = ", ".join(["%s"] * len(OWED_STATES))
+    sql = f"""
+        SELECT c, ci, cat, ct,
+            SUM(dispatched),
+            SUM(CASE WHEN state_end IN ({open_states}) THEN 1 ELSE 0 END),
+            SUM(CASE WHEN state_end IN ({owed_states}) AND due_passed = 1 THEN 1 ELSE 0 END),
+            SUM(urged),
+            SUM(escalated),
+            SUM(CASE WHEN state_end = %s AND parties > 0 AND confirms < parties THEN 1 ELSE 0 END)
+        FROM (
+            SELECT t."_county" AS c, t."_city" AS ci, t."_category" AS cat, t."_ct" AS ct, t."_dispatched" AS dispatched,
+                t."_state_end" AS state_end, t."_due_passed" AS due_passed, t."_urged" AS urged,
+                t."_escalated" AS escalated, t."_parties" AS parties, t."_confirms" AS confirms
+            FROM ({inner}) t
+        ) per_case
+        GROUP BY c, ci, cat, ct
+    """
+    # Placeholders in text order: the outer query's states, then the inner query's own.
+    all_params = (*map(str, OPEN_AT_END), *map(str, OWED_STATES), str(CaseState.FEEDBACK), *params)
+    names = ("county", "city", "category", "content_type", "dispatched", "open_at_end", "overdue_at_end", "urged", "escalated", "awaiting_joint")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, all_params)
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def stock_by_group(stock: list[dict], level: int, dimension: str) -> dict:
+    """Sum the per-county stock rows into the groups of one level and dimension (a few hundred rows)."""
+    division_key = {DivisionLevel.COUNTY: "county", DivisionLevel.CITY: "city"}.get(level)
+    dimension_key = {Dimension.CATEGORY: "category", Dimension.RECORD_TYPE: "content_type"}.get(dimension)
+    groups: dict = {}
+    for row in stock:
+        d = row[dimension_key] if dimension_key else 0
+        if d is None:
+            continue
+        key = (row[division_key] if division_key else 0, d)
+        totals = groups.setdefault(key, dict.fromkeys(STOCK_FIELDS, 0))
+        for name in STOCK_FIELDS:
+            totals[name] += int(row[name] or 0)
+    return groups
 
 
 def _closings(month: dt.date, level: int, dimension: str):
@@ -235,7 +274,7 @@ def divisions_by_level() -> dict:
     return ids
 
 
-def level_rows(month: dt.date, level: int, division_ids: list, labels: dict) -> list[dict]:
+def level_rows(month: dt.date, level: int, division_ids: list, labels: dict, stock: list[dict]) -> list[dict]:
     """All snapshot field values of one level: every division on the "all" dimension, and every group
     with cases on the others."""
     province_id = division_ids[0] if level == DivisionLevel.PROVINCE else None
@@ -255,9 +294,8 @@ def level_rows(month: dt.date, level: int, division_ids: list, labels: dict) -> 
     for division_id in division_ids:
         row_for(0 if province_id else division_id, Dimension.ALL, 0)
     for dimension in Dimension.values:
-        for figures in case_stock_rows(month, level, dimension):
-            row = row_for(figures.pop("_g"), dimension, figures.pop("_d"))
-            row.update(figures)
+        for (group, value), figures in stock_by_group(stock, level, dimension).items():
+            row_for(group, dimension, value).update(figures)
         for figures in case_closing_rows(month, level, dimension):
             row = row_for(figures.pop("_g"), dimension, figures.pop("_d"))
             row.update(figures, median_close_workdays=_round(figures["median_close_workdays"]))

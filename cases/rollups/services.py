@@ -55,9 +55,11 @@ def _pause_between_batches():
 def _write_month(month: dt.date) -> int:
     divisions = figures.divisions_by_level()
     labels = figures.dimension_labels()
+    stock = figures.case_stock_rows(month)
     kept = []
     for level in (DivisionLevel.COUNTY, DivisionLevel.CITY, DivisionLevel.PROVINCE):
-        rows = [MonthlySnapshot(month=month, **values) for values in figures.level_rows(month, level, divisions[level], labels)]
+        values = figures.level_rows(month, level, divisions[level], labels, stock)
+        rows = [MonthlySnapshot(month=month, **v) for v in values]
         written = MonthlySnapshot.objects.bulk_create(
             rows, update_conflicts=True, unique_fields=list(KEY_FIELDS), update_fields=UPDATE_FIELDS
         )
