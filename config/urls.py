@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("registry.excel.api_urls")),
     path("", include("cases.api_urls")),
     path("", include("projects.api.urls")),
+    path("", include("cases.rollups.api_urls")),
 ]
 
 urlpatterns = [
@@ -26,6 +27,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("cases.urls")),
     path("", include("projects.urls")),
+    path("rollups/", include("cases.rollups.urls")),
     path("", include("registry.urls")),
     path("", include("registry.excel.urls")),
 ]

@@ -12,6 +12,7 @@ SEEDERS = [
     "cases.demo.seed",
     "registry.demo_deliverables.seed_deliverables",
     "projects.demo.seed",
+    "cases.rollups.demo.seed",
 ]
 
 
