@@ -10,12 +10,9 @@ admin.site.index_title = "数据管理"
 
 api_v1 = [
     path("", include("registry.api.urls")),
-    path("", include("cases.api_urls")),
-    path("", include("projects.api.urls")),
     path("", include("registry.excel.api_urls")),
-    path("", include("registry.excel.api_urls")),
-    path("", include("cases.api_urls")),
     path("", include("projects.api.urls")),
+    path("", include("cases.api_urls")),
     path("", include("cases.rollups.api_urls")),
 ]
 
