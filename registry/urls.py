@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
+from .deliverable_excel import page_urlpatterns as excel_urlpatterns
 from .deliverable_views import urlpatterns_for_records
 
 urlpatterns = [
@@ -13,4 +14,5 @@ urlpatterns = [
     path("divisions/<str:code>/", views.DivisionDetailView.as_view(), name="division-detail"),
     path("organisations/", views.OrganisationListView.as_view(), name="organisation-list"),
     *urlpatterns_for_records(),
+    *excel_urlpatterns(),
 ]

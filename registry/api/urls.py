@@ -1,6 +1,8 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from registry.deliverable_excel import api_urlpatterns as excel_api_urlpatterns
+
 from . import deliverables
 from .views import CurrentUserView, DivisionViewSet, OrganisationViewSet, PingView
 
@@ -19,5 +21,6 @@ router.register("pairings", deliverables.PairingViewSet, basename="pairing")
 urlpatterns = [
     path("me/", CurrentUserView.as_view(), name="api-me"),
     path("ping/", PingView.as_view(), name="api-ping"),
+    *excel_api_urlpatterns(),
     *router.urls,
 ]

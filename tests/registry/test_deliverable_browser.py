@@ -28,3 +28,36 @@ def test_clerk_creates_a_workshop_after_a_chinese_field_error(page, login_as, tm
     page.click("text=返回列表")
     assert "稠城来料加工共富工坊" in page.locator("#record-table").inner_text()
     page.screenshot(path=str(tmp_path / "workshop-list.png"), full_page=True)
+
+
+def test_clerk_imports_a_workshop_sheet_and_sees_the_result(page, login_as, tmp_path):
+    from registry.deliverable_excel import SHEET_BY_KEY
+    from tests.excel.workbooks import fill
+
+    clerk = make_user("clerk", YIWU, username="clerk_yiwu_excel")
+    village_a, village_b = villages(YIWU, 2)
+    spec = SHEET_BY_KEY["workshop"].spec
+    bad = tmp_path / "有错的工坊表.xlsx"
+    bad.write_bytes(fill(spec, [
+        ["江滨来料加工共富工坊", village_a.code, "来料加工式", "一村对一企"],
+        ["建在街道的工坊", townships(YIWU)[0].code, "来料加工式", "一村对一企"],
+    ]))
+    good = tmp_path / "工坊表.xlsx"
+    good.write_bytes(fill(spec, [
+        ["江滨来料加工共富工坊", village_a.code, "来料加工式", "一村对一企"],
+        ["下车门电商直播共富工坊", village_b.full_name, "电商直播式", "多村对一企"],
+    ]))
+    login_as(clerk)
+    page.goto(f"{page.base_url}/workshops/")
+    page.click("text=从 Excel 导入")
+    page.set_input_files("#excel-file", str(bad))
+    page.click("#excel-import-form button[type=submit]")
+    assert "未保存任何数据" in page.locator("#excel-import-result").inner_text()
+    assert "第 3 行" in page.locator("#excel-import-errors").inner_text()
+    page.set_input_files("#excel-file", str(good))
+    page.click("#excel-import-form button[type=submit]")
+    assert page.locator("[data-count=created]").inner_text() == "2"
+    page.screenshot(path=str(tmp_path / "import-result.png"), full_page=True)
+    page.click("text=返回列表")
+    table = page.locator("#record-table").inner_text()
+    assert "江滨来料加工共富工坊" in table and "下车门电商直播共富工坊" in table
