@@ -3,7 +3,8 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseRedirect
+from django.contrib.auth.views import redirect_to_login
+from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +19,16 @@ from registry.views import ScopedListView
 from . import selectors, services
 from .filters import ProjectFilter
 from .forms import LockExceptionForm, ProjectForm, ReasonForm, ReportRowFormSet
-from .models import COUNTED_STATUSES, REPORTING_STAGES, LockException, MonthlyReport, PeriodLock, Project, ReportStatus
+from .models import (
+    COUNTED_STATUSES,
+    REPORTING_STAGES,
+    LockException,
+    MonthlyReport,
+    PeriodLock,
+    Project,
+    ReportAttachment,
+    ReportStatus,
+)
 from .periods import (
     PeriodLocked,
     add_months,
@@ -86,7 +96,7 @@ class ProjectDetailView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         ctx.update(
             project=project, month=month, history=history, chart=chart,
-            can_edit=user.is_superuser or user.is_clerk,
+            can_edit=user.is_superuser or user.is_clerk, can_report=user.is_superuser or user.role == Role.COUNTY_STAFF,
         )
         return ctx
 
@@ -366,3 +376,32 @@ class ReportToCaseView(LoginRequiredMixin, View):
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
         return redirect("project-detail", pk=report.project_id)
+
+
+class ReportAttachmentUploadView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        report = get_for_user_or_404(MonthlyReport, request.user, pk=pk)
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise ValidationError("请选择要上传的文件。")
+            services.report_attachment_add(user=request.user, report=report, file=upload)
+            messages.success(request, f"已上传附件“{upload.name}”。")
+        except PeriodLocked as exc:
+            messages.error(request, str(exc))
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        return redirect("project-detail", pk=report.project_id)
+
+
+def report_attachment_download(request, pk):
+    """Files are served only to users whose jurisdiction holds the report, never from a public URL."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    attachment = get_for_user_or_404(ReportAttachment, request.user, pk=pk)
+    response = FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
