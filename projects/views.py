@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.contenttypes.models import ContentType
 from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -51,6 +52,20 @@ def _error_text(exc: ValidationError) -> str:
     return "；".join(exc.messages)
 
 
+ROLLUP_LABELS = {"county": "按县", "city": "按设区市", "category": "按类别", "record": "按服务的台账记录"}
+
+
+def _rollup_label(by: str, row: dict) -> str:
+    if by == "county":
+        return row["county__name"]
+    if by == "city":
+        return row["county__parent__name"]
+    if by == "category":
+        return row["category__name"]
+    content_type = ContentType.objects.get_for_id(row["record_links__content_type_id"])
+    return f"{content_type.name} #{row['record_links__object_id']}"
+
+
 class ProjectListView(ScopedListView):
     model = Project
     filterset_class = ProjectFilter
@@ -67,6 +82,18 @@ class ProjectListView(ScopedListView):
         ctx = super().get_context_data(**kwargs)
         ctx["month"] = self.month
         ctx["totals"] = selectors.figures_rollup(self.object_list, by="province", month=self.month)
+        by = self.request.GET.get("by")
+        if by not in ROLLUP_LABELS:
+            division = self.request.user.division
+            by = "category" if division is not None and division.level >= DivisionLevel.COUNTY else "county"
+        ctx["rollup_by"], ctx["rollup_choices"] = by, ROLLUP_LABELS.items()
+        ctx["rollup"] = [
+            {**row, "label": _rollup_label(by, row)} for row in selectors.figures_rollup(self.object_list, by=by, month=self.month)
+        ]
+        query = self.request.GET.copy()
+        query.pop("by", None)
+        query.pop("page", None)
+        ctx["rollup_querystring"] = query.urlencode()
         ctx["can_create"] = self.request.user.is_superuser or self.request.user.is_clerk
         return ctx
 

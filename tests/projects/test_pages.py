@@ -1,4 +1,5 @@
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -273,3 +274,19 @@ def test_attachments_follow_the_report_rules(api_client, yiwu_staff, province_cl
         f"/api/v1/projects/{draft.project_id}/reports/{MONTH}/attachments/", {"file": SimpleUploadedFile("a.pdf", PDF)}, format="multipart"
     )
     assert locked.status_code == 423
+
+
+@pytest.mark.django_db
+def test_list_rolls_figures_up_by_the_chosen_dimension(client, province_clerk, divisions):
+    ProjectFactory(plan={LAST_MONTH.year: "1000"})
+    ProjectFactory(county=divisions.get(code="330783"), category=category("公共服务"))
+    client.force_login(province_clerk)
+
+    def rollup_labels(query):
+        body = client.get(f"/projects/{query}").content.decode()
+        section = body[body.index('id="project-rollup"'):body.index("</table>", body.index('id="project-rollup"'))]
+        return re.findall(r"<tr><td>([^<]+)</td>", section)
+
+    assert rollup_labels("") == ["义乌市", "东阳市"]
+    assert rollup_labels("?by=category") == ["基础设施", "公共服务"]
+    assert rollup_labels("?by=city") == ["金华市"]
