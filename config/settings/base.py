@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "registry",
     "projects",
     "cases",
+    "cases.rollups",
 ]
 
 MIDDLEWARE = [
@@ -50,6 +51,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "registry.context_processors.navigation",
+                "cases.context_processors.inbox",
             ],
         },
     },
@@ -106,3 +108,8 @@ CASE_AUTO_ESCALATE_AFTER_WORKDAYS = env.int("CASE_AUTO_ESCALATE_AFTER_WORKDAYS",
 # project or county may fall before it is flagged as lagging.
 PROJECT_REPORTING_WINDOW = (env.int("PROJECT_REPORTING_OPENS_DAY", default=1), env.int("PROJECT_REPORTING_CLOSES_DAY", default=5))
 PROJECT_LAG_POINTS = env.int("PROJECT_LAG_POINTS", default=10)
+# Roll-ups: units with fewer cases than this in a month are listed but not ranked (比学赶超), so that
+# one or two cases cannot top the table. The pause is for the worker-kill test only: it holds a run
+# open between its batches so the test can kill the worker mid-transaction.
+ROLLUP_RANKING_MIN_CASES = env.int("ROLLUP_RANKING_MIN_CASES", default=5)
+ROLLUP_BATCH_PAUSE_SECONDS = env.float("ROLLUP_BATCH_PAUSE_SECONDS", default=0.0)

@@ -33,4 +33,8 @@ CELERY_BEAT_SCHEDULE = {
     "projects-remind-missing-reports": {
         "task": "projects.tasks.remind_missing_reports", "schedule": crontab(hour=9, minute=0),
     },
+    # Previous month: final for cases on the 1st, final for projects once the reporting window closes.
+    "rollups-finalise-previous-month": {"task": "rollups.finalise_previous_month", "schedule": crontab(hour=1, minute=0)},
+    # The board's current month, refreshed overnight so the morning board includes yesterday's work.
+    "rollups-refresh-current-month": {"task": "rollups.refresh_current_month", "schedule": crontab(hour=2, minute=0)},
 }

@@ -2,7 +2,7 @@
 
 Describe the sheet once; everything else follows from the description::
 
-    from registry.excel import Column, Kind, SheetSpec, upsert_by_key
+    from registry.excel import Column, Kind, SheetSpec, history_recorder, upsert_by_key
     from registry.excel.views import ExcelExportView, ExcelImportView, ExcelTemplateView
 
     TOWN_SHEET = SheetSpec("中心镇", key_columns=["division"], columns=[
@@ -14,7 +14,8 @@ Describe the sheet once; everything else follows from the description::
     ])
 
     def towns_import(rows, user):          # runs inside transaction.atomic()
-        return upsert_by_key(CentralTown, rows, spec=TOWN_SHEET, user=user, on_change=record_history)
+        return upsert_by_key(CentralTown, rows, spec=TOWN_SHEET, user=user,
+                             on_change=history_recorder(TOWN_SHEET, user))
 
     class TownImportView(ExcelImportView):  # GET form, POST upload; clerks only (others 404)
         spec, list_url_name, template_url_name = TOWN_SHEET, "town-list", "town-excel-template"
@@ -45,13 +46,17 @@ The pieces:
 - `upsert_by_key(model, rows, spec=, user=, fields=None, on_change=None)`: bulk create/update
   matched on ``spec.key_columns``; validates every row with full_clean() and reports all failures;
   unchanged rows are not written, so re-importing an export is a fixed point.
+  `history_recorder(spec, user, reason="Excel 导入")` is the ``on_change`` that writes the
+  registry's ChangeRecord history (one row per changed field, in bulk).
 - Views (`registry.excel.views`): `ExcelTemplateView`, `ExcelExportView` (configured like a
   `ScopedListView`: queryset + filterset_class, so the export is exactly the filtered list),
   `ExcelImportView` (template ``excel/import.html``), `ExcelImportAPIView` and `report_response`
   for DRF (400 ``{"error": {"code": "invalid_rows"|"invalid_file", "message", "status", "rows":
   [{"row", "column", "message"}]}}``). The worked example is `registry.excel.organisations`.
 """
-from .importer import Change, ImportReport, RowsInvalid, UpsertResult, run_import, upsert_by_key, validation_row_errors
+from .importer import (
+    Change, ImportReport, RowsInvalid, UpsertResult, history_recorder, run_import, upsert_by_key, validation_row_errors,
+)
 from .reader import ParseResult, Row, RowError, parse_workbook
 from .safety import ExcelError
 from .spec import Column, Kind, SheetSpec
@@ -59,6 +64,7 @@ from .writer import build_template, export_rows
 
 __all__ = [
     "Change", "Column", "ExcelError", "ImportReport", "Kind", "ParseResult", "Row", "RowError", "RowsInvalid",
-    "SheetSpec", "UpsertResult", "build_template", "export_rows", "parse_workbook", "run_import", "upsert_by_key",
+    "SheetSpec", "UpsertResult", "build_template", "export_rows", "history_recorder", "parse_workbook", "run_import",
+    "upsert_by_key",
     "validation_row_errors",
 ]

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 
 from .reader import ParseResult, Row, RowError, parse_workbook
 from .safety import ExcelError
-from .spec import SheetSpec
+from .spec import Kind, SheetSpec, identity
 
 logger = logging.getLogger(__name__)
 CHUNK = 500
@@ -109,9 +109,10 @@ def run_import(spec: SheetSpec, file, user, apply: Callable[[list[Row], object],
         return report
     except IntegrityError as error:
         logger.info("import refused by the database: %s", error)
-        report.file_error = "导入的数据与已有记录冲突（违反唯一性约束），未保存任何数据。"
+        report.file_error = "导入的数据违反数据库约束（如与已有记录重复），未保存任何数据。"
         return report
-    report.created, report.updated, report.unchanged = result.created, result.updated, result.unchanged
+    if result is not None:
+        report.created, report.updated, report.unchanged = result.created, result.updated, result.unchanged
     return report
 
 
@@ -140,14 +141,14 @@ def upsert_by_key(
     fields = list(fields or [c.key for c in spec.columns])
     model_fields = {name: model._meta.get_field(name) for name in fields}
     manager = model._default_manager
-    existing, in_scope = _existing(manager, rows, key, user)
+    relations = [name for name, f in model_fields.items() if f.is_relation]
+    existing, in_scope = _existing(manager, rows, key, relations, user)
 
-    resolved = [name for name, f in model_fields.items() if f.is_relation]
     result, changes, errors = UpsertResult(), [], []
     to_create, to_update, updated_fields = [], [], set()
     for row in rows:
-        identity = tuple(_identity(row[k]) for k in key)
-        instance = existing.get(identity)
+        row_key = tuple(identity(row[k]) for k in key)
+        instance = existing.get(row_key)
         created = instance is None
         if not created and instance.pk not in in_scope:
             headers = "、".join(spec.column(k).header for k in key)
@@ -161,7 +162,7 @@ def upsert_by_key(
             if new is None and not model_field.null:
                 continue
             old = getattr(instance, model_field.attname) if not created else None
-            if created or old != _identity(new):
+            if created or old != identity(new):
                 diff[name] = (None if created else getattr(instance, name), new)
                 setattr(instance, name, new)
         if not created and not diff:
@@ -171,7 +172,8 @@ def upsert_by_key(
             # Key uniqueness is settled above (one row per key in a file, matched to existing records),
             # and related objects were just read from the database: checking them again would cost a
             # query per row.
-            instance.full_clean(exclude=resolved, validate_unique=False, validate_constraints=False)
+            instance.full_clean(exclude=[name for name in relations if row[name] is not None],
+                                validate_unique=False, validate_constraints=False)
         except ValidationError as error:
             errors.extend(validation_row_errors(spec, row.number, error))
             continue
@@ -189,11 +191,45 @@ def upsert_by_key(
     return result
 
 
-def _identity(value):
-    return getattr(value, "pk", value)
+def history_recorder(spec: SheetSpec, user, reason: str = "Excel 导入") -> Callable[[list[Change]], None]:
+    """An ``on_change`` for upsert_by_key writing one ChangeRecord per changed field (who, when,
+    old and new value, why), in bulk: the same history the registry's services keep."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from registry.models import ChangeAction, ChangeRecord
+
+    columns = {c.key: c for c in spec.columns}
+
+    def display(name, value) -> str:
+        if value is None or value == "":
+            return ""
+        column = columns.get(name)
+        if column is not None and column.kind in (Kind.BOOL, Kind.CHOICE):
+            return str(column.to_cell(value))
+        return getattr(value, "full_name", None) or str(value)
+
+    def record(changes: list[Change]):
+        content_types = {}
+        rows = []
+        for change in changes:
+            model = type(change.instance)
+            content_type = content_types.setdefault(model, ContentType.objects.get_for_model(model))
+            for name, (old, new) in change.changes.items():
+                old_text, new_text = display(name, old), display(name, new)
+                if change.created and not new_text:
+                    continue
+                rows.append(ChangeRecord(
+                    content_type=content_type, object_id=change.instance.pk, field=name,
+                    action=ChangeAction.CREATE if change.created else ChangeAction.UPDATE,
+                    field_label=str(model._meta.get_field(name).verbose_name),
+                    old_value=old_text, new_value=new_text, user=user, reason=reason,
+                ))
+        ChangeRecord.objects.bulk_create(rows, batch_size=1000)
+
+    return record
 
 
-def _existing(manager, rows, key, user):
+def _existing(manager, rows, key, relations, user):
     """Records whose key appears in the rows (whatever their jurisdiction), and which of them the
     user may touch. Chunked so the query count grows with rows/500, not with rows."""
     found, in_scope = {}, set()
@@ -201,8 +237,9 @@ def _existing(manager, rows, key, user):
     scoped = manager.all()
     for start in range(0, len(rows), CHUNK):
         chunk = rows[start : start + CHUNK]
-        lookups = {f"{name}__in": {_identity(r[k]) for r in chunk} for name, k in zip(attnames, key)}
-        matches = list(manager.filter(**lookups))
+        lookups = {f"{name}__in": {identity(r[k]) for r in chunk} for name, k in zip(attnames, key)}
+        # Related objects come along: the change history shows their old values.
+        matches = list(manager.filter(**lookups).select_related(*relations))
         for obj in matches:
             found[tuple(getattr(obj, name) for name in attnames)] = obj
         pks = [obj.pk for obj in matches]

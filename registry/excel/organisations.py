@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from registry.filters import OrganisationFilter
 from registry.models import Organisation, OrganisationKind
 
-from .importer import upsert_by_key
+from .importer import history_recorder, upsert_by_key
 from .spec import Column, Kind, SheetSpec
 from .views import ExcelExportView, ExcelImportAPIView, ExcelImportView, ExcelTemplateView
 
@@ -23,7 +23,8 @@ ORGANISATION_SHEET = SheetSpec(
 
 
 def organisations_import(rows, user):
-    return upsert_by_key(Organisation, rows, spec=ORGANISATION_SHEET, user=user)
+    return upsert_by_key(Organisation, rows, spec=ORGANISATION_SHEET, user=user,
+                         on_change=history_recorder(ORGANISATION_SHEET, user))
 
 
 class OrganisationTemplateView(ExcelTemplateView):

@@ -25,16 +25,18 @@ from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.xml.functions import iterparse
 
 # openpyxl's streaming sheet parser (private module; openpyxl is pinned in requirements.txt).
 from openpyxl.worksheet._reader import WorkSheetParser
 
 from . import references
 from .safety import ExcelError, open_checked
-from .spec import REFERENCE_KINDS, CellError, SheetSpec
+from .spec import REFERENCE_KINDS, CellError, SheetSpec, identity
 
 logger = logging.getLogger(__name__)
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+MAX_CELLS_PER_ROW = 16_384
 
 # Whatever a corrupt or crafted file makes openpyxl raise while it is being read.
 _CORRUPT = (InvalidFileException, zipfile.BadZipFile, ParseError, KeyError, IndexError, ValueError, TypeError,
@@ -102,7 +104,7 @@ def parse_workbook(spec: SheetSpec, file, user) -> ParseResult:
             if column.key in errors:
                 result.errors.append(RowError(number, column.header, str(errors[column.key])))
         if spec.key_columns and not errors:
-            key = tuple(_identity(row[k]) for k in spec.key_columns)
+            key = tuple(identity(row[k]) for k in spec.key_columns)
             if key in first_row_of_key:
                 headers = "、".join(spec.column(k).header for k in spec.key_columns)
                 result.errors.append(RowError(number, "", f"与第 {first_row_of_key[key]} 行的{headers}重复"))
@@ -111,10 +113,6 @@ def parse_workbook(spec: SheetSpec, file, user) -> ParseResult:
         if not errors:
             result.rows.append(Row(number, row))
     return result
-
-
-def _identity(value):
-    return getattr(value, "pk", value)
 
 
 def _read(spec: SheetSpec, file):
@@ -134,8 +132,8 @@ def _read(spec: SheetSpec, file):
         title, path = _pick_sheet(spec, reader)
         with reader.archive.open(path) as source:
             parser = _ValuesParser(source, reader.shared_strings, data_only=False, epoch=reader.wb.epoch,
-                                     date_formats=reader.wb._date_formats,
-                                     timedelta_formats=reader.wb._timedelta_formats)
+                                   date_formats=reader.wb._date_formats,
+                                   timedelta_formats=reader.wb._timedelta_formats)
             return _read_rows(spec, title, parser.parse())
     except (DefusedXmlException, *_CORRUPT) as exc:
         raise _unreadable(exc, "文件已损坏，工作表无法读取。") from None
@@ -144,9 +142,38 @@ def _read(spec: SheetSpec, file):
 
 
 class _ValuesParser(WorkSheetParser):
-    """openpyxl's sheet parser, reading inline strings (what openpyxl's own write-only mode, and so
-    every export, produces) as plain text: building rich-text objects for them took over half the
-    time of reading an exported sheet."""
+    """openpyxl's sheet parser, reduced to what an import needs: cell values, row by row.
+
+    - Memory stays flat: each row is dropped once read, everything outside <sheetData> is dropped
+      as soon as it ends, and reading stops at </sheetData> (openpyxl would go on to build objects
+      for merged cells, validations and formatting, however many a crafted file declares).
+    - A row may not hold more cells than Excel allows (16,384 columns).
+    - Inline strings (what openpyxl's write-only mode, and so every export, produces) are read as
+      plain text: building rich-text objects for them took over half the time of reading an export.
+    """
+
+    def parse(self):
+        depth, root, sheet_data, cells = 0, None, None, 0
+        for event, element in iterparse(self.source, events=("start", "end")):
+            if event == "start":
+                depth += 1
+                root = element if root is None else root
+                sheet_data = element if element.tag == _MAIN + "sheetData" else sheet_data
+                continue
+            depth -= 1
+            if element.tag == _MAIN + "c":
+                cells += 1
+                if cells > MAX_CELLS_PER_ROW:
+                    raise ExcelError(f"第 {self.row_counter + 1} 行的单元格超过 Excel 允许的 {MAX_CELLS_PER_ROW} 列，文件异常。")
+            elif element.tag == _MAIN + "row":
+                cells = 0
+                row = self.parse_row(element)
+                (sheet_data if sheet_data is not None else root).clear()
+                yield row
+            elif element.tag == _MAIN + "sheetData":
+                return
+            elif depth == 1:
+                root.remove(element)
 
     def parse_cell(self, element):
         if element.get("t") == "inlineStr":

@@ -27,6 +27,9 @@ MACRO_MAIN_TYPES = {
 CONTENT_TYPES = "[Content_Types].xml"
 # openpyxl keeps every shared string in memory; a cap on that part bounds it (about 4× in Python).
 MAX_SHARED_STRINGS_BYTES = 16 * MB
+# Parts parsed whole (workbook, styles, relationships): a real workbook's are well under this.
+MAX_PARSED_PART_BYTES = 8 * MB
+WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 # Ratios are only checked on parts big enough to matter; tiny parts compress wildly.
 RATIO_CHECK_FROM = 1 * MB
 
@@ -127,3 +130,14 @@ def _check_content_types(archive: zipfile.ZipFile):
         raise ExcelError("不接受含宏的工作簿（.xlsm），请另存为 .xlsx 后再导入。")
     if not types & XLSX_MAIN_TYPES:
         raise ExcelError("文件不是 Excel 工作簿（.xlsx），可能是 Word、PowerPoint 文档或其他压缩包。")
+    # Worksheets are streamed; every other XML part openpyxl reads (workbook, styles, relationships)
+    # is parsed whole, so it must stay small whatever it is called or declared to be.
+    streamed = {
+        node.get("PartName", "").lstrip("/") for node in root.iter()
+        if node.get("ContentType") == WORKSHEET_TYPE
+    } - {"xl/styles.xml", "xl/workbook.xml"}
+    for entry in archive.infolist():
+        name = entry.filename
+        if (name.endswith((".xml", ".rels")) and name not in streamed and name.lower() != "xl/sharedstrings.xml"
+                and entry.file_size > MAX_PARSED_PART_BYTES):
+            raise ExcelError(f"文件中的“{name}”解压后达 {_megabytes(entry.file_size)}，远大于正常的 Excel 工作簿，已拒绝。")

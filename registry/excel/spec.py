@@ -100,26 +100,36 @@ class Column:
         return value
 
     def describe(self) -> str:
-        """How to fill the column, for the instructions sheet."""
-        text = {
-            Kind.TEXT: "文本" + (f"，不超过 {self.max_length} 个字" if self.max_length else ""),
-            Kind.INT: "整数",
-            Kind.DECIMAL: "数字" + (f"，最多 {self.decimal_places} 位小数" if self.decimal_places is not None else ""),
-            Kind.DATE: "日期，如 2026-01-31",
-            Kind.BOOL: "从下拉列表选择“是”或“否”",
-            Kind.CHOICE: "从下拉列表选择：" + "、".join(self.labels),
-            Kind.DIVISION: "区划代码（如 330782 或 330782001）或区划全称（如 金华市/义乌市/佛堂镇）",
-            Kind.ORGANISATION: "单位名称，同名单位须写成“单位名称（区划代码）”",
-            Kind.FK: "编号",
-        }[self.kind]
+        """How to fill the column, for the header note and the instructions sheet."""
+        match self.kind:
+            case Kind.TEXT:
+                text = "文本" + (f"，不超过 {self.max_length} 个字" if self.max_length else "")
+            case Kind.INT:
+                text = "整数"
+            case Kind.DECIMAL:
+                text = "数字" + (f"，最多 {self.decimal_places} 位小数" if self.decimal_places is not None else "")
+            case Kind.DATE:
+                text = "日期，如 2026-01-31"
+            case Kind.BOOL:
+                text = "从下拉列表选择“是”或“否”"
+            case Kind.CHOICE:
+                text = "从下拉列表选择：" + "、".join(self.labels)
+            case Kind.DIVISION:
+                text = "区划代码（如 330782 或 330782001）或区划全称（如 金华市/义乌市/佛堂镇）"
+                if self.levels:
+                    from registry.models import DivisionLevel
+
+                    text += "；只接受" + "、".join(DivisionLevel(level).label for level in self.levels) + "级区划"
+            case Kind.ORGANISATION:
+                text = "单位名称，同名单位须写成“单位名称（区划代码）”"
+            case Kind.FK:
+                meta = self.model._meta
+                field = meta.pk if self.to_field == "pk" else meta.get_field(self.to_field)
+                text = f"{meta.verbose_name}的{field.verbose_name}"
         if self.min_value is not None:
             text += f"，不小于 {self.min_value}"
         if self.max_value is not None:
             text += f"，不大于 {self.max_value}"
-        if self.kind == Kind.DIVISION and self.levels:
-            from registry.models import DivisionLevel
-
-            text += "；只接受" + "、".join(DivisionLevel(level).label for level in self.levels) + "级区划"
         return text + (f"。{self.help}" if self.help else "")
 
     # Reading: raw cell value -> Python value, or CellError. Reference kinds return a lookup token
@@ -242,6 +252,11 @@ class Column:
         return None
 
 
+def identity(value):
+    """What a cleaned value is compared by: a model instance by its primary key."""
+    return getattr(value, "pk", value)
+
+
 def _number_text(number) -> str:
     """A number typed into a text or code cell: 330782.0 -> "330782"."""
     if isinstance(number, float) and number.is_integer():
@@ -255,7 +270,7 @@ class SheetSpec:
 
     key_columns: the keys of the columns that identify a record (e.g. ["code"]); two rows with the
     same key in one file are a row error, and `upsert_by_key` matches existing records by them.
-    row_limit: the most data rows one file may hold (default: setting EXCEL_MAX_ROWS, 20,000).
+    row_limit: the most data rows one file may hold (at most the setting EXCEL_MAX_ROWS, 20,000).
     """
 
     title: str
@@ -278,7 +293,9 @@ class SheetSpec:
 
     @property
     def max_rows(self) -> int:
-        return self.row_limit or getattr(settings, "EXCEL_MAX_ROWS", 20_000)
+        """A spec may lower the site-wide cap (setting EXCEL_MAX_ROWS), never raise it."""
+        cap = getattr(settings, "EXCEL_MAX_ROWS", 20_000)
+        return min(self.row_limit, cap) if self.row_limit else cap
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)

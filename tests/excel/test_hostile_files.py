@@ -147,3 +147,50 @@ def test_the_row_cap_follows_the_spec_and_the_import_writes_nothing(yiwu_clerk, 
     report = run_import(ORGANISATION_SHEET, content, yiwu_clerk, apply=organisations_import)
     assert not report.ok and "超过单次导入上限 3 行" in report.file_error
     assert Organisation.objects.count() == before
+
+
+def test_objects_declared_after_the_rows_are_never_built(yiwu_clerk):
+    """A few rows followed by two million merged-cell ranges: reading stops at </sheetData>."""
+    def sheet(entry):
+        header = "".join(f'<c t="inlineStr"><is><t>{c.header}</t></is></c>' for c in ORGANISATION_SHEET.columns)
+        entry.write(
+            '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+            f'spreadsheetml/2006/main"><sheetData><row>{header}</row>'
+            '<row><c t="inlineStr"><is><t>单位</t></is></c><c/><c t="inlineStr"><is><t>企业</t></is></c>'
+            '<c><v>330782</v></c></row></sheetData><mergeCells count="2000000">'.encode()
+        )
+        for start in range(0, 2_000_000, 100_000):
+            entry.write("".join(f'<mergeCell ref="A{i}:B{i}"/>' for i in range(start, start + 100_000)).encode())
+        entry.write(b"</mergeCells></worksheet>")
+
+    content = replace_parts(build_template(ORGANISATION_SHEET), {SHEET_PART: sheet})
+    with peak_memory() as memory:
+        result = parse_workbook(ORGANISATION_SHEET, content, yiwu_clerk)
+    assert result.ok and [row["name"] for row in result.rows] == ["单位"]
+    assert memory["peak"] < 10 * MB
+
+
+def test_a_row_wider_than_excel_allows_is_refused(yiwu_clerk):
+    row = "<row>" + "<c><v>1</v></c>" * 16_385 + "</row>"
+    header = "".join(f'<c t="inlineStr"><is><t>{c.header}</t></is></c>' for c in ORGANISATION_SHEET.columns)
+    xml = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+           f'spreadsheetml/2006/main"><sheetData><row>{header}</row>{row}</sheetData></worksheet>')
+    content = replace_parts(build_template(ORGANISATION_SHEET), {SHEET_PART: xml.encode()})
+    assert "第 2 行的单元格超过 Excel 允许的 16384 列" in refused(content, yiwu_clerk)[0]
+
+
+def test_a_huge_styles_part_is_refused_before_it_is_parsed(yiwu_clerk):
+    styles = b'<?xml version="1.0"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + (
+        b"<numFmts>" + b"".join(b'<numFmt numFmtId="%d" formatCode="0.00"/>' % i for i in range(300_000)) + b"</numFmts>"
+    ) + b"</styleSheet>"
+    message, peak = refused(replace_parts(build_template(ORGANISATION_SHEET), {"xl/styles.xml": styles}), yiwu_clerk)
+    assert "xl/styles.xml" in message and "远大于正常的 Excel 工作簿" in message
+    assert peak < 1 * MB
+
+
+def test_a_spec_may_lower_the_row_cap_but_not_raise_it(settings):
+    from dataclasses import replace
+
+    settings.EXCEL_MAX_ROWS = 100
+    assert replace(ORGANISATION_SHEET, row_limit=10).max_rows == 10
+    assert replace(ORGANISATION_SHEET, row_limit=1000).max_rows == 100

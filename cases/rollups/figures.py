@@ -1,0 +1,330 @@
+"""The month's figures, computed in the database: one GROUP BY query per (level, dimension) and kind.
+
+Definitions for a month M (times in Asia/Shanghai, from the cases' event chain):
+- dispatched: cases first assigned (交办) during M;
+- closed: cases closed (销号) during M and still closed at its end — a closing undone by a reopening
+  (回头看) in the same month does not count; a case closed twice counts once;
+- closed on time: of those, closed on or before the deadline in force at that close — the deadline
+  last set before it by assignment, an approved or denied extension, or a reopening (a request for
+  an extension moves nothing);
+- open at month end: cases whose state at the end of M is 已交办 / 整改中 / 已反馈;
+- overdue at month end: cases still owed by the responsible units at the end of M (已交办 / 整改中)
+  whose deadline in force then was before the first day of the next month;
+- closure rate: closed / (closed + open at month end); on-time rate: closed on time / closed;
+- median working days to close: over the cases closed in M, working days from assignment to closing
+  on the official calendar (WorkCalendarDay);
+- urged / escalated: cases urged (督办) / escalated (提级, by hand or automatically) during M;
+- awaiting joint close-out: cases in 已反馈 at the end of M with joint parties who had not all confirmed.
+Project figures come from projects.selectors.figures_rollup (year to date at the end of M).
+"""
+import datetime as dt
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.models import Aggregate, Count, Exists, F, FloatField, IntegerField, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case as CaseWhen
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from cases.models import Case, CaseCategory, CaseEvent, CaseState, JointConfirmation, WorkCalendarDay
+from projects.models import MonthlyReport, Project
+from projects.periods import add_months
+from projects.selectors import figures_rollup, schedule_share
+from registry.models import Division, DivisionLevel
+
+from .models import Dimension
+
+OPEN_AT_END = (CaseState.ASSIGNED, CaseState.RECTIFYING, CaseState.FEEDBACK)
+OWED_STATES = (CaseState.ASSIGNED, CaseState.RECTIFYING)
+# The events after which `Case.deadline` holds their new_deadline; "extend" only asks for one.
+DEADLINE_ACTIONS = ("assign", "approve_extension", "deny_extension", "reopen")
+ESCALATE_ACTIONS = ("escalate", "auto_escalate")
+LEVELS = (DivisionLevel.COUNTY, DivisionLevel.CITY, DivisionLevel.PROVINCE)
+STOCK_FIELDS = ("dispatched", "open_at_end", "overdue_at_end", "urged", "escalated", "awaiting_joint")
+COUNT_FIELDS = (
+    "dispatched", "closed", "closed_on_time", "open_at_end", "overdue_at_end", "urged", "escalated", "awaiting_joint",
+)
+
+
+def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[start, end) of the month as aware datetimes in the project's time zone."""
+    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    start = dt.datetime.combine(month, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(add_months(month, 1), dt.time.min, tzinfo=tz)
+    return start, end
+
+
+class PercentileCont(Aggregate):
+    """PostgreSQL's ordered-set median: percentile_cont(0.5) WITHIN GROUP (ORDER BY x)."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+def _group_expressions(level: int, dimension: str, prefix: str = "") -> dict:
+    """The group keys `_g` (division id) and `_d` (dimension value) for Case (or, with a prefix, CaseEvent)."""
+    if level == DivisionLevel.COUNTY:
+        g = F(f"{prefix}county_id")
+    elif level == DivisionLevel.CITY:
+        g = F(f"{prefix}county__parent_id")
+    else:
+        # A constant is left out of GROUP BY: one group over everything.
+        g = Value(0, output_field=IntegerField())
+    d = {
+        Dimension.ALL: Value(0, output_field=IntegerField()),
+        Dimension.CATEGORY: F(f"{prefix}category_id"),
+        Dimension.RECORD_TYPE: F(f"{prefix}content_type_id"),
+    }[dimension]
+    return {"_g": g, "_d": d}
+
+
+def _dimension_filter(dimension: str, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}content_type__isnull": False}) if dimension == Dimension.RECORD_TYPE else Q()
+
+
+def _events(case_ref: str = "pk", **filters):
+    return CaseEvent.objects.filter(case=OuterRef(case_ref), **filters).order_by()
+
+
+def _count_of(queryset):
+    return Coalesce(
+        Subquery(queryset.values("case").annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0
+    )
+
+
+def case_stock_rows(month: dt.date) -> list[dict]:
+    """Per (county, city, category, record type): dispatched, open and overdue at month end, urged,
+    escalated, awaiting joint close-out. Each case's state at month end is read once from its event
+    chain in an inner query; the outer query sums the flags per group."""
+    start, end = month_bounds(month)
+    in_month = {"created_at__gte": start, "created_at__lt": end}
+    before_end = {"created_at__lt": end}
+    one = {"default": Value(0), "output_field": IntegerField()}
+    per_case = (
+        Case.objects.filter(created_at__lt=end)
+        .annotate(
+            _feedback_seq=Subquery(_events(action="feedback", **before_end).order_by("-seq").values("seq")[:1]),
+            _deadline_end=Subquery(
+                _events(action__in=DEADLINE_ACTIONS, **before_end).order_by("-seq").values("new_deadline")[:1]
+            ),
+        )
+        .annotate(
+            _county=F("county_id"),
+            _city=F("county__parent_id"),
+            _category=F("category_id"),
+            _ct=F("content_type_id"),
+            _dispatched=CaseWhen(When(Q(assigned_at__gte=start, assigned_at__lt=end), then=Value(1)), **one),
+            _state_end=Subquery(_events(**before_end).order_by("-seq").values("to_state")[:1]),
+            _due_passed=CaseWhen(When(Q(_deadline_end__lt=add_months(month, 1)), then=Value(1)), **one),
+            _urged=CaseWhen(When(Exists(_events(action="urge", **in_month)), then=Value(1)), **one),
+            _escalated=CaseWhen(When(Exists(_events(action__in=ESCALATE_ACTIONS, **in_month)), then=Value(1)), **one),
+            _parties=_count_of(JointConfirmation.objects.filter(case=OuterRef("pk")).order_by()),
+            _confirms=_count_of(_events(action="confirm", seq__gt=OuterRef("_feedback_seq"), **before_end)),
+        )
+        .values("_county", "_city", "_category", "_ct", "_dispatched", "_state_end", "_due_passed", "_urged", "_escalated", "_parties", "_confirms")
+        .order_by()
+    )
+    inner, params = per_case.query.sql_with_params()
+    open_states = ", ".join(["%s"] * len(OPEN_AT_END))
+    owed_states = ", ".join(["%s"] * len(OWED_STATES))
+    sql = f"""
+        SELECT c, ci, cat, ct,
+            SUM(dispatched),
+            SUM(CASE WHEN state_end IN ({open_states}) THEN 1 ELSE 0 END),
+            SUM(CASE WHEN state_end IN ({owed_states}) AND due_passed = 1 THEN 1 ELSE 0 END),
+            SUM(urged),
+            SUM(escalated),
+            SUM(CASE WHEN state_end = %s AND parties > 0 AND confirms < parties THEN 1 ELSE 0 END)
+        FROM (
+            SELECT t."_county" AS c, t."_city" AS ci, t."_category" AS cat, t."_ct" AS ct, t."_dispatched" AS dispatched,
+                t."_state_end" AS state_end, t."_due_passed" AS due_passed, t."_urged" AS urged,
+                t."_escalated" AS escalated, t."_parties" AS parties, t."_confirms" AS confirms
+            FROM ({inner}) t
+        ) per_case
+        GROUP BY c, ci, cat, ct
+    """
+    # Placeholders in text order: the outer query's states, then the inner query's own.
+    all_params = (*map(str, OPEN_AT_END), *map(str, OWED_STATES), str(CaseState.FEEDBACK), *params)
+    names = ("county", "city", "category", "content_type", "dispatched", "open_at_end", "overdue_at_end", "urged", "escalated", "awaiting_joint")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, all_params)
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def stock_by_group(stock: list[dict], level: int, dimension: str) -> dict:
+    """Sum the per-county stock rows into the groups of one level and dimension (a few hundred rows)."""
+    division_key = {DivisionLevel.COUNTY: "county", DivisionLevel.CITY: "city"}.get(level)
+    dimension_key = {Dimension.CATEGORY: "category", Dimension.RECORD_TYPE: "content_type"}.get(dimension)
+    groups: dict = {}
+    for row in stock:
+        d = row[dimension_key] if dimension_key else 0
+        if d is None:
+            continue
+        key = (row[division_key] if division_key else 0, d)
+        totals = groups.setdefault(key, dict.fromkeys(STOCK_FIELDS, 0))
+        for name in STOCK_FIELDS:
+            totals[name] += int(row[name] or 0)
+    return groups
+
+
+def _closings(month: dt.date, level: int, dimension: str):
+    """The last close event of each case closed in the month, with its deadline in force and working days."""
+    start, end = month_bounds(month)
+    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    # A closing counts if the case was still closed at the end of the month: neither closed again
+    # (counted then) nor reopened (回头看) after it.
+    later_close = CaseEvent.objects.filter(
+        case=OuterRef("case"), action__in=("close", "reopen"), seq__gt=OuterRef("seq"), created_at__lt=end
+    )
+    deadline = (
+        CaseEvent.objects.filter(case=OuterRef("case"), action__in=DEADLINE_ACTIONS, seq__lt=OuterRef("seq"))
+        .order_by("-seq")
+        .values("new_deadline")[:1]
+    )
+    workdays = (
+        WorkCalendarDay.objects.filter(
+            is_workday=True, date__gt=OuterRef("_assigned_on"), date__lte=OuterRef("_closed_on")
+        )
+        .order_by()
+        .annotate(one=Value(1))
+        .values("one")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        CaseEvent.objects.filter(
+            _dimension_filter(dimension, "case__"), action="close", created_at__gte=start, created_at__lt=end
+        )
+        .exclude(Exists(later_close))
+        .annotate(
+            _deadline=Subquery(deadline),
+            _closed_on=TruncDate("created_at", tzinfo=tz),
+            _assigned_on=TruncDate("case__assigned_at", tzinfo=tz),
+        )
+        .annotate(_workdays=Coalesce(Subquery(workdays, output_field=IntegerField()), 0), **_group_expressions(level, dimension, "case__"))
+        .order_by()
+    )
+
+
+def case_closing_rows(month: dt.date, level: int, dimension: str):
+    """Per group: closed, closed on time, and the median working days to close."""
+    closings = _closings(month, level, dimension)
+    aggregates = {"closed": Count("pk"), "closed_on_time": Count("pk", filter=Q(_closed_on__lte=F("_deadline")))}
+    if connection.vendor == "postgresql":
+        aggregates["median_close_workdays"] = PercentileCont("_workdays")
+    rows = list(closings.values("_g", "_d").annotate(**aggregates).order_by())
+    if connection.vendor != "postgresql":
+        medians = _median_by_window(closings)
+        for row in rows:
+            row["median_close_workdays"] = medians.get((row["_g"], row["_d"]))
+    return rows
+
+
+def _median_by_window(closings) -> dict:
+    """The median per group without percentile_cont: the middle row(s) found by window functions."""
+    inner, params = closings.values_list("_g", "_d", "_workdays").query.sql_with_params()
+    sql = f"""
+        SELECT g, d, AVG(w) FROM (
+            SELECT g, d, w, ROW_NUMBER() OVER (PARTITION BY g, d ORDER BY w) AS rn, COUNT(*) OVER (PARTITION BY g, d) AS cnt
+            FROM (SELECT t."_g" AS g, t."_d" AS d, t."_workdays" AS w FROM ({inner}) t) src
+        ) ranked
+        WHERE rn IN ((cnt + 1) / 2, (cnt + 2) / 2)
+        GROUP BY g, d
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {(g, d): float(m) for g, d, m in cursor.fetchall()}
+
+
+def project_rows(month: dt.date, level: int) -> dict:
+    """Project figures per division id (year to date at the end of the month)."""
+    projects = Project.objects.all()
+    if level == DivisionLevel.PROVINCE:
+        return {0: figures_rollup(projects, by="province", month=month)}
+    by = "county" if level == DivisionLevel.COUNTY else "city"
+    key = "county_id" if by == "county" else "county__parent_id"
+    return {row[key]: row for row in figures_rollup(projects, by=by, month=month)}
+
+
+def _rate(numerator, denominator):
+    return round(numerator * 100 / denominator, 2) if denominator else None
+
+
+def _round(value):
+    return round(value, 2) if value is not None else None
+
+
+def dimension_labels() -> dict:
+    labels = {(Dimension.ALL, 0): ("", "全部事项")}
+    for pk, name in CaseCategory.objects.values_list("pk", "name"):
+        labels[(Dimension.CATEGORY, pk)] = (str(pk), name)
+    for ct in ContentType.objects.filter(pk__in=Case.objects.filter(content_type__isnull=False).values("content_type")):
+        labels[(Dimension.RECORD_TYPE, ct.pk)] = (f"{ct.app_label}.{ct.model}", str(ct.model_class()._meta.verbose_name if ct.model_class() else ct.model))
+    return labels
+
+
+def divisions_by_level() -> dict:
+    """Division ids per level; the province row is keyed by the constant group 0 in the queries."""
+    ids = dict.fromkeys(LEVELS)
+    for level in LEVELS:
+        ids[level] = list(Division.objects.filter(level=level).order_by("code").values_list("pk", flat=True))
+    return ids
+
+
+def level_rows(month: dt.date, level: int, division_ids: list, labels: dict, stock: list[dict]) -> list[dict]:
+    """All snapshot field values of one level: every division on the "all" dimension, and every group
+    with cases on the others."""
+    province_id = division_ids[0] if level == DivisionLevel.PROVINCE else None
+    rows: dict = {}
+
+    def row_for(group, dimension, value):
+        division_id = province_id if level == DivisionLevel.PROVINCE else group
+        key = (division_id, dimension, value)
+        if key not in rows:
+            dim_value, label = labels.get((dimension, value), (str(value), str(value)))
+            rows[key] = {
+                "division_id": division_id, "level": level, "dimension": dimension, "dimension_value": dim_value,
+                "dimension_label": label, **dict.fromkeys(COUNT_FIELDS, 0), "median_close_workdays": None,
+            }
+        return rows[key]
+
+    for division_id in division_ids:
+        row_for(0 if province_id else division_id, Dimension.ALL, 0)
+    for dimension in Dimension.values:
+        for (group, value), figures in stock_by_group(stock, level, dimension).items():
+            row_for(group, dimension, value).update(figures)
+        for figures in case_closing_rows(month, level, dimension):
+            row = row_for(figures.pop("_g"), dimension, figures.pop("_d"))
+            row.update(figures, median_close_workdays=_round(figures["median_close_workdays"]))
+    projects = project_rows(month, level)
+    share = schedule_share(month)
+    for (division_id, dimension, _), row in rows.items():
+        row["closure_rate"] = _rate(row["closed"], row["closed"] + row["open_at_end"])
+        row["on_time_rate"] = _rate(row["closed_on_time"], row["closed"])
+        if dimension != Dimension.ALL:
+            continue
+        p = projects.get(0 if province_id else division_id)
+        row.update(
+            project_count=p["project_count"] if p else 0,
+            planned_investment=(p["year_plan"] if p else None),
+            completed_investment=(p["completed_year"] if p else None),
+            investment_rate=_round(p["completion_rate"]) if p else None,
+            schedule_share=share,
+            schedule_gap=_round(p["schedule_gap"]) if p else None,
+            start_rate=_round(p["start_rate"]) if p else None,
+            reports_missing=p["missing"] if p else 0,
+        )
+    return list(rows.values())
+
+
+def earliest_activity_month() -> dt.date | None:
+    """The first month with a case or a project report: nothing before it needs rolling up."""
+    first_case = Case.objects.aggregate(first=Min("created_at"))["first"]
+    first_report = MonthlyReport.objects.aggregate(first=Min("month"))["first"]
+    candidates = [timezone.localtime(first_case).date().replace(day=1)] if first_case else []
+    if first_report:
+        candidates.append(first_report.replace(day=1))
+    return min(candidates) if candidates else None

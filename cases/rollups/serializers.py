@@ -1,0 +1,93 @@
+from django.urls import reverse
+from rest_framework import serializers
+
+from .models import Bulletin, MonthlySnapshot, RollupRun
+
+
+class SnapshotSerializer(serializers.ModelSerializer):
+    division_code = serializers.CharField(source="division.code", read_only=True)
+    division_name = serializers.CharField(source="division.name", read_only=True)
+
+    class Meta:
+        model = MonthlySnapshot
+        exclude = ["id", "division"]
+
+
+class BulletinSerializer(serializers.ModelSerializer):
+    division_code = serializers.CharField(source="division.code", read_only=True)
+    division_name = serializers.CharField(source="division.name", read_only=True)
+    docx_url = serializers.SerializerMethodField()
+    xlsx_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Bulletin
+        fields = ["id", "month", "division_code", "division_name", "status", "requested_at", "finished_at", "error", "docx_url", "xlsx_url"]
+
+    def _url(self, obj, kind) -> str | None:
+        return reverse("api-rollup-bulletin-download", args=[obj.pk, kind]) if obj.status == "done" else None
+
+    def get_docx_url(self, obj) -> str | None:
+        return self._url(obj, "docx")
+
+    def get_xlsx_url(self, obj) -> str | None:
+        return self._url(obj, "xlsx")
+
+
+class BulletinRequestSerializer(serializers.Serializer):
+    month = serializers.RegexField(r"^\d{4}-\d{2}$", help_text="YYYY-MM")
+    division = serializers.CharField(help_text="区划代码（省、设区市或县）", required=False)
+
+
+class PipelineStepSerializer(serializers.Serializer):
+    state = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+    url = serializers.CharField()
+    overdue = serializers.IntegerField(allow_null=True)
+    overdue_url = serializers.CharField(allow_null=True)
+    due_soon = serializers.IntegerField(allow_null=True)
+    due_soon_url = serializers.CharField(allow_null=True)
+
+
+class TrendPointSerializer(serializers.Serializer):
+    month = serializers.DateField()
+    dispatched = serializers.IntegerField()
+    closed = serializers.IntegerField()
+    closed_on_time = serializers.IntegerField()
+    open_at_end = serializers.IntegerField()
+    overdue_at_end = serializers.IntegerField()
+    closure_rate = serializers.FloatField(allow_null=True)
+    on_time_rate = serializers.FloatField(allow_null=True)
+    planned_investment = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
+    completed_investment = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
+    investment_rate = serializers.FloatField(allow_null=True)
+    schedule_share = serializers.FloatField()
+
+
+class BoardRowSerializer(SnapshotSerializer):
+    rank = serializers.IntegerField(allow_null=True, read_only=True)
+
+
+class BoardSerializer(serializers.Serializer):
+    month = serializers.DateField()
+    division_code = serializers.CharField()
+    division_name = serializers.CharField()
+    ranking_min_cases = serializers.IntegerField()
+    pipeline = PipelineStepSerializer(many=True)
+    rows = BoardRowSerializer(many=True)
+    totals = TrendPointSerializer(allow_null=True)
+    trend = TrendPointSerializer(many=True)
+
+
+class RollupRunSerializer(serializers.ModelSerializer):
+    requested_by = serializers.CharField(source="requested_by.username", default=None, read_only=True)
+
+    class Meta:
+        model = RollupRun
+        fields = ["id", "month", "trigger", "status", "forced", "requested_by", "reason", "started_at", "finished_at", "row_count", "message"]
+
+
+class RollupRequestSerializer(serializers.Serializer):
+    month = serializers.RegexField(r"^\d{4}-\d{2}$", help_text="YYYY-MM")
+    force = serializers.BooleanField(default=False, help_text="强制重算已锁定月份（须填写原因）")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "rollups"
+
+urlpatterns = [
+    path("board/", views.board_view, name="board"),
+    path("bulletins/", views.bulletin_request_view, name="bulletin-request"),
+    path("bulletins/<int:pk>/", views.bulletin_status_view, name="bulletin-status"),
+    path("bulletins/<int:pk>/<str:kind>/", views.bulletin_download_view, name="bulletin-download"),
+]

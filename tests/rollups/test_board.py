@@ -1,0 +1,145 @@
+"""The status board: live pipeline whose numbers equal the case lists they link to, the snapshot table
+with its ranking rule, filters within the jurisdiction, and a query count that does not grow."""
+import datetime as dt
+import random
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Case, CaseCategory, CaseState
+from cases.rollups.selectors import board, board_filters, home_card, rank
+from cases.rollups.services import rollup_month
+from projects.periods import current_month
+from registry.models import Division, DivisionLevel, Organisation
+from tests.factories import TEST_PASSWORD, make_user
+
+SEPTEMBER = dt.date(2026, 9, 1)
+pytestmark = pytest.mark.django_db
+
+
+def login(client, user):
+    assert client.login(username=user.username, password=TEST_PASSWORD)
+    return client
+
+
+def test_every_pipeline_number_equals_the_case_list_it_links_to(history, people, client):
+    login(client, people.manager)
+    f = board_filters(people.manager)
+    steps = board(people.manager, f)["pipeline"]
+    assert {s["state"]: s["count"] for s in steps} == {
+        "discovered": 1, "assigned": 1, "rectifying": 1, "feedback": 0, "closed": 6,
+    }
+    checked = 0
+    for step in steps:
+        for url, number in (("url", "count"), ("overdue_url", "overdue"), ("due_soon_url", "due_soon")):
+            if step[url] is None:
+                continue
+            # The page and the API list filter with the same parameters; the API answers countable JSON.
+            listed = client.get("/api/v1/cases/?" + step[url].split("?", 1)[1]).json()["results"]
+            assert len(listed) == step[number], (step["state"], number)
+            checked += 1
+    assert checked == 9  # five steps, and overdue / due soon for the two the units still owe
+    # The overdue ones are F (rectifying, due 18 Sep) and H (assigned, due 13 Nov) — as of now.
+    overdue = {s["state"]: s["overdue"] for s in steps if s["overdue"] is not None}
+    if timezone.localdate() > dt.date(2026, 11, 13):
+        assert overdue == {"assigned": 1, "rectifying": 1}
+
+
+def test_table_rows_rank_only_units_with_enough_cases(history, people, settings):
+    rollup_month(month=SEPTEMBER)
+    settings.ROLLUP_RANKING_MIN_CASES = 5
+    f = board_filters(people.manager, month=SEPTEMBER)
+    rows = {r.division.code: r for r in board(people.manager, f)["rows"]}
+    # Jinhua city manager: the city's nine counties, no others.
+    assert set(rows) == set(Division.objects.filter(parent__code="330700").values_list("code", flat=True))
+    assert rows["330782"].rank == 1  # 6 cases handled
+    assert rows["330783"].rank is None  # 1 case: listed, not ranked
+    settings.ROLLUP_RANKING_MIN_CASES = 1
+    ranked = {r.division.code: r.rank for r in rank(list(board(people.manager, f)["rows"]))}
+    assert ranked["330782"] == 1 and ranked["330783"] == 2
+
+
+def test_filters_stay_within_the_jurisdiction(history, people):
+    rollup_month(month=SEPTEMBER)
+    yiwu_manager = make_user("manager", "330782")
+    # A county manager asking for Hangzhou still gets Yiwu.
+    f = board_filters(yiwu_manager, month=SEPTEMBER, division_code="330100")
+    assert f.division.code == "330782"
+    assert [r.division.code for r in board(yiwu_manager, f)["rows"]] == ["330782"]
+    category = CaseCategory.objects.get(name="帮扶任务")
+    f = board_filters(people.manager, month=SEPTEMBER, category=str(category.pk))
+    data = board(people.manager, f)
+    assert [(r.division.code, r.dispatched) for r in data["rows"]] == [("330782", 2)]
+    assert data["totals"]["dispatched"] == 2
+    province = board(people.province_manager, board_filters(people.province_manager, month=SEPTEMBER))
+    assert len(province["rows"]) == 11 and province["totals"]["dispatched"] == 6
+    f = board_filters(people.province_manager, month=SEPTEMBER, level="county", mountain_only=True)
+    rows = board(people.province_manager, f)["rows"]
+    assert len(rows) == Division.objects.filter(level=DivisionLevel.COUNTY, is_mountain_island=True).count() > 0
+    assert all(r.division.is_mountain_island for r in rows)
+
+
+def _bulk_cases(count, seed=7):
+    """Many cases spread over every county, written in bulk (the board reads their states only)."""
+    rng = random.Random(seed)
+    counties = list(Division.objects.filter(level=DivisionLevel.COUNTY).values_list("pk", flat=True))
+    org = Organisation.objects.filter(division__level=DivisionLevel.PROVINCE).first()
+    user = make_user("clerk", "330000", username="bulk_clerk")
+    category = CaseCategory.objects.first()
+    today = timezone.localdate()
+    now = timezone.now()
+    Case.objects.bulk_create(
+        [
+            Case(
+                title=f"批量事项{i}", category=category, county_id=rng.choice(counties), assigning_unit=org, owner=org,
+                state=rng.choice(list(CaseState.values)), deadline=today + dt.timedelta(days=rng.randint(-20, 20)),
+                created_by=user, created_at=now, assigned_at=now,
+            )
+            for i in range(count)
+        ],
+        batch_size=500,
+    )
+
+
+def _board_queries(client, user, month):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("rollups:board"), {"month": month.strftime("%Y-%m"), "level": "county"})
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_board_query_count_does_not_grow_with_cases_or_counties(history, people, client):
+    month = current_month()
+    rollup_month(month=month)
+    login(client, people.province_manager)
+    _board_queries(client, people.province_manager, month)  # warms per-process caches (content types, session)
+    small = _board_queries(client, people.province_manager, month)
+    _bulk_cases(3000)
+    rollup_month(month=month)
+    large = _board_queries(client, people.province_manager, month)
+    assert small == large
+    assert large <= 15
+
+
+def test_board_page_shows_the_rule_the_table_and_the_charts(history, people, client):
+    rollup_month(month=SEPTEMBER)
+    login(client, people.manager)
+    page = client.get(reverse("rollups:board"), {"month": "2026-09"}).content.decode()
+    assert "比学赶超排名规则" in page and "不少于 5 件" in page
+    assert 'data-division="330782"' in page and "第 1 名" in page
+    assert "vendor/echarts/echarts.min.js" in page and "cdn" not in page.lower()
+
+
+def test_county_staff_cannot_open_the_board(history, people, client):
+    login(client, people.yiwu_staff)
+    assert client.get(reverse("rollups:board")).status_code == 403
+
+
+def test_home_card_shows_this_months_figures(history, people):
+    assert home_card(people.manager)["value"] == "—"
+    rollup_month(month=current_month())
+    card = home_card(people.manager)
+    assert card["value"].startswith("交办 ") and card["url"] == reverse("rollups:board")
