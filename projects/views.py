@@ -39,6 +39,7 @@ from .periods import (
     reporting_window,
     window_closes,
 )
+from .records import RECORD_TYPES
 
 
 def month_param(request, default):
@@ -55,15 +56,27 @@ def _error_text(exc: ValidationError) -> str:
 ROLLUP_LABELS = {"county": "按县", "city": "按设区市", "category": "按类别", "record": "按服务的台账记录"}
 
 
-def _rollup_label(by: str, row: dict) -> str:
-    if by == "county":
-        return row["county__name"]
-    if by == "city":
-        return row["county__parent__name"]
-    if by == "category":
-        return row["category__name"]
-    content_type = ContentType.objects.get_for_id(row["record_links__content_type_id"])
-    return f"{content_type.name} #{row['record_links__object_id']}"
+def _rollup_rows(by: str, rows) -> list[dict]:
+    """Roll-up rows with a display label; records are named with one query per record type."""
+    rows = list(rows)
+    names = {}
+    if by == "record":
+        wanted = {}
+        for row in rows:
+            wanted.setdefault(row["record_links__content_type_id"], set()).add(row["record_links__object_id"])
+        for content_type_id, ids in wanted.items():
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+            related = RECORD_TYPES.get(f"{model._meta.app_label}.{model._meta.model_name}", ())
+            for pk, record in model.objects.select_related(*related).in_bulk(ids).items():
+                names[(content_type_id, pk)] = f"{model._meta.verbose_name}：{record}"
+    fields = {"county": "county__name", "city": "county__parent__name", "category": "category__name"}
+    for row in rows:
+        if by == "record":
+            key = (row["record_links__content_type_id"], row["record_links__object_id"])
+            row["label"] = names.get(key, f"#{key[1]}")
+        else:
+            row["label"] = row[fields[by]]
+    return rows
 
 
 class ProjectListView(ScopedListView):
@@ -87,9 +100,7 @@ class ProjectListView(ScopedListView):
             division = self.request.user.division
             by = "category" if division is not None and division.level >= DivisionLevel.COUNTY else "county"
         ctx["rollup_by"], ctx["rollup_choices"] = by, ROLLUP_LABELS.items()
-        ctx["rollup"] = [
-            {**row, "label": _rollup_label(by, row)} for row in selectors.figures_rollup(self.object_list, by=by, month=self.month)
-        ]
+        ctx["rollup"] = _rollup_rows(by, selectors.figures_rollup(self.object_list, by=by, month=self.month))
         query = self.request.GET.copy()
         query.pop("by", None)
         query.pop("page", None)

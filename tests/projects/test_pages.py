@@ -227,6 +227,7 @@ def test_clerk_links_a_project_to_the_axis_it_serves_and_the_list_filters_by_it(
     }
     assert client.post(f"/projects/{project.pk}/edit/", data).status_code == 302
     assert "义乌佛堂发展轴" in client.get(f"/projects/{project.pk}/").content.decode()
+    assert "发展轴：义乌佛堂发展轴" in client.get("/projects/?by=record").content.decode()
     listed = client.get(f"/projects/?record=registry.developmentaxis:{axis.pk}").content.decode()
     assert project.code in listed and other.code not in listed
 
