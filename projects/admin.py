@@ -9,6 +9,7 @@ from .models import (
     ProjectCodeSequence,
     ProjectRecordLink,
     ProjectYearPlan,
+    ReportAttachment,
     ReportingWindow,
     ReportReminder,
     ReportRevision,
@@ -100,3 +101,9 @@ class ReportReminderAdmin(ReadOnlyLedgerAdmin):
 @admin.register(ProjectCodeSequence)
 class ProjectCodeSequenceAdmin(ReadOnlyLedgerAdmin):
     list_display = ["county", "year", "last"]
+
+
+@admin.register(ReportAttachment)
+class ReportAttachmentAdmin(ReadOnlyLedgerAdmin):
+    list_display = ["original_name", "report", "content_type", "size", "uploaded_by", "uploaded_at"]
+    list_select_related = ["report", "uploaded_by"]

@@ -6,6 +6,8 @@ import datetime
 import random
 from decimal import Decimal
 
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,6 +20,7 @@ from .models import (
     ProjectCategory,
     ProjectCodeSequence,
     ProjectKind,
+    ProjectRecordLink,
     ProjectStage,
     ProjectYearPlan,
     ReportStatus,
@@ -27,7 +30,8 @@ from .reference import seed_categories
 from .selectors import month_end
 
 PROVINCE_PROJECTS = 1833
-SMALL_COUNTIES = ["330782", "330783", "330702", "330381", "331123", "330127"]
+# The deliverables demo uses 330782, 330783, 330727 and 330127 at small scale: projects there can link to them.
+SMALL_COUNTIES = ["330782", "330783", "330727", "330127", "330702", "331123"]
 SMALL_PER_COUNTY = 6
 HISTORY_MONTHS = 24
 CATEGORY_WEIGHTS = {
@@ -39,6 +43,11 @@ NAME_PARTS = (
      "产业园标准厂房", "供水一体化", "公交首末站", "乡村振兴示范带", "共富工坊集聚区", "安置房", "滨水绿道"],
     ["工程", "项目", "一期工程", "二期工程"],
 )
+# The registry record a project of a category typically serves (linked when its county has one).
+SERVED_RECORD = {
+    "发展轴重点项目": "registry.developmentaxis", "中心镇": "registry.centraltown",
+    "片区组团": "registry.villagecluster", "山海协作产业项目": "registry.pairingrelationship",
+}
 # The previous month's spread over the approval chain (the rest is missing).
 PREVIOUS_MONTH_STATES = [
     (ReportStatus.APPROVED, 0.25), (ReportStatus.CONFIRMED, 0.3), (ReportStatus.SUBMITTED, 0.25), (ReportStatus.DRAFT, 0.1),
@@ -162,6 +171,7 @@ def seed(*, scale: str, seed: int, **_) -> dict:
             if status == ReportStatus.APPROVED:
                 report.approved_by_id, report.approved_at = city_clerk, _at(submitted_on + datetime.timedelta(days=3), 16)
             reports.append(report)
+    ProjectRecordLink.objects.bulk_create(_record_links(projects, rng), batch_size=2000)
     ProjectYearPlan.objects.bulk_create(year_plans, batch_size=2000)
     MonthlyReport.objects.bulk_create(reports, batch_size=2000)
     province_clerk = users.get("clerk")
@@ -171,3 +181,20 @@ def seed(*, scale: str, seed: int, **_) -> dict:
             ignore_conflicts=True,
         )
     return {"projects": len(projects), "reports": len(reports), "locked_months": len(months) - 1}
+
+
+def _record_links(projects, rng) -> list[ProjectRecordLink]:
+    """Links each project of a record-serving category to one such record of its county, if any."""
+    records = {}
+    for label in set(SERVED_RECORD.values()):
+        model = apps.get_model(label)
+        content_type = ContentType.objects.get_for_model(model)
+        for county_id, pk in model.objects.values_list("county_id", "pk").order_by("pk"):
+            records.setdefault((label, county_id), []).append((content_type.pk, pk))
+    links = []
+    for project in projects:
+        candidates = records.get((SERVED_RECORD.get(project.category.name), project.county_id))
+        if candidates:
+            content_type_id, object_id = rng.choice(candidates)
+            links.append(ProjectRecordLink(project=project, content_type_id=content_type_id, object_id=object_id))
+    return links

@@ -3,6 +3,8 @@
 Figures a report implies (cumulative for the year, completion rate, 序时进度) are never stored:
 selectors derive them in the database from the monthly ``completed`` amounts.
 """
+import secrets
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -190,6 +192,35 @@ class MonthlyReport(models.Model):
 
     def __str__(self):
         return f"{self.project_id} {self.month:%Y-%m}"
+
+
+def _random_attachment_name(instance, filename):
+    # The uploader's file name never reaches the disk: nothing to traverse, guess or execute.
+    return f"project-reports/{instance.report_id}/{secrets.token_hex(16)}"
+
+
+class ReportAttachment(models.Model):
+    """A photo or document attached to a monthly report (形象进度照片、佐证材料); served only through a
+    permission-checked view."""
+
+    report = models.ForeignKey(MonthlyReport, verbose_name="报告", on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField("文件", upload_to=_random_attachment_name, max_length=200)
+    original_name = models.CharField("原文件名", max_length=255)
+    content_type = models.CharField("文件类型", max_length=100)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    objects = JurisdictionManager("report__project__county")
+
+    class Meta:
+        verbose_name = "报告附件"
+        verbose_name_plural = "报告附件"
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.original_name
 
 
 class RevisionAction(models.TextChoices):

@@ -215,7 +215,8 @@ def project_history(project):
     """A project's reports, newest first, with the year's cumulative and the case its problems became."""
     cases = CaseRecord.objects.filter(content_type=ContentType.objects.get_for_model(MonthlyReport), object_id=OuterRef("pk"))
     return reports_with_cumulative(
-        MonthlyReport.objects.filter(project=project).select_related("submitted_by", "confirmed_by", "approved_by")
+        MonthlyReport.objects.filter(project=project)
+        .select_related("submitted_by", "confirmed_by", "approved_by").prefetch_related("attachments")
     ).annotate(case_id=Subquery(cases.values("pk")[:1])).order_by("-month")
 
 

@@ -1,14 +1,17 @@
 """Every write on projects and their monthly reports, with all the rules. One function per use case."""
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
+from cases.evidence import sniff
 from cases.models import Case, CaseCategory, CaseSource, NotificationKind
 from cases.services import case_create, notify_units
 from registry.models import Division, DivisionLevel, Organisation, OrganisationKind, Role
@@ -24,6 +27,7 @@ from .models import (
     ProjectRecordLink,
     ProjectStage,
     ProjectYearPlan,
+    ReportAttachment,
     ReportReminder,
     ReportRevision,
     ReportStatus,
@@ -501,3 +505,35 @@ def report_problem_to_case(*, user, report: MonthlyReport):
         description=f"项目 {project.code} {report.month.year}年{report.month.month}月进度报告反映：{report.problems.strip()}",
         source=CaseSource.COUNTY_REPORT, concerns=report,
     )
+
+
+@transaction.atomic
+def report_attachment_add(*, user, report: MonthlyReport, file) -> ReportAttachment:
+    """Attaches a photo or document to a report its author may still edit; judged by its bytes."""
+    report = MonthlyReport.objects.select_related("project__county").select_for_update(of=("self",)).get(pk=report.pk)
+    _require_county_staff(user, report.project.county)
+    if report.status in (ReportStatus.CONFIRMED, ReportStatus.APPROVED):
+        raise ValidationError("该月报告已经县专班确认，不能再添加附件。")
+    if report.status == ReportStatus.SUBMITTED and report.submitted_by_id != user.pk:
+        raise ValidationError("该月报告已提交，在县专班确认前只有提交人可以添加附件。")
+    write_permits({(report.project.county_id, report.month)})
+    limit = settings.CASE_EVIDENCE_MAX_BYTES
+    if file.size > limit:
+        raise ValidationError({"file": f"文件过大：不能超过 {limit // (1024 * 1024)} MB。"})
+    file.seek(0)
+    content_type = sniff(file.read(16), file)
+    if content_type is None:
+        raise ValidationError({"file": "只接受 JPEG、PNG 图片，PDF 和 Office 文档（按文件内容判断，与扩展名无关）。"})
+    file.seek(0)
+    digest = hashlib.sha256()
+    for chunk in file.chunks():
+        digest.update(chunk)
+    file.seek(0)
+    attachment = ReportAttachment(
+        report=report, original_name=(file.name or "附件")[:255], content_type=content_type, size=file.size,
+        sha256=digest.hexdigest(), uploaded_by=user,
+    )
+    attachment.file.save("upload", file, save=False)
+    attachment.full_clean()
+    attachment.save()
+    return attachment

@@ -3,7 +3,9 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseRedirect
+from django.contrib.auth.views import redirect_to_login
+from django.contrib.contenttypes.models import ContentType
+from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +20,16 @@ from registry.views import ScopedListView
 from . import selectors, services
 from .filters import ProjectFilter
 from .forms import LockExceptionForm, ProjectForm, ReasonForm, ReportRowFormSet
-from .models import COUNTED_STATUSES, REPORTING_STAGES, LockException, MonthlyReport, PeriodLock, Project, ReportStatus
+from .models import (
+    COUNTED_STATUSES,
+    REPORTING_STAGES,
+    LockException,
+    MonthlyReport,
+    PeriodLock,
+    Project,
+    ReportAttachment,
+    ReportStatus,
+)
 from .periods import (
     PeriodLocked,
     add_months,
@@ -28,6 +39,7 @@ from .periods import (
     reporting_window,
     window_closes,
 )
+from .records import RECORD_TYPES
 
 
 def month_param(request, default):
@@ -39,6 +51,32 @@ def month_param(request, default):
 
 def _error_text(exc: ValidationError) -> str:
     return "；".join(exc.messages)
+
+
+ROLLUP_LABELS = {"county": "按县", "city": "按设区市", "category": "按类别", "record": "按服务的台账记录"}
+
+
+def _rollup_rows(by: str, rows) -> list[dict]:
+    """Roll-up rows with a display label; records are named with one query per record type."""
+    rows = list(rows)
+    names = {}
+    if by == "record":
+        wanted = {}
+        for row in rows:
+            wanted.setdefault(row["record_links__content_type_id"], set()).add(row["record_links__object_id"])
+        for content_type_id, ids in wanted.items():
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+            related = RECORD_TYPES.get(f"{model._meta.app_label}.{model._meta.model_name}", ())
+            for pk, record in model.objects.select_related(*related).in_bulk(ids).items():
+                names[(content_type_id, pk)] = f"{model._meta.verbose_name}：{record}"
+    fields = {"county": "county__name", "city": "county__parent__name", "category": "category__name"}
+    for row in rows:
+        if by == "record":
+            key = (row["record_links__content_type_id"], row["record_links__object_id"])
+            row["label"] = names.get(key, f"#{key[1]}")
+        else:
+            row["label"] = row[fields[by]]
+    return rows
 
 
 class ProjectListView(ScopedListView):
@@ -57,6 +95,16 @@ class ProjectListView(ScopedListView):
         ctx = super().get_context_data(**kwargs)
         ctx["month"] = self.month
         ctx["totals"] = selectors.figures_rollup(self.object_list, by="province", month=self.month)
+        by = self.request.GET.get("by")
+        if by not in ROLLUP_LABELS:
+            division = self.request.user.division
+            by = "category" if division is not None and division.level >= DivisionLevel.COUNTY else "county"
+        ctx["rollup_by"], ctx["rollup_choices"] = by, ROLLUP_LABELS.items()
+        ctx["rollup"] = _rollup_rows(by, selectors.figures_rollup(self.object_list, by=by, month=self.month))
+        query = self.request.GET.copy()
+        query.pop("by", None)
+        query.pop("page", None)
+        ctx["rollup_querystring"] = query.urlencode()
         ctx["can_create"] = self.request.user.is_superuser or self.request.user.is_clerk
         return ctx
 
@@ -86,7 +134,7 @@ class ProjectDetailView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         ctx.update(
             project=project, month=month, history=history, chart=chart,
-            can_edit=user.is_superuser or user.is_clerk,
+            can_edit=user.is_superuser or user.is_clerk, can_report=user.is_superuser or user.role == Role.COUNTY_STAFF,
         )
         return ctx
 
@@ -366,3 +414,32 @@ class ReportToCaseView(LoginRequiredMixin, View):
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
         return redirect("project-detail", pk=report.project_id)
+
+
+class ReportAttachmentUploadView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        report = get_for_user_or_404(MonthlyReport, request.user, pk=pk)
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise ValidationError("请选择要上传的文件。")
+            services.report_attachment_add(user=request.user, report=report, file=upload)
+            messages.success(request, f"已上传附件“{upload.name}”。")
+        except PeriodLocked as exc:
+            messages.error(request, str(exc))
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        return redirect("project-detail", pk=report.project_id)
+
+
+def report_attachment_download(request, pk):
+    """Files are served only to users whose jurisdiction holds the report, never from a public URL."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    attachment = get_for_user_or_404(ReportAttachment, request.user, pk=pk)
+    response = FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,11 +1,12 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
+from django.urls import reverse
 from rest_framework import serializers
 
 from registry.models import Division, DivisionLevel
 
 from ..filters import parse_record
-from ..models import MonthlyReport, Project, ProjectCategory, ProjectKind, ProjectStage
+from ..models import MonthlyReport, Project, ProjectCategory, ProjectKind, ProjectStage, ReportAttachment
 from ..periods import parse_month
 
 
@@ -71,6 +72,21 @@ class ProjectWriteSerializer(serializers.Serializer):
     records = serializers.ListField(child=RecordField(), required=False)
 
 
+class ReportAttachmentSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="下载地址（需登录且在管辖范围内）")
+
+    class Meta:
+        model = ReportAttachment
+        fields = ["id", "original_name", "content_type", "size", "uploaded_at", "url"]
+
+    def get_url(self, attachment) -> str:
+        return reverse("project-attachment-download", args=[attachment.pk])
+
+
+class ReportAttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="JPEG、PNG 图片，PDF 或 Office 文档")
+
+
 class ReportSerializer(serializers.ModelSerializer):
     month = serializers.DateField(format="%Y-%m", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
@@ -78,12 +94,13 @@ class ReportSerializer(serializers.ModelSerializer):
     submitted_by = serializers.StringRelatedField()
     confirmed_by = serializers.StringRelatedField()
     approved_by = serializers.StringRelatedField()
+    attachments = ReportAttachmentSerializer(many=True, read_only=True)
 
     class Meta:
         model = MonthlyReport
         fields = [
             "id", "project", "month", "completed", "cumulative_year", "progress", "problems", "note", "status",
-            "status_display", "submitted_by", "submitted_at", "confirmed_by", "confirmed_at", "approved_by", "approved_at",
+            "status_display", "submitted_by", "submitted_at", "confirmed_by", "confirmed_at", "approved_by", "approved_at", "attachments",
         ]
 
 

@@ -14,5 +14,6 @@ urlpatterns = [
     path("projects/<int:project_pk>/reports/", ProjectReportViewSet.as_view({"get": "list", "post": "create"}), name="project-report-list"),
     path("projects/<int:project_pk>/reports/<str:month>/", ProjectReportViewSet.as_view({"put": "update"}), name="project-report-detail"),
     path("projects/<int:project_pk>/reports/<str:month>/case/", ProjectReportViewSet.as_view({"post": "to_case"}), name="project-report-case"),
+    path("projects/<int:project_pk>/reports/<str:month>/attachments/", ProjectReportViewSet.as_view({"post": "attach"}), name="project-report-attachments"),
     *router.urls,
 ]

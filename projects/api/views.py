@@ -4,6 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from registry.api.errors import Locked
@@ -86,6 +87,7 @@ class ProjectReportViewSet(PeriodLockedAs423, viewsets.GenericViewSet):
     queryset = MonthlyReport.objects.none()
     serializer_class = s.ReportSerializer
     pagination_class = None
+    parser_classes = [JSONParser, MultiPartParser]
     lookup_field = "month"
     lookup_value_regex = r"\d{4}-\d{2}"
 
@@ -94,7 +96,8 @@ class ProjectReportViewSet(PeriodLockedAs423, viewsets.GenericViewSet):
 
     def _report(self, project, month):
         return selectors.reports_with_cumulative(
-            MonthlyReport.objects.filter(project=project).select_related("submitted_by", "confirmed_by", "approved_by")
+            MonthlyReport.objects.filter(project=project)
+            .select_related("submitted_by", "confirmed_by", "approved_by").prefetch_related("attachments")
         ).get(month=month)
 
     @extend_schema(tags=[TAG], summary="项目各月报告（含本年累计）", responses=s.ReportSerializer(many=True))
@@ -139,6 +142,17 @@ class ProjectReportViewSet(PeriodLockedAs423, viewsets.GenericViewSet):
         case = services.report_problem_to_case(user=request.user, report=report)
         return Response(s.CaseCreatedSerializer({"case": case.pk, "title": case.title}).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(
+        tags=[TAG], summary="为某月报告上传附件（县乡工作人员）", request={"multipart/form-data": s.ReportAttachmentUploadSerializer},
+        responses={201: s.ReportAttachmentSerializer},
+    )
+    def attach(self, request, project_pk=None, month=None):
+        report = get_object_or_404(MonthlyReport, project=self.get_project(), month=_month_or_404(month))
+        data = s.ReportAttachmentUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        attachment = services.report_attachment_add(user=request.user, report=report, file=data.validated_data["file"])
+        return Response(s.ReportAttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
 
 @extend_schema(tags=[TAG])
 class ProjectMonthViewSet(PeriodLockedAs423, viewsets.ViewSet):
@@ -176,7 +190,8 @@ class ProjectMonthViewSet(PeriodLockedAs423, viewsets.ViewSet):
             extra["reason"] = data.validated_data["reason"]
         done = service(user=request.user, reports=reports, **extra)
         result = selectors.reports_with_cumulative(
-            MonthlyReport.objects.filter(pk__in=[r.pk for r in done]).select_related("submitted_by", "confirmed_by", "approved_by")
+            MonthlyReport.objects.filter(pk__in=[r.pk for r in done])
+            .select_related("submitted_by", "confirmed_by", "approved_by").prefetch_related("attachments")
         )
         return Response(s.MonthActionResultSerializer({"count": len(done), "reports": result}).data)
 

@@ -1,4 +1,5 @@
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -226,5 +227,67 @@ def test_clerk_links_a_project_to_the_axis_it_serves_and_the_list_filters_by_it(
     }
     assert client.post(f"/projects/{project.pk}/edit/", data).status_code == 302
     assert "义乌佛堂发展轴" in client.get(f"/projects/{project.pk}/").content.decode()
+    assert "发展轴：义乌佛堂发展轴" in client.get("/projects/?by=record").content.decode()
     listed = client.get(f"/projects/?record=registry.developmentaxis:{axis.pk}").content.decode()
     assert project.code in listed and other.code not in listed
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.mark.django_db
+def test_county_staff_attach_evidence_to_a_draft_and_only_their_jurisdiction_downloads_it(client, yiwu_staff, dongyang_staff):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from projects.models import ReportAttachment
+    from tests.projects.factories import DraftReportFactory
+
+    report = DraftReportFactory(month=LAST_MONTH)
+    client.force_login(yiwu_staff)
+    client.post(f"/projects/reports/{report.pk}/attachments/", {"file": SimpleUploadedFile("现场照片.pdf", PDF)})
+    refused = client.post(
+        f"/projects/reports/{report.pk}/attachments/", {"file": SimpleUploadedFile("病毒.pdf", b"MZ\x90\x00not a pdf")}, follow=True
+    )
+    assert "只接受" in refused.content.decode()
+    attachment = ReportAttachment.objects.get()
+    assert (attachment.original_name, attachment.content_type) == ("现场照片.pdf", "application/pdf")
+    download = client.get(f"/projects/attachments/{attachment.pk}/")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
+    client.force_login(dongyang_staff)
+    assert client.get(f"/projects/attachments/{attachment.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_attachments_follow_the_report_rules(api_client, yiwu_staff, province_clerk):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.projects.factories import ConfirmedReportFactory
+
+    confirmed = ConfirmedReportFactory(month=LAST_MONTH)
+    api_client.force_authenticate(yiwu_staff)
+    url = f"/api/v1/projects/{confirmed.project_id}/reports/{MONTH}/attachments/"
+    response = api_client.post(url, {"file": SimpleUploadedFile("a.pdf", PDF)}, format="multipart")
+    assert response.status_code == 400 and "已经县专班确认" in response.json()["error"]["message"]
+
+    draft = SubmittedReportFactory(month=LAST_MONTH, submitted_by=yiwu_staff)
+    month_lock(user=province_clerk, month=LAST_MONTH)
+    locked = api_client.post(
+        f"/api/v1/projects/{draft.project_id}/reports/{MONTH}/attachments/", {"file": SimpleUploadedFile("a.pdf", PDF)}, format="multipart"
+    )
+    assert locked.status_code == 423
+
+
+@pytest.mark.django_db
+def test_list_rolls_figures_up_by_the_chosen_dimension(client, province_clerk, divisions):
+    ProjectFactory(plan={LAST_MONTH.year: "1000"})
+    ProjectFactory(county=divisions.get(code="330783"), category=category("公共服务"))
+    client.force_login(province_clerk)
+
+    def rollup_labels(query):
+        body = client.get(f"/projects/{query}").content.decode()
+        section = body[body.index('id="project-rollup"'):body.index("</table>", body.index('id="project-rollup"'))]
+        return re.findall(r"<tr><td>([^<]+)</td>", section)
+
+    assert rollup_labels("") == ["义乌市", "东阳市"]
+    assert rollup_labels("?by=category") == ["基础设施", "公共服务"]
+    assert rollup_labels("?by=city") == ["金华市"]
