@@ -1,4 +1,5 @@
-"""The month's figures, computed in the database: one GROUP BY query per (level, dimension) and kind.
+"""The month's figures, computed in the database: the cases' month-end state in one grouped query, the
+month's closings in one GROUP BY per (level, dimension), the projects through projects.selectors.
 
 Definitions for a month M (times in Asia/Shanghai, from the cases' event chain):
 - dispatched: cases first assigned (交办) during M;
