@@ -82,15 +82,14 @@ def board_view(request):
 @require_POST
 def bulletin_request_view(request):
     user = _board_user(request)
-    try:
-        month = parse_month(request.POST.get("month", ""))
-    except ValueError:
-        raise Http404("月份格式应为 YYYY-MM")
     division = get_for_user_or_404(Division.objects.all(), user, code=request.POST.get("division", ""))
     try:
+        month = parse_month(request.POST.get("month", ""))
         bulletin = bulletins.bulletin_request(month=month, division=division, by=user)
-    except ValidationError as exc:
-        return render(request, "rollups/_bulletin.html", {"bulletin": None, "error": "；".join(exc.messages)}, status=400)
+    except (ValueError, ValidationError) as exc:
+        message = "；".join(exc.messages) if isinstance(exc, ValidationError) else "月份格式应为 YYYY-MM。"
+        # htmx swaps only successful responses: the refusal is shown in the panel it replaces.
+        return render(request, "rollups/_bulletin.html", {"bulletin": None, "error": message})
     bulletin.refresh_from_db()
     return render(request, "rollups/_bulletin.html", {"bulletin": bulletin})
 
