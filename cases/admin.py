@@ -3,33 +3,11 @@ from django.contrib import admin
 from .models import Attachment, Case, CaseCategory, CaseEvent, JointConfirmation, Notification, WorkCalendarDay
 
 
-@admin.register(CaseCategory)
-class CaseCategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "order", "is_active"]
-    list_editable = ["order", "is_active"]
+class ReadOnlyMixin:
+    """Cases, their events, evidence and confirmations change only through the workflow services,
+    which write the ledger: the admin shows them but cannot alter them."""
 
-
-class JointConfirmationInline(admin.TabularInline):
-    model = JointConfirmation
-    extra = 0
-    raw_id_fields = ["party", "confirmed_by"]
-
-
-@admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
-    # State, owner and version change only through the workflow services, which write the ledger.
-    list_display = ["id", "title", "category", "county", "state", "level", "deadline", "yellow_card", "red_card"]
-    list_filter = ["state", "level", "category", "yellow_card", "red_card"]
-    search_fields = ["title", "county__name"]
-    raw_id_fields = ["county", "township", "assigning_unit", "owner", "lead_unit", "co_units", "created_by"]
-    readonly_fields = ["state", "version", "owner", "level", "yellow_card", "red_card", "escalated_on", "closed_at", "assigned_at"]
-    list_select_related = ["category", "county"]
-    show_full_result_count = False
-    inlines = [JointConfirmationInline]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -39,17 +17,48 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(CaseCategory)
+class CaseCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "order", "is_active"]
+    list_editable = ["order", "is_active"]
+
+
+class JointConfirmationInline(ReadOnlyMixin, admin.TabularInline):
+    model = JointConfirmation
+    extra = 0
+    raw_id_fields = ["party", "confirmed_by"]
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["id", "title", "category", "county", "state", "level", "deadline", "yellow_card", "red_card"]
+    list_filter = ["state", "level", "category", "yellow_card", "red_card"]
+    search_fields = ["title", "county__name"]
+    raw_id_fields = ["county", "township", "assigning_unit", "owner", "lead_unit", "co_units", "created_by"]
+    list_select_related = ["category", "county"]
+    show_full_result_count = False
+    inlines = [JointConfirmationInline]
+
+
 @admin.register(CaseEvent)
-class CaseEventAdmin(ReadOnlyAdmin):
+class CaseEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["case", "seq", "action", "from_state", "to_state", "actor", "created_at"]
     list_filter = ["action"]
     raw_id_fields = ["case", "actor", "actor_unit"]
+    list_select_related = ["case", "actor"]
     show_full_result_count = False
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(ReadOnlyAdmin):
+class AttachmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["original_name", "case", "content_type", "size", "uploaded_by", "uploaded_at"]
+    list_select_related = ["case", "uploaded_by"]
+
+
+@admin.register(JointConfirmation)
+class JointConfirmationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["case", "party", "confirmed_by", "confirmed_at"]
+    list_select_related = ["case", "party", "confirmed_by"]
 
 
 @admin.register(Notification)
@@ -57,6 +66,7 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ["recipient", "kind", "message", "created_at", "read_at"]
     list_filter = ["kind"]
     raw_id_fields = ["recipient", "organisation", "case"]
+    list_select_related = ["recipient"]
 
 
 @admin.register(WorkCalendarDay)

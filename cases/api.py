@@ -4,6 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -21,11 +22,12 @@ from .serializers import (
     CaseCreateSerializer,
     CaseDetailSerializer,
     CaseListSerializer,
+    CaseUpdateSerializer,
     EventSerializer,
     MarkReadSerializer,
     NotificationSerializer,
 )
-from .services import attachment_upload, case_create, notification_mark_read, perform_action
+from .services import attachment_upload, case_create, case_update, notification_mark_read, perform_action
 
 TAG = "交办事项"
 
@@ -42,6 +44,12 @@ class CaseCursorPagination(CursorPagination):
     list=extend_schema(tags=[TAG], summary="交办事项列表"),
     retrieve=extend_schema(tags=[TAG], summary="交办事项详情（含当前用户可执行的操作）"),
     create=extend_schema(tags=[TAG], summary="登记交办事项", request=CaseCreateSerializer, responses={201: CaseDetailSerializer}),
+    partial_update=extend_schema(
+        tags=[TAG],
+        summary="修改事项信息（须带版本号）",
+        request=CaseUpdateSerializer,
+        responses={200: CaseDetailSerializer, 409: OpenApiResponse(description="版本已过期")},
+    ),
 )
 class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     filter_backends = [DjangoFilterBackend]
@@ -57,6 +65,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         return {
             "list": CaseListSerializer,
             "create": CaseCreateSerializer,
+            "partial_update": CaseUpdateSerializer,
             "events": EventSerializer,
             "actions": ActionInputSerializer,
             "attachments": AttachmentUploadSerializer,
@@ -71,6 +80,16 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         serializer.is_valid(raise_exception=True)
         case = case_create(by=request.user, **serializer.validated_data)
         return self._detail(case, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        case = self.get_object()
+        serializer = CaseUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if "version" not in data:
+            raise ValidationError({"version": "请提供版本号。"})
+        case = case_update(case=case, by=request.user, version=data.pop("version"), **data)
+        return self._detail(case)
 
     @extend_schema(tags=[TAG], summary="办理记录（时间轴）", responses=EventSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)

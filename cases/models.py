@@ -245,11 +245,13 @@ class NotificationKind(models.TextChoices):
     ESCALATED = "escalated", "提级"
     EXTENSION = "extension", "延期"
     DEADLINE = "deadline", "期限提醒"
+    REMINDER = "reminder", "报送提醒"
     OTHER = "other", "其他"
 
 
 class Notification(models.Model):
-    """The in-app inbox of the whole product. A message to a unit is delivered to each of its members."""
+    """The in-app inbox of the whole product (other apps deliver through cases.services.notify_units /
+    notify_users). A message to a unit is delivered to each of its members."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.CASCADE, related_name="notifications"
@@ -262,6 +264,8 @@ class Notification(models.Model):
         Case, verbose_name="交办事项", null=True, blank=True, on_delete=models.PROTECT, related_name="notifications"
     )
     message = models.CharField("内容", max_length=500)
+    # Where the message leads when it is not about a case (other apps' pages), a path on this site.
+    link = models.CharField("链接", max_length=300, blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True)
     read_at = models.DateTimeField("已读时间", null=True, blank=True)
 

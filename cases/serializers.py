@@ -174,8 +174,22 @@ class NotificationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Notification
-        fields = ["id", "kind", "kind_label", "case", "message", "created_at", "read_at"]
+        fields = ["id", "kind", "kind_label", "case", "link", "message", "created_at", "read_at"]
 
 
 class MarkReadSerializer(serializers.Serializer):
     ids = serializers.ListField(child=serializers.IntegerField(), required=False, allow_null=True, default=None, label="通知编号（不填为全部）")
+
+
+class CaseUpdateSerializer(serializers.Serializer):
+    version = serializers.IntegerField(label="版本号")
+    comment = serializers.CharField(required=False, allow_blank=True, default="", label="修改说明")
+    title = serializers.CharField(max_length=200, required=False, label="标题")
+    description = serializers.CharField(required=False, allow_blank=True, label="问题描述")
+    category = serializers.PrimaryKeyRelatedField(queryset=CaseCategory.objects.filter(is_active=True), required=False, label="类别")
+    source = serializers.ChoiceField(choices=CaseSource.choices, required=False, label="来源")
+    priority = serializers.IntegerField(min_value=1, max_value=3, required=False, label="优先级")
+    township = serializers.SlugRelatedField(
+        slug_field="code", queryset=Division.objects.all(), required=False, allow_null=True, label="乡镇（街道）代码"
+    )
+    tags = serializers.CharField(required=False, allow_blank=True, max_length=200, label="标签")

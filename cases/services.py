@@ -28,7 +28,7 @@ from .models import (
     NotificationKind,
 )
 from .workdays import add_working_days, nth_working_day_back, working_days_between
-from .workflow import COMMENT, DEADLINE, EVIDENCE, LEAD_UNIT, case_context, check_action
+from .workflow import COMMENT, DEADLINE, EVIDENCE, LEAD_UNIT, case_context, check_action, check_edit
 
 LEVEL_BY_DIVISION_LEVEL = {
     DivisionLevel.COUNTY: CaseLevel.COUNTY,
@@ -55,28 +55,31 @@ def local_today() -> dt.date:
     return timezone.localdate()
 
 
-def case_get_for_user(*, case_id, user) -> Case:
-    return get_for_user_or_404(
-        Case.objects.select_related("owner__division", "county", "lead_unit", "category"), user, pk=case_id
-    )
-
-
 # --- notifications ----------------------------------------------------------------------------
 
-def notify_units(*, units, kind: str, case: Case | None, message: str, exclude_user=None) -> int:
-    """Deliver a message to every active member of each unit (one inbox row per person)."""
+def notify_users(*, users, kind: str, message: str, case: Case | None = None, link: str = "", organisation=None) -> int:
+    """Put a message in each user's inbox (one row per person); answers how many were delivered."""
+    if link and (not link.startswith("/") or link.startswith("//")):
+        # Only paths on this site: an inbox must never carry a javascript: or off-site link.
+        raise ValueError("notification link must be a path on this site")
+    rows = [
+        Notification(recipient_id=uid, organisation_id=oid if organisation is None else organisation.pk, kind=kind,
+                     case=case, message=message[:500], link=link)
+        for uid, oid in users.values_list("pk", "organisation_id")
+    ]
+    Notification.objects.bulk_create(rows)
+    return len(rows)
+
+
+def notify_units(*, units, kind: str, message: str, case: Case | None = None, link: str = "", exclude_user=None) -> int:
+    """Deliver a message to every active member of each unit (Organisation instances or ids)."""
     unit_ids = {u.pk if isinstance(u, Organisation) else u for u in units if u is not None}
     if not unit_ids:
         return 0
     members = User.objects.filter(organisation_id__in=unit_ids, is_active=True)
     if exclude_user is not None:
         members = members.exclude(pk=exclude_user.pk)
-    rows = [
-        Notification(recipient_id=uid, organisation_id=oid, kind=kind, case=case, message=message[:500])
-        for uid, oid in members.values_list("pk", "organisation_id")
-    ]
-    Notification.objects.bulk_create(rows)
-    return len(rows)
+    return notify_users(users=members, kind=kind, message=message, case=case, link=link)
 
 
 def notification_mark_read(*, user, ids=None) -> int:
@@ -162,6 +165,42 @@ def case_create(
     return case
 
 
+def _json_value(value):
+    return value.pk if hasattr(value, "pk") else value
+
+
+EDITABLE_FIELDS = ("title", "description", "category", "source", "priority", "township", "tags")
+
+
+@transaction.atomic
+def case_update(*, case: Case, by, version: int, comment: str = "", **fields) -> Case:
+    """Change the case's descriptive fields at `version`; the event keeps every old and new value."""
+    get_for_user_or_404(Case, by, pk=case.pk)
+    locked = _lock(case.pk)
+    if locked.version != version:
+        raise StaleVersion(f"该事项已被他人修改（您提交的版本 {version}，当前版本 {locked.version}），请刷新页面后重试。")
+    check_edit(locked, by)
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: "该字段不能在此修改。" for name in sorted(unknown)})
+    township = fields.get("township", locked.township)
+    if township is not None and (township.level != DivisionLevel.TOWNSHIP or township.parent_id != locked.county_id):
+        raise ValidationError({"township": "乡镇（街道）须属于事项所在县（市、区）。"})
+    changes = {}
+    for name, value in fields.items():
+        old = getattr(locked, name)
+        if old != value:
+            changes[name] = [_json_value(old), _json_value(value)]
+            setattr(locked, name, value)
+    if not changes:
+        return locked
+    locked.version += 1
+    locked.full_clean()
+    locked.save()
+    _record_event(locked, action="edit", from_state=locked.state, by=by, comment=comment, payload={"changes": changes})
+    return locked
+
+
 # --- evidence -----------------------------------------------------------------------------------
 
 @transaction.atomic
@@ -198,7 +237,7 @@ def attachment_upload(*, case: Case, by, file) -> Attachment:
 
 # --- actions ------------------------------------------------------------------------------------
 
-def _clean_inputs(action, case: Case, inputs: dict) -> dict:
+def _clean_inputs(action, case: Case, by, inputs: dict) -> dict:
     """Validate what the action needs; unknown inputs are ignored, missing ones named in Chinese."""
     errors = {}
     clean = {"comment": (inputs.get("comment") or "").strip()}
@@ -236,6 +275,11 @@ def _clean_inputs(action, case: Case, inputs: dict) -> dict:
         elif not lead.is_active:
             errors["lead_unit"] = "该单位已停用。"
         co_units = [u for u in (inputs.get("co_units") or []) if u != lead]
+        outside = [u.name for u in [lead, *co_units] if u is not None and not user_can_see_division(by, u.division)]
+        if outside:
+            errors["co_units" if lead is not None and lead.name not in outside else "lead_unit"] = (
+                f"责任单位须在您的管辖范围内：{'、'.join(outside)}。"
+            )
         clean["lead_unit"], clean["co_units"] = lead, co_units
 
     attachment_ids = list(inputs.get("attachments") or [])
@@ -304,6 +348,7 @@ def _do_confirm(case, by, clean, ctx):
 def _do_close(case, by, clean, ctx):
     case.closed_at = timezone.now()
     case.yellow_card = case.red_card = False
+    case.extension_deadline, case.extension_reason = None, ""
 
     def after_save():
         notify_units(units=_responsible_units(case), kind=NotificationKind.CLOSED, case=case, message=f"事项已销号：{case.title}。")
@@ -461,7 +506,7 @@ def perform_action(*, case: Case, action: str, by, version: int, **inputs) -> Ca
         raise StaleVersion(f"该事项已被他人修改（您提交的版本 {version}，当前版本 {locked.version}），请刷新页面后重试。")
     ctx = case_context(locked)
     spec = check_action(locked, by, action, ctx)
-    clean = _clean_inputs(spec, locked, inputs)
+    clean = _clean_inputs(spec, locked, by, inputs)
     from_state = locked.state
     changes, after_save = HANDLERS[action](locked, by, clean, ctx)
     if spec.to_state is not None:

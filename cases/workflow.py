@@ -65,8 +65,11 @@ ACTIONS = {
 }
 
 # Events the system records on its own (daily deadline job); never offered to users.
+# Events that are not workflow actions: recorded by the system, or (edit) a change of the case's own
+# fields, which the table's "edit" rule below governs.
 SYSTEM_ACTIONS = {
     "create": "登记",
+    "edit": "修改事项信息",
     "yellow_card": "亮黄牌（临期）",
     "red_card": "亮红牌（逾期）",
     "auto_escalate": "逾期自动提级",
@@ -181,3 +184,16 @@ def check_action(case, user, name: str, ctx=None) -> Action:
     else:
         reason = f"事项当前状态为“{state_label}”，暂不能“{action.label}”：{_guard(action, case, ctx)}"
     raise ActionNotAllowed(f"{reason}您当前可执行的操作：{allowed_text}。", code="action_not_allowed")
+
+
+# Editing the case's descriptive fields (title, description, category, …): the assigning side, while open.
+EDIT = Action("edit", "修改事项信息", OPEN_STATES, None, (OWNER_CLERK,))
+
+
+def check_edit(case, user) -> None:
+    if case.state in EDIT.from_states and _is_owner_clerk(case, user, {}):
+        return
+    state_label = CaseState(case.state).label
+    raise ActionNotAllowed(
+        f"事项当前状态为“{state_label}”，事项信息只能由{SIDE_LABELS[OWNER_CLERK]}在事项办结前修改。", code="edit_not_allowed"
+    )

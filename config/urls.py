@@ -10,8 +10,9 @@ admin.site.index_title = "数据管理"
 
 api_v1 = [
     path("", include("registry.api.urls")),
-    path("", include("cases.api_urls")),
+    path("", include("registry.excel.api_urls")),
     path("", include("projects.api.urls")),
+    path("", include("cases.api_urls")),
     path("", include("cases.rollups.api_urls")),
 ]
 
@@ -21,7 +22,9 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("cases.urls")),
     path("", include("projects.urls")),
     path("rollups/", include("cases.rollups.urls")),
     path("", include("registry.urls")),
+    path("", include("registry.excel.urls")),
 ]

@@ -72,8 +72,12 @@ class ReportRevisionAdmin(ReadOnlyLedgerAdmin):
 
 @admin.register(ReportingWindow)
 class ReportingWindowAdmin(admin.ModelAdmin):
-    list_display = ["month", "opens_on", "closes_on", "reason", "set_by"]
-    raw_id_fields = ["set_by"]
+    list_display = ["month", "opens_on", "closes_on", "reason", "set_by", "set_at"]
+    readonly_fields = ["set_by"]
+
+    def save_model(self, request, obj, form, change):
+        obj.set_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(PeriodLock)

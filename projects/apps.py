@@ -6,8 +6,11 @@ class ProjectsConfig(AppConfig):
     verbose_name = "重大项目"
 
     def ready(self):
+        from registry.home import HomeCard, register_card
         from registry.models import Role
         from registry.navigation import NavItem, register
+
+        from .home import projects_card
 
         register(
             NavItem("重大项目", "project-list", order=30, section="重大项目"),
@@ -15,3 +18,4 @@ class ProjectsConfig(AppConfig):
             NavItem("月度审核", "project-month-review", frozenset({Role.CLERK}), order=32, section="重大项目"),
             NavItem("月份锁定", "project-month-lock", frozenset({Role.CLERK}), order=33, section="重大项目"),
         )
+        register_card(HomeCard("重大项目年度投资完成率", frozenset(Role.values), projects_card, order=30))

@@ -3,6 +3,7 @@ from django import forms
 from registry.models import Division, DivisionLevel
 
 from .models import Project, ProjectCategory, ProjectKind, ProjectStage
+from .records import record_choices
 
 
 class ProjectForm(forms.Form):
@@ -22,21 +23,29 @@ class ProjectForm(forms.Form):
     kind = forms.ChoiceField(label="建设性质", choices=ProjectKind.choices)
     stage = forms.ChoiceField(label="项目阶段", choices=ProjectStage.choices, initial=ProjectStage.PLANNING)
     actual_start = forms.DateField(label="实际开工日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    records = forms.MultipleChoiceField(
+        label="服务的台账记录（可多选）", required=False, widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
 
     def __init__(self, *args, user, project: Project | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["records"].choices = record_choices(user, project.county if project else None)
         counties = Division.objects.for_user(user).filter(level=DivisionLevel.COUNTY)
         self.fields["county"].queryset = counties
         self.fields["county"].label_from_instance = lambda d: d.full_name
         townships = Division.objects.for_user(user).filter(level=DivisionLevel.TOWNSHIP)
         if project is not None:
             del self.fields["county"]
+            self.fields["reason"] = forms.CharField(label="修改原因", max_length=255, required=False)
             townships = townships.within(project.county)
         self.fields["township"].queryset = townships
         self.fields["township"].label_from_instance = lambda d: d.full_name
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
+
+    def clean_records(self):
+        return [tuple(int(part) for part in value.split(":")) for value in self.cleaned_data["records"]]
 
 
 class ReportRowForm(forms.Form):

@@ -6,11 +6,17 @@ selectors derive them in the database from the monthly ``completed`` amounts.
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from registry.scoping import JurisdictionManager
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+def validate_first_of_month(value):
+    if value.day != 1:
+        raise ValidationError("月份请填写当月1日。")
 
 
 class ProjectCategory(models.Model):
@@ -149,7 +155,7 @@ COUNTED_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.CONFIRMED, ReportStatus
 
 class MonthlyReport(models.Model):
     project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.PROTECT, related_name="reports")
-    month = models.DateField("月份", help_text="当月1日", db_index=True)
+    month = models.DateField("月份", help_text="当月1日", db_index=True, validators=[validate_first_of_month])
     completed = models.DecimalField("本月完成投资（万元）", **MONEY)
     progress = models.TextField("形象进度", blank=True)
     problems = models.TextField("存在问题", blank=True)
@@ -222,7 +228,7 @@ class ReportRevision(models.Model):
 class ReportingWindow(models.Model):
     """Overrides the default reporting window (settings.PROJECT_REPORTING_WINDOW) for one month."""
 
-    month = models.DateField("报告月份", unique=True, help_text="当月1日")
+    month = models.DateField("报告月份", unique=True, help_text="当月1日", validators=[validate_first_of_month])
     opens_on = models.DateField("填报开始日期")
     closes_on = models.DateField("填报截止日期")
     reason = models.CharField("调整原因", max_length=200, blank=True)
@@ -242,7 +248,7 @@ class ReportingWindow(models.Model):
 
 
 class PeriodLock(models.Model):
-    month = models.DateField("锁定月份", unique=True, help_text="当月1日")
+    month = models.DateField("锁定月份", unique=True, help_text="当月1日", validators=[validate_first_of_month])
     locked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="锁定人", on_delete=models.PROTECT, related_name="+")
     locked_at = models.DateTimeField("锁定时间", auto_now_add=True)
     reason = models.CharField("说明", max_length=200, blank=True)
@@ -260,7 +266,7 @@ class LockException(models.Model):
     """Lets one county write to one locked month again; granted by a province clerk, never deleted."""
 
     county = models.ForeignKey("registry.Division", verbose_name="县（市、区）", on_delete=models.PROTECT, related_name="+")
-    month = models.DateField("月份", help_text="当月1日")
+    month = models.DateField("月份", help_text="当月1日", validators=[validate_first_of_month])
     reason = models.TextField("原因")
     granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="批准人", on_delete=models.PROTECT, related_name="+")
     granted_at = models.DateTimeField("批准时间", auto_now_add=True)

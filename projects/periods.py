@@ -46,6 +46,13 @@ def reporting_window(month: datetime.date) -> tuple[datetime.date, datetime.date
     return following.replace(day=opens_day), following.replace(day=closes_day)
 
 
+def window_closes(months) -> dict[datetime.date, datetime.date]:
+    """The closing day of each month's reporting window, with one query for all their overrides."""
+    overrides = dict(ReportingWindow.objects.filter(month__in=set(months)).values_list("month", "closes_on"))
+    closes_day = settings.PROJECT_REPORTING_WINDOW[1]
+    return {m: overrides.get(m) or add_months(m, 1).replace(day=closes_day) for m in months}
+
+
 def month_in_window(day: datetime.date) -> datetime.date | None:
     """The month whose reporting window contains `day` (the previous month, normally), if any."""
     for month in (add_months(month_start(day), -1), add_months(month_start(day), -2), month_start(day)):

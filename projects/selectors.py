@@ -17,6 +17,7 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     BooleanField,
     Case,
@@ -35,6 +36,8 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Cast, Coalesce, ExtractYear, NullIf
+
+from cases.models import Case as CaseRecord
 
 from .models import (
     COUNTED_STATUSES,
@@ -209,9 +212,11 @@ def reports_with_cumulative(queryset):
 
 
 def project_history(project):
+    """A project's reports, newest first, with the year's cumulative and the case its problems became."""
+    cases = CaseRecord.objects.filter(content_type=ContentType.objects.get_for_model(MonthlyReport), object_id=OuterRef("pk"))
     return reports_with_cumulative(
         MonthlyReport.objects.filter(project=project).select_related("submitted_by", "confirmed_by", "approved_by")
-    ).order_by("-month")
+    ).annotate(case_id=Subquery(cases.values("pk")[:1])).order_by("-month")
 
 
 # The state a report waits in for each approval step.

@@ -3,12 +3,16 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
-from registry.models import Division, DivisionLevel, Role
+from cases.models import Case, CaseCategory, CaseSource, NotificationKind
+from cases.services import case_create, notify_units
+from registry.models import Division, DivisionLevel, Organisation, OrganisationKind, Role
+from registry.history import record_changes, snapshot
 from registry.scoping import user_can_see_division
 
 from .models import (
@@ -25,7 +29,7 @@ from .models import (
     ReportStatus,
     RevisionAction,
 )
-from .periods import current_month, month_in_window, month_start, write_permits
+from .periods import current_month, month_in_window, month_start, reporting_window, write_permits
 from .selectors import missing_reports_by_county
 
 # Fields of a report county staff type; everything else is derived or stamped.
@@ -99,6 +103,24 @@ def _set_records(project: Project, records):
     )
 
 
+def _year_plans_text(project: Project) -> str:
+    plans = project.year_plans.order_by("year").values_list("year", "planned_investment")
+    return "、".join(f"{year}年 {amount}" for year, amount in plans)
+
+
+def _records_text(project: Project) -> str:
+    links = project.record_links.values_list("content_type__model", "object_id")
+    return "、".join(sorted(f"{model}:{object_id}" for model, object_id in links))
+
+
+def _snapshot(project: Project) -> dict:
+    """The project's fields, year plans and served records, as the change history compares them."""
+    return snapshot(project, extra={
+        "year_plans": ("年度计划投资（万元）", _year_plans_text),
+        "records": ("服务的台账记录", _records_text),
+    })
+
+
 def _validate_township(county: Division, township: Division | None):
     if township is not None and (township.level != DivisionLevel.TOWNSHIP or not county.contains(township)):
         raise ValidationError({"township": "所选乡镇（街道）不在该县（市、区）内。"})
@@ -120,17 +142,20 @@ def project_create(
     project.save()
     _set_year_plan(project, plan_year or year, annual_plan)
     _set_records(project, records)
+    record_changes(project, actor=user, before={}, after=_snapshot(project))
     return project
 
 
 @transaction.atomic
 def project_update(
-    *, project: Project, user, annual_plan: Decimal | None = None, plan_year: int | None = None, records=None, **fields
+    *, project: Project, user, annual_plan: Decimal | None = None, plan_year: int | None = None, records=None,
+    reason: str = "", **fields,
 ) -> Project:
     _require_clerk(user, project.county, levels=(1, 2, 3), action="修改项目")
     unknown = set(fields) - set(PROJECT_FIELDS)
     if unknown:
         raise ValidationError(f"不能修改的字段：{'、'.join(sorted(unknown))}")
+    before = _snapshot(project)
     for name, value in fields.items():
         setattr(project, name, value)
     _validate_township(project.county, project.township)
@@ -138,6 +163,7 @@ def project_update(
     project.save()
     _set_year_plan(project, plan_year or timezone.localdate().year, annual_plan)
     _set_records(project, records)
+    record_changes(project, actor=user, before=before, after=_snapshot(project), reason=reason)
     return project
 
 
@@ -228,7 +254,7 @@ def report_save_draft(*, user, month: datetime.date, entries: list[ReportEntry])
         .values("project_id").annotate(total=Sum("completed")).values_list("project_id", "total")
     )
     errors = _Errors()
-    new_reports, changed_reports, revisions, started = [], [], [], []
+    new_reports, changed_reports, revisions, started, started_before = [], [], [], [], []
     for entry in entries:
         project, report = entry.project, existing.get(entry.project.pk)
         _validate_entry(entry, prior.get(project.pk) or Decimal("0"), errors)
@@ -252,6 +278,7 @@ def report_save_draft(*, user, month: datetime.date, entries: list[ReportEntry])
             report.saved_by = user
             changed_reports.append(report)
         if entry.actual_start is not None and project.actual_start != entry.actual_start:
+            started_before.append(_snapshot(project))
             project.actual_start = entry.actual_start
             if project.stage in (ProjectStage.PLANNING, ProjectStage.PREPARATION):
                 project.stage = ProjectStage.CONSTRUCTION
@@ -267,6 +294,8 @@ def report_save_draft(*, user, month: datetime.date, entries: list[ReportEntry])
     MonthlyReport.objects.bulk_update(changed_reports, [*REPORT_FIELDS, "saved_by", "updated_at"])
     ReportRevision.objects.bulk_create(revisions)
     Project.objects.bulk_update(started, ["actual_start", "stage"])
+    for project, before in zip(started, started_before):
+        record_changes(project, actor=user, before=before, after=_snapshot(project), reason=f"{month.year}年{month.month}月进度填报")
     return new_reports + changed_reports
 
 
@@ -288,11 +317,12 @@ def _step(*, user, reports, action: str, reason: str = "", check) -> list[Monthl
     )
     if not locked:
         raise ValidationError("没有可操作的报告。")
+    for report in locked:
+        check(report)
     permits = write_permits({(r.project.county_id, r.month) for r in locked})
     now = timezone.now()
     revisions = []
     for report in locked:
-        check(report)
         if report.status not in allowed_from:
             raise ValidationError(
                 f"项目 {report.project.code} {report.month:%Y年%m月}的报告当前为“{report.get_status_display()}”，不能{RevisionAction(action).label}。"
@@ -427,15 +457,47 @@ def lock_exception_grant(*, user, county: Division, month: datetime.date, reason
 
 @transaction.atomic
 def reminders_send(*, today: datetime.date) -> int:
-    """Records today's reminder for each county with unsubmitted reports, if `today` lies in a reporting
-    window. Running it twice on a day changes nothing. (Recorded as ReportReminder until the cases app's
-    notifications exist.)"""
+    """If `today` lies in a reporting window: remind each county whose projects have not submitted the
+    month (ReportReminder keeps one row per county and day, so a second run the same day sends nothing)
+    and deliver it to the inboxes of the county government and task force."""
     month = month_in_window(today)
     if month is None:
         return 0
-    rows = missing_reports_by_county(Project.objects.all(), month=month)
-    reminders = [
-        ReportReminder(county_id=row["county_id"], month=month, sent_on=today, missing_count=row["missing"]) for row in rows
+    rows = list(missing_reports_by_county(Project.objects.all(), month=month))
+    already = set(ReportReminder.objects.filter(month=month, sent_on=today).values_list("county_id", flat=True))
+    new = [
+        ReportReminder(county_id=row["county_id"], month=month, sent_on=today, missing_count=row["missing"])
+        for row in rows
+        if row["county_id"] not in already
     ]
-    ReportReminder.objects.bulk_create(reminders, ignore_conflicts=True)
-    return len(reminders)
+    ReportReminder.objects.bulk_create(new, ignore_conflicts=True)
+    if new:
+        _, closes = reporting_window(month)
+        units = Organisation.objects.filter(
+            division_id__in=[r.county_id for r in new],
+            kind__in=[OrganisationKind.COUNTY_GOVERNMENT, OrganisationKind.COUNTY_TASK_FORCE],
+        ).values_list("pk", flat=True)
+        notify_units(
+            units=list(units), kind=NotificationKind.DEADLINE, case=None,
+            message=f"{month.year}年{month.month}月重大项目月度进度尚有项目未提交，请于{closes.month}月{closes.day}日前完成填报。",
+        )
+    return len(new)
+
+
+@transaction.atomic
+def report_problem_to_case(*, user, report: MonthlyReport):
+    """Turns the problems a monthly report names into a case (交办事项) concerning that report, once."""
+    report = MonthlyReport.objects.select_related("project__county", "project__township").get(pk=report.pk)
+    if not report.problems.strip():
+        raise ValidationError("该报告没有填写存在问题。")
+    content_type = ContentType.objects.get_for_model(MonthlyReport)
+    existing = Case.objects.filter(content_type=content_type, object_id=report.pk).first()
+    if existing is not None:
+        raise ValidationError(f"该问题已转为交办事项（编号 {existing.pk}）。")
+    project = report.project
+    return case_create(
+        by=user, title=f"{project.name}：{report.problems.strip()}"[:200],
+        category=CaseCategory.objects.get(name="项目问题"), county=project.county, township=project.township,
+        description=f"项目 {project.code} {report.month.year}年{report.month.month}月进度报告反映：{report.problems.strip()}",
+        source=CaseSource.COUNTY_REPORT, concerns=report,
+    )

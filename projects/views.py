@@ -6,9 +6,11 @@ from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from registry.history import history_for
 from registry.models import DivisionLevel, Role
 from registry.scoping import get_for_user_or_404
 from registry.views import ScopedListView
@@ -17,7 +19,15 @@ from . import selectors, services
 from .filters import ProjectFilter
 from .forms import LockExceptionForm, ProjectForm, ReasonForm, ReportRowFormSet
 from .models import COUNTED_STATUSES, REPORTING_STAGES, LockException, MonthlyReport, PeriodLock, Project, ReportStatus
-from .periods import PeriodLocked, add_months, current_month, is_locked, month_in_window, parse_month, reporting_window
+from .periods import (
+    PeriodLocked,
+    add_months,
+    current_month,
+    is_locked,
+    parse_month,
+    reporting_window,
+    window_closes,
+)
 
 
 def month_param(request, default):
@@ -58,11 +68,17 @@ class ProjectDetailView(LoginRequiredMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         month = month_param(self.request, selectors.figures_month())
         queryset = selectors.projects_with_figures(
-            Project.objects.select_related("category", "county", "township").prefetch_related("record_links__content_type", "year_plans"),
+            Project.objects.select_related("category", "county", "township").prefetch_related(
+                "record_links__content_type", "record_links__record", "year_plans"
+            ),
             month=month,
         )
         project = get_for_user_or_404(queryset, self.request.user, pk=self.kwargs["pk"])
         history = list(selectors.project_history(project))
+        closes = window_closes([r.month for r in history])
+        for report in history:
+            report.is_late = report.submitted_at is not None and timezone.localdate(report.submitted_at) > closes[report.month]
+        ctx["changes"] = history_for(project)[:50]
         chart = [
             {"month": f"{r.month:%Y-%m}", "completed": float(r.completed), "cumulative": float(r.cumulative_year)}
             for r in reversed(history)
@@ -89,6 +105,7 @@ class ProjectFormView(LoginRequiredMixin, View):
         if project is None:
             return {}
         initial = {name: getattr(project, name) for name in services.PROJECT_FIELDS}
+        initial["records"] = [f"{ct}:{oid}" for ct, oid in project.record_links.values_list("content_type_id", "object_id")]
         plan = project.year_plans.filter(year=current_month().year).first()
         initial["annual_plan"] = plan.planned_investment if plan else None
         return initial
@@ -128,7 +145,8 @@ class MonthlyReportView(LoginRequiredMixin, View):
     template_name = "projects/monthly_report.html"
 
     def _default_month(self):
-        return month_in_window(current_month()) or add_months(current_month(), -1)
+        # The month being reported is the one just finished.
+        return add_months(current_month(), -1)
 
     def _projects(self, month):
         counted_before = (
@@ -143,7 +161,9 @@ class MonthlyReportView(LoginRequiredMixin, View):
             .filter(Q(stage__in=REPORTING_STAGES) | Q(pk__in=reported))
             .select_related("category")
             .annotate(completed_before=Coalesce(Subquery(counted_before), selectors.ZERO))
-            .prefetch_related(Prefetch("reports", queryset=MonthlyReport.objects.filter(month=month).select_related("submitted_by"), to_attr="month_reports"))
+            .prefetch_related(
+                Prefetch("reports", MonthlyReport.objects.filter(month=month).select_related("submitted_by"), to_attr="month_reports")
+            )
             .order_by("code")
         )
 
@@ -158,11 +178,10 @@ class MonthlyReportView(LoginRequiredMixin, View):
         for project in projects:
             report = project.month_reports[0] if project.month_reports else None
             rows.append({"project": project, "report": report, "form": forms_by_project.get(project.pk), "editable": self._editable(report)})
-        opens, closes = reporting_window(month)
+        own_exception = LockException.objects.filter(month=month, county=self.request.user.division).exists()
         return {
-            "month": month, "rows": rows, "formset": formset, "locked": is_locked(month)
-            and not LockException.objects.filter(month=month, county=self.request.user.division).exists(),
-            "window": (opens, closes), "months": [add_months(current_month(), -i) for i in range(0, 6)],
+            "month": month, "rows": rows, "formset": formset, "window": reporting_window(month),
+            "locked": is_locked(month) and not own_exception,
         }
 
     def _formset(self, projects, data=None):
@@ -229,7 +248,8 @@ class MonthlyReportView(LoginRequiredMixin, View):
 
 
 class MonthReviewView(LoginRequiredMixin, View):
-    """County clerks confirm submitted reports; city clerks approve confirmed ones; both can return."""
+    """County clerks confirm submitted reports; city clerks approve confirmed ones; both can return.
+    Province clerks see the month's progress and which counties still owe reports."""
 
     template_name = "projects/month_review.html"
 
@@ -240,13 +260,17 @@ class MonthReviewView(LoginRequiredMixin, View):
             return "confirm", services.report_confirm
         if level == DivisionLevel.CITY:
             return "approve", services.report_approve
-        raise PermissionDenied("月度审核由县、市专班工作人员办理。")
+        if level == DivisionLevel.PROVINCE:
+            return "overview", None
+        raise PermissionDenied("月度审核由专班工作人员办理。")
 
     def _context(self, month, step, reason_form):
+        user = self.request.user
         return {
-            "month": month, "step": step, "reports": selectors.reports_awaiting(self.request.user, month=month, step=step),
-            "reason_form": reason_form, "locked": is_locked(month), "counts": selectors.month_status_counts(self.request.user, month=month),
-            "months": [add_months(current_month(), -i) for i in range(0, 6)],
+            "month": month, "step": step, "reason_form": reason_form, "locked": is_locked(month),
+            "reports": selectors.reports_awaiting(user, month=month, step=step) if step != "overview" else [],
+            "missing": selectors.missing_reports_by_county(Project.objects.for_user(user), month=month) if step == "overview" else [],
+            "counts": selectors.month_status_counts(user, month=month),
         }
 
     def get(self, request):
@@ -256,6 +280,8 @@ class MonthReviewView(LoginRequiredMixin, View):
 
     def post(self, request):
         step, service = self._step()
+        if service is None:
+            raise PermissionDenied("省专班在此查看进度；确认和审核由县、市专班办理。")
         month = month_param(request, add_months(current_month(), -1))
         ids = [int(v) for v in request.POST.getlist("reports") if v.isdigit()]
         reports = list(MonthlyReport.objects.for_user(request.user).filter(month=month, pk__in=ids))
@@ -279,35 +305,37 @@ class MonthReviewView(LoginRequiredMixin, View):
 
 
 class MonthLockView(LoginRequiredMixin, View):
-    """The province clerk's page: lock finished months, grant exceptions for one county and month."""
+    """Which months are locked, for every clerk; the province clerk locks finished months and grants
+    exceptions for one county and month (the services refuse anyone else)."""
 
     template_name = "projects/month_lock.html"
 
-    def _check(self):
-        user = self.request.user
-        if not (user.is_superuser or (user.is_clerk and user.division and user.division.level == DivisionLevel.PROVINCE)):
-            raise PermissionDenied("月份锁定由省专班工作人员办理。")
-
     def _context(self, exception_form):
+        user = self.request.user
         months = [add_months(current_month(), -i) for i in range(1, 13)]
         locks = {lock.month: lock for lock in PeriodLock.objects.filter(month__in=months).select_related("locked_by")}
         counts = {
             (row["month"], row["status"]): row["n"]
-            for row in MonthlyReport.objects.filter(month__in=months).order_by().values("month", "status").annotate(n=Count("pk"))
+            for row in MonthlyReport.objects.for_user(user).filter(month__in=months).order_by()
+            .values("month", "status").annotate(n=Count("pk"))
         }
         rows = [
             {"month": m, "lock": locks.get(m), **{s.value: counts.get((m, s.value), 0) for s in ReportStatus}}
             for m in months
         ]
-        exceptions = LockException.objects.select_related("county", "granted_by").order_by("-granted_at")[:50]
-        return {"rows": rows, "exception_form": exception_form, "exceptions": exceptions, "locked_months": sorted(locks, reverse=True)}
+        exceptions = LockException.objects.for_user(user).select_related("county", "granted_by").order_by("-granted_at")[:50]
+        return {
+            "rows": rows, "exception_form": exception_form, "exceptions": exceptions,
+            "locked_months": sorted(locks, reverse=True),
+            "can_lock": user.is_superuser or (user.division is not None and user.division.level == DivisionLevel.PROVINCE and user.is_clerk),
+        }
 
     def get(self, request):
-        self._check()
+        if not (request.user.is_superuser or request.user.is_clerk):
+            raise PermissionDenied("月份锁定情况供专班工作人员查看。")
         return render(request, self.template_name, self._context(LockExceptionForm()))
 
     def post(self, request):
-        self._check()
         exception_form = LockExceptionForm(request.POST if "grant" in request.POST else None)
         try:
             month = parse_month(request.POST.get("month", ""))
@@ -325,3 +353,16 @@ class MonthLockView(LoginRequiredMixin, View):
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
         return render(request, self.template_name, self._context(exception_form))
+
+
+class ReportToCaseView(LoginRequiredMixin, View):
+    """One click: the problems of a monthly report become a case (交办事项)."""
+
+    def post(self, request, pk):
+        report = get_for_user_or_404(MonthlyReport, request.user, pk=pk)
+        try:
+            case = services.report_problem_to_case(user=request.user, report=report)
+            messages.success(request, f"已转为交办事项（编号 {case.pk}），请到交办事项中交办。")
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        return redirect("project-detail", pk=report.project_id)

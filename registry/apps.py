@@ -9,6 +9,7 @@ class RegistryConfig(AppConfig):
         from . import signals  # noqa: F401
         from .deliverable_views import RECORD_TYPES
         from .models import Role
+        from .home import HomeCard, register_card
         from .navigation import NavItem, register
 
         register(
@@ -18,3 +19,19 @@ class RegistryConfig(AppConfig):
             *(NavItem(r.label, f"{r.key}_list", order=r.nav_order, section="成果台账") for r in RECORD_TYPES),
             NavItem("关于", "about", order=99),
         )
+        register_card(HomeCard("共富工坊", frozenset(Role.values), _workshop_card, order=20))
+
+
+def _workshop_card(user):
+    from django.urls import reverse
+
+    from .selectors import workshop_summary
+
+    summary = workshop_summary(user)
+    note = "尚无月度数据"
+    if summary["month"]:
+        note = (
+            f"{summary['month']:%Y年%m月} 带动就业 {summary['jobs'] or 0:,} 人，"
+            f"人均月增收 {summary['gain'] or 0:,.0f} 元"
+        )
+    return {"value": f"{summary['workshops']:,} 家", "url": reverse("workshop_list"), "note": note}

@@ -231,6 +231,14 @@ class PairingForm(DeliverableForm):
 
 
 class WorkshopReportForm(DeliverableForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # A correction changes the figures of a month, never which month it is.
+            self.fields["period"].disabled = True
+            self.fields["reason"].label = "更正原因"
+            self.fields["reason"].required = True
+
     class Meta:
         model = WorkshopReport
         fields = ["period", "employed", "low_income_employed", "avg_monthly_income_gain", "village_collective_income"]

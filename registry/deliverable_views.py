@@ -1,11 +1,10 @@
 """Pages of the deliverable records: one list/detail/form set driven by a RecordType per model."""
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -13,28 +12,10 @@ from django.views.generic import DetailView, FormView, ListView
 
 from . import deliverable_forms as forms_
 from . import filters, selectors, services
-from .history import history_for, snapshot
-from .models import Role, WorkshopReport
+from .history import history_for, history_for_many, snapshot
+from .paginators import DeferredJoinPaginator
+from .models import ChangeAction, Role, WorkshopReport
 from .scoping import get_for_user_or_404
-
-
-class DeferredJoinPaginator(Paginator):
-    """Offset pagination that stays fast at the last page.
-
-    Why not keyset: clerks sort by several columns and jump to numbered pages (including the last one)
-    in meetings, which keyset pagination cannot offer. Instead the OFFSET runs over a query selecting
-    only primary keys, which the (sort column, id) indexes answer without touching table rows; the 50
-    rows of the page are then fetched by primary key with their joins and prefetches. The count is a
-    plain COUNT over the same filters: the largest list (12,698 workshops province-wide) counts in
-    milliseconds, so no cap is needed and the last page stays reachable.
-    """
-
-    def page(self, number):
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:bottom + self.per_page])
-        rows = {obj.pk: obj for obj in self.object_list.filter(pk__in=ids).order_by()}
-        return self._get_page([rows[pk] for pk in ids], number, self)
 
 
 def _display(obj, name):
@@ -43,6 +24,19 @@ def _display(obj, name):
 
 def _county(obj):
     return obj.county.full_name
+
+
+def _can_report(user):
+    return user.is_superuser or user.role in (Role.CLERK, Role.COUNTY_STAFF)
+
+
+def _workshop_reports(workshop, user):
+    reports = list(workshop.reports.select_related("submitted_by").order_by("-period")[:24])
+    periods = {r.pk: r.period for r in reports}
+    corrections = history_for_many(WorkshopReport, periods).filter(action=ChangeAction.UPDATE)[:100]
+    for change in corrections:
+        change.period = periods[change.object_id]
+    return {"reports": reports, "corrections": corrections, "can_report": _can_report(user)}
 
 
 @dataclass(frozen=True)
@@ -57,7 +51,7 @@ class RecordType:
     columns: tuple  # ((header, getter(obj) -> str), ...); the first links to the detail page
     nav_order: int
     extra_template: str = ""
-    relations: tuple = field(default=())
+    extra_context: Callable | None = None  # (record, user) -> dict for the extra template
 
     @property
     def model(self):
@@ -122,7 +116,7 @@ RECORD_TYPES = [
         (("名称", str), ("所在村", lambda o: o.village.full_name), ("类型", lambda o: _display(o, "type")),
          ("结对形式", lambda o: _display(o, "pairing_form")), ("状态", lambda o: _display(o, "status")),
          ("开办日期", lambda o: str(o.opened_on or ""))),
-        nav_order=25, extra_template="registry/deliverables/_workshop_reports.html",
+        nav_order=25, extra_template="registry/deliverables/_workshop_reports.html", extra_context=_workshop_reports,
     ),
     RecordType(
         "pairing", "pairings", "结对帮扶", selectors.pairing_queryset, filters.PairingFilter, forms_.PairingForm,
@@ -191,9 +185,8 @@ class RecordDetailView(RecordMixin, DetailView):
                 if getattr(self.object, "plan", None) else ""
             ),
         )
-        if self.record.key == "workshop":
-            ctx["reports"] = self.object.reports.select_related("submitted_by").order_by("-period")[:24]
-            ctx["can_report"] = self.request.user.is_superuser or self.request.user.role in (Role.CLERK, Role.COUNTY_STAFF)
+        if self.record.extra_context is not None:
+            ctx.update(self.record.extra_context(self.object, self.request.user))
         return ctx
 
 
@@ -236,34 +229,49 @@ def add_service_errors(form, exc):
         form.add_error(name if name in form.fields else None, errors)
 
 
-class WorkshopReportCreateView(LoginRequiredMixin, UserPassesTestMixin, FormView):
-    """County staff and clerks report a workshop's month from its page."""
+class WorkshopReportFormView(LoginRequiredMixin, UserPassesTestMixin, FormView):
+    """County staff and clerks report a workshop's month from its page, or correct a reported month
+    (with a reason; the old figures stay in the history)."""
 
     template_name = "registry/deliverables/form.html"
     form_class = forms_.WorkshopReportForm
 
     def test_func(self):
-        return self.request.user.is_superuser or self.request.user.role in (Role.CLERK, Role.COUNTY_STAFF)
+        return _can_report(self.request.user)
 
     def dispatch(self, request, *args, **kwargs):
+        self.report = None
         if request.user.is_authenticated:
-            self.workshop = get_for_user_or_404(selectors.workshop_queryset(request.user), request.user, pk=kwargs["pk"])
+            if "report_pk" in kwargs:
+                self.report = get_for_user_or_404(
+                    selectors.workshop_report_queryset(request.user), request.user, pk=kwargs["report_pk"]
+                )
+                self.workshop = self.report.workshop
+            else:
+                self.workshop = get_for_user_or_404(selectors.workshop_queryset(request.user), request.user, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": WorkshopReport(workshop=self.workshop), "user": self.request.user}
+        instance = self.report or WorkshopReport(workshop=self.workshop)
+        return {**super().get_form_kwargs(), "instance": instance, "user": self.request.user}
 
     def form_valid(self, form):
+        actor = self.request.user
         try:
-            services.workshop_report_submit(actor=self.request.user, data={**form.service_data(), "workshop": self.workshop})
+            if self.report is None:
+                services.workshop_report_submit(actor=actor, data={**form.service_data(), "workshop": self.workshop})
+            else:
+                services.workshop_report_correct(
+                    actor=actor, report=self.report, data=form.service_data(), reason=form.cleaned_data["reason"]
+                )
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
         return redirect(reverse("workshop_detail", args=[self.workshop.pk]))
 
     def get_context_data(self, **kwargs):
-        record = BY_MODEL["workshop"]
-        return {**super().get_context_data(**kwargs), "record": record, "object": self.workshop, "form_title": "填报月度数据"}
+        title = "填报月度数据" if self.report is None else f"更正{self.report.period:%Y年%m月}数据"
+        return {**super().get_context_data(**kwargs), "record": BY_MODEL["workshop"], "object": self.workshop, "form_title": title}
 
 
 def plan_download(request, model_name, pk):
@@ -288,5 +296,8 @@ def urlpatterns_for_records():
             path(f"{record.path}/<int:pk>/", RecordDetailView.as_view(record=record), name=f"{record.key}_detail"),
             path(f"{record.path}/<int:pk>/edit/", RecordFormView.as_view(record=record), name=f"{record.key}_update"),
         ]
-    patterns.append(path("workshops/<int:pk>/reports/new/", WorkshopReportCreateView.as_view(), name="workshop_report_create"))
+    patterns += [
+        path("workshops/<int:pk>/reports/new/", WorkshopReportFormView.as_view(), name="workshop_report_create"),
+        path("workshop-reports/<int:report_pk>/edit/", WorkshopReportFormView.as_view(), name="workshop_report_update"),
+    ]
     return patterns

@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django import forms
 from django.db.models import Q
 
 from .models import (
@@ -83,12 +84,20 @@ def _county_filter(path):
     )
 
 
+def _mountain_island_filter(path):
+    # Django's NullBooleanSelect offers "未知" for "no filter"; a list filter means "全部".
+    return django_filters.BooleanFilter(
+        field_name=f"{path}__is_mountain_island", label="山区海岛县",
+        widget=forms.Select(choices=[("", "全部"), ("true", "是"), ("false", "否")]),
+    )
+
+
 class DeliverableFilter(django_filters.FilterSet):
     """City, county, mountain/island and Chinese name search, shared by every deliverable list."""
 
     city = _city_filter("county")
     county = _county_filter("county")
-    mountain_island = django_filters.BooleanFilter(field_name="county__is_mountain_island", label="山区海岛县")
+    mountain_island = _mountain_island_filter("county")
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="名称")
 
 
@@ -169,7 +178,7 @@ class WorkshopFilter(DeliverableFilter):
 class WorkshopReportFilter(django_filters.FilterSet):
     city = _city_filter("workshop__county")
     county = _county_filter("workshop__county")
-    mountain_island = django_filters.BooleanFilter(field_name="workshop__county__is_mountain_island", label="山区海岛县")
+    mountain_island = _mountain_island_filter("workshop__county")
     workshop = django_filters.NumberFilter(field_name="workshop_id", label="工坊编号")
     period = django_filters.DateFilter(label="统计月份（该月第一天）")
     period_from = django_filters.DateFilter(field_name="period", lookup_expr="gte", label="起始月份")

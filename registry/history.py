@@ -59,3 +59,12 @@ def history_for(instance):
         .select_related("user")
         .order_by("-created_at", "-id")
     )
+
+
+def history_for_many(model, ids):
+    """The changes of several records of one model (e.g. the monthly reports of one workshop)."""
+    return (
+        ChangeRecord.objects.filter(content_type=ContentType.objects.get_for_model(model), object_id__in=list(ids))
+        .select_related("user")
+        .order_by("-created_at", "-id")
+    )

@@ -1,6 +1,6 @@
 """Read paths of the deliverable records: each selector scopes to the user and declares the joins
 its lists and details need, so the number of queries stays constant as rows grow."""
-from django.db.models import Prefetch
+from django.db.models import Avg, Max, Prefetch, Sum
 
 from .history import history_for
 from .models import (
@@ -18,6 +18,7 @@ from .models import (
 __all__ = [
     "axis_queryset", "central_town_queryset", "cluster_queryset", "history_for", "pairing_queryset",
     "weak_township_queryset", "weak_village_queryset", "workshop_queryset", "workshop_report_queryset",
+    "workshop_summary",
 ]
 
 
@@ -68,3 +69,11 @@ def pairing_queryset(user):
         .prefetch_related("member_units")
         .for_user(user)
     )
+
+
+def workshop_summary(user) -> dict:
+    """The jurisdiction's workshops and the latest reported month's jobs and average income gain."""
+    reports = WorkshopReport.objects.for_user(user)
+    latest = reports.aggregate(month=Max("period"))["month"]
+    figures = reports.filter(period=latest).aggregate(jobs=Sum("employed"), gain=Avg("avg_monthly_income_gain")) if latest else {}
+    return {"workshops": Workshop.objects.for_user(user).count(), "month": latest, **figures}

@@ -7,6 +7,7 @@ from registry.divisions import load_divisions
 from registry.models import Division
 
 from .factories import TEST_PASSWORD, make_user
+from .support.reference import rerun_data_migrations
 
 
 @pytest.fixture(scope="session")
@@ -19,8 +20,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def divisions(db):
-    """The real divisions. Transactional tests flush tables, so reload when they are gone."""
+    """The real divisions. Transactional tests flush every table, so after one of them reload the
+    divisions and the rows the data migrations wrote."""
     if not Division.objects.exists():
+        rerun_data_migrations()
         load_divisions()
     return Division.objects
 

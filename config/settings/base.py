@@ -51,6 +51,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "registry.context_processors.navigation",
+                "cases.context_processors.inbox",
             ],
         },
     },

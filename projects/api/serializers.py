@@ -135,3 +135,8 @@ class MonthSummarySerializer(serializers.Serializer):
 class MonthActionResultSerializer(serializers.Serializer):
     count = serializers.IntegerField()
     reports = ReportSerializer(many=True)
+
+
+class CaseCreatedSerializer(serializers.Serializer):
+    case = serializers.IntegerField(help_text="交办事项ID")
+    title = serializers.CharField()

@@ -130,6 +130,15 @@ class ProjectReportViewSet(PeriodLockedAs423, viewsets.GenericViewSet):
             services.report_save_draft(user=request.user, month=month, entries=[services.ReportEntry(project=project, **fields)])
         return Response(self.get_serializer(self._report(project, month)).data)
 
+    @extend_schema(
+        tags=[TAG], summary="把该月报告的存在问题一键转为交办事项（专班）", request=None,
+        responses={201: s.CaseCreatedSerializer},
+    )
+    def to_case(self, request, project_pk=None, month=None):
+        report = get_object_or_404(MonthlyReport, project=self.get_project(), month=_month_or_404(month))
+        case = services.report_problem_to_case(user=request.user, report=report)
+        return Response(s.CaseCreatedSerializer({"case": case.pk, "title": case.title}).data, status=status.HTTP_201_CREATED)
+
 
 @extend_schema(tags=[TAG])
 class ProjectMonthViewSet(PeriodLockedAs423, viewsets.ViewSet):

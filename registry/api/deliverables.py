@@ -5,6 +5,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 
 from registry import selectors, services
+from registry.api.pagination import DeferredJoinPagination
 from registry.filters import (
     AxisFilter,
     CentralTownFilter,
@@ -210,6 +211,7 @@ class DeliverableViewSet(
     """Subclasses name a selector (which scopes to the user) and a (create, update) service pair."""
 
     permission_classes = [IsAuthenticated, WritableBy]
+    pagination_class = DeferredJoinPagination
     writer_roles = frozenset({Role.CLERK})
     writer_message = services.CLERKS_ONLY
     selector = None

@@ -473,14 +473,15 @@ class WorkshopReport(models.Model):
     class Meta:
         verbose_name = "共富工坊月度数据"
         verbose_name_plural = "共富工坊月度数据"
-        ordering = ["-period", "workshop_id"]
+        ordering = ["-period", "-workshop_id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["workshop", "period"], name="workshop_report_unique_month",
                 violation_error_message="该工坊本月数据已填报，如需修改请更正原记录。",
             ),
         ]
-        indexes = [models.Index(fields=["period", "workshop"], name="workshop_report_period")]
+        # Read backwards it serves the default ordering, ids included, so deep pages scan the index only.
+        indexes = [models.Index(fields=["period", "workshop", "id"], name="workshop_report_period_id")]
 
     def __str__(self):
         return f"{self.workshop} {self.period:%Y年%m月}"

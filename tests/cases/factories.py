@@ -7,7 +7,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from cases.models import CaseCategory, CaseState
-from cases.reference import seed_reference_data
 from cases.services import attachment_upload, case_create, perform_action
 from registry.models import Division, OrganisationKind
 from tests.factories import make_user, org_for
@@ -23,7 +22,6 @@ def png(name="现场照片.png", content=PNG_BYTES):
 def make_people(county_code="330782", city_code="330700"):
     """Clerks of the county, city and province task forces, the lead and co-responsible units'
     staff, a manager, and staff of another county (东阳)."""
-    seed_reference_data()
     lead_unit = org_for(county_code, OrganisationKind.COUNTY_GOVERNMENT)
     co_unit = org_for(county_code, OrganisationKind.OTHER, name="农业农村局（测试）")
     return SimpleNamespace(

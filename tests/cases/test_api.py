@@ -207,3 +207,41 @@ def test_case_can_concern_a_registry_record(people, api_client):
     assert created["concerns"] == {"type": "registry.division", "id": township.pk}
     listed = api_client.get(URL, {"concerns_type": "registry.division", "concerns_id": township.pk}).json()["results"]
     assert [c["id"] for c in listed] == [created["id"]]
+
+
+def test_detail_and_events_queries_do_not_grow_with_history(people, api_client, django_assert_max_num_queries):
+    case = case_at(CaseState.FEEDBACK, people)
+    for _ in range(3):
+        act(case, "reject", people.clerk, comment="补充材料")
+        act(case, "feedback", people.lead_staff, comment="已补充", attachments=[evidence(case, people.lead_staff)])
+    login(api_client, people.clerk)
+    with django_assert_max_num_queries(12):
+        detail = api_client.get(f"{URL}{case.pk}/").json()
+    assert [a["name"] for a in detail["available_actions"]] == ["close", "reject", "urge", "escalate", "cancel"]
+    with django_assert_max_num_queries(8):
+        events = api_client.get(f"{URL}{case.pk}/events/").json()
+    assert len(events) == 10
+
+
+def test_edit_with_current_version_is_recorded_and_stale_edit_answers_409(people, api_client):
+    case = case_at(CaseState.ASSIGNED, people)
+    login(api_client, people.clerk)
+    url = f"{URL}{case.pk}/"
+    response = api_client.patch(url, {"version": case.version, "title": "村道破损（第二段）", "priority": 3}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["title"] == "村道破损（第二段）"
+    event = case.events.order_by("-seq").first()
+    assert event.action == "edit"
+    assert event.payload["changes"] == {"title": ["村道破损未修复", "村道破损（第二段）"], "priority": [1, 3]}
+    stale = api_client.patch(url, {"version": case.version, "title": "再改"}, format="json")
+    assert stale.status_code == 409
+    case.refresh_from_db()
+    assert case.title == "村道破损（第二段）"
+
+
+def test_responsible_units_cannot_edit_the_case(people, api_client):
+    case = case_at(CaseState.ASSIGNED, people)
+    login(api_client, people.lead_staff)
+    response = api_client.patch(f"{URL}{case.pk}/", {"version": case.version, "title": "改标题"}, format="json")
+    assert response.status_code == 400
+    assert "只能由责任专班工作人员" in response.json()["error"]["message"]

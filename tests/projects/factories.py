@@ -16,6 +16,11 @@ from projects.models import (
 from registry.models import Division
 
 
+def category(name="基础设施") -> ProjectCategory:
+    """A seeded category; transactional tests flush the migration's rows, so create it when missing."""
+    return ProjectCategory.objects.get_or_create(name=name)[0]
+
+
 class ProjectFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Project
@@ -23,7 +28,7 @@ class ProjectFactory(factory.django.DjangoModelFactory):
 
     code = factory.Sequence(lambda n: f"T{n:010d}")
     name = factory.Sequence(lambda n: f"测试项目{n}")
-    category = factory.LazyFunction(lambda: ProjectCategory.objects.get(name="基础设施"))
+    category = factory.LazyFunction(category)
     county = factory.LazyFunction(lambda: Division.objects.get(code="330782"))
     owner_unit = "测试业主单位"
     total_investment = Decimal("100000")

@@ -6,18 +6,18 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from projects.models import LockException, MonthlyReport, Project, ProjectCategory, ReportStatus
+from projects.models import LockException, MonthlyReport, Project, ReportStatus
 from projects.services import month_lock
 from registry.models import Division
 
-from .factories import ApprovedReportFactory, ConfirmedReportFactory, ProjectFactory
+from .factories import ApprovedReportFactory, ConfirmedReportFactory, ProjectFactory, category
 
 MARCH = datetime.date(2026, 3, 1)
 
 
 def new_project_body(**extra):
     body = {
-        "name": "义乌市佛堂镇污水管网改造工程", "category": ProjectCategory.objects.get(name="基础设施").pk,
+        "name": "义乌市佛堂镇污水管网改造工程", "category": category("基础设施").pk,
         "county": "330782", "township": "330782100", "owner_unit": "义乌市水务集团", "total_investment": "12000.00",
         "annual_plan": "3000.00", "kind": "new", "planned_start": "2026-03-01",
     }

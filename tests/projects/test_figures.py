@@ -6,7 +6,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.test import override_settings
 
-from projects.models import MonthlyReport, Project, ProjectCategory, ProjectRecordLink
+from projects.models import MonthlyReport, Project, ProjectRecordLink
 from projects.selectors import (
     figures_rollup,
     missing_reports_by_county,
@@ -16,7 +16,14 @@ from projects.selectors import (
 )
 from registry.models import Division
 
-from .factories import ApprovedReportFactory, ConfirmedReportFactory, DraftReportFactory, ProjectFactory, SubmittedReportFactory
+from .factories import (
+    ApprovedReportFactory,
+    ConfirmedReportFactory,
+    DraftReportFactory,
+    ProjectFactory,
+    SubmittedReportFactory,
+    category,
+)
 
 JUNE = datetime.date(2026, 6, 1)
 
@@ -27,7 +34,7 @@ def d(year, month, day=1):
 
 @pytest.fixture
 def dataset(divisions):
-    infra, public = ProjectCategory.objects.get(name="基础设施"), ProjectCategory.objects.get(name="公共服务")
+    infra, public = category("基础设施"), category("公共服务")
     yiwu, dongyang = divisions.get(code="330782"), divisions.get(code="330783")
     p1 = ProjectFactory(code="P1", county=yiwu, category=infra, plan={2026: "1200", 2025: "9999"})
     p2 = ProjectFactory(

@@ -9,7 +9,7 @@ from projects.models import LockException, MonthlyReport, PeriodLock, Project, R
 from projects.periods import add_months, current_month
 from projects.services import month_lock
 
-from .factories import ProjectFactory, SubmittedReportFactory
+from .factories import ProjectFactory, SubmittedReportFactory, category
 
 LAST_MONTH = add_months(current_month(), -1)
 MONTH = f"{LAST_MONTH:%Y-%m}"
@@ -72,7 +72,9 @@ def test_locked_month_page_says_so_and_refuses_writes(client, yiwu_staff, provin
 @pytest.mark.django_db
 def test_province_clerk_locks_a_month_and_grants_an_exception_on_the_page(client, province_clerk, yiwu_clerk, divisions):
     client.force_login(yiwu_clerk)
-    assert client.get("/projects/locks/").status_code == 403
+    assert "开通例外" not in client.get("/projects/locks/").content.decode()
+    assert client.post("/projects/locks/", {"month": MONTH, "lock": "1"}).status_code == 403
+    assert not PeriodLock.objects.exists()
     client.force_login(province_clerk)
     assert client.get("/projects/locks/").status_code == 200
     client.post("/projects/locks/", {"month": MONTH, "reason": "定稿", "lock": "1"})
@@ -84,12 +86,10 @@ def test_province_clerk_locks_a_month_and_grants_an_exception_on_the_page(client
 
 @pytest.mark.django_db
 def test_clerk_creates_and_edits_a_project_on_the_page(client, yiwu_clerk):
-    from projects.models import ProjectCategory
-
     client.force_login(yiwu_clerk)
     assert client.get("/projects/new/").status_code == 200
     data = {
-        "name": "义乌国际陆港配套道路", "category": ProjectCategory.objects.get(name="基础设施").pk,
+        "name": "义乌国际陆港配套道路", "category": category("基础设施").pk,
         "county": Project._meta.get_field("county").related_model.objects.get(code="330782").pk,
         "owner_unit": "义乌市交投集团", "total_investment": "50000", "annual_plan": "8000", "kind": "new", "stage": "preparation",
     }
@@ -116,6 +116,20 @@ def test_detail_shows_history_table_and_chart_data(client, yiwu_staff):
     client.force_login(yiwu_staff)
     body = client.get(f"/projects/{project.pk}/").content.decode()
     assert "完成桩基" in body and "echarts.min.js" in body and '"completed": 321.0' in body
+    assert "逾期提交" not in body
+
+
+@pytest.mark.django_db
+def test_detail_flags_a_report_submitted_after_its_window(client, yiwu_staff):
+    from django.utils import timezone
+
+    from projects.periods import reporting_window
+
+    closes = reporting_window(LAST_MONTH)[1]
+    late = timezone.make_aware(datetime.datetime.combine(closes + datetime.timedelta(days=2), datetime.time(10)))
+    report = SubmittedReportFactory(month=LAST_MONTH, submitted_at=late)
+    client.force_login(yiwu_staff)
+    assert "逾期提交" in client.get(f"/projects/{report.project_id}/").content.decode()
 
 
 def _queries(client, url):
@@ -148,3 +162,69 @@ def test_navigation_entries_follow_roles(client, yiwu_staff, province_clerk):
     assert 'data-nav="project-monthly-report"' in body and 'data-nav="project-month-lock"' not in body
     client.force_login(province_clerk)
     assert 'data-nav="project-month-lock"' in client.get("/projects/").content.decode()
+
+
+@pytest.mark.django_db
+def test_detail_offers_turning_a_problem_into_a_case(client, yiwu_clerk):
+    report = SubmittedReportFactory(month=LAST_MONTH, problems="资金拨付滞后")
+    client.force_login(yiwu_clerk)
+    assert "转为交办事项" in client.get(f"/projects/{report.project_id}/").content.decode()
+    response = client.post(f"/projects/reports/{report.pk}/to-case/", follow=True)
+    assert "已转为交办事项" in response.content.decode() and "已转交办" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_project_edits_are_kept_as_history_with_the_reason(client, yiwu_clerk):
+    from registry.history import history_for
+
+    project = ProjectFactory(stage="preparation", plan=Decimal("500"))
+    client.force_login(yiwu_clerk)
+    data = {
+        "name": project.name, "category": project.category_id, "owner_unit": project.owner_unit,
+        "total_investment": "100000", "annual_plan": "800", "kind": project.kind, "stage": "construction",
+        "reason": "已取得施工许可",
+    }
+    assert client.post(f"/projects/{project.pk}/edit/", data).status_code == 302
+    changes = {c.field: (c.old_value, c.new_value, c.reason) for c in history_for(project)}
+    assert changes["stage"] == ("前期", "在建", "已取得施工许可")
+    assert "500" in changes["year_plans"][0] and "800" in changes["year_plans"][1]
+    assert "已取得施工许可" in client.get(f"/projects/{project.pk}/").content.decode()
+
+
+@pytest.mark.django_db
+def test_home_card_shows_the_completion_rate_in_the_jurisdiction(client, yiwu_staff):
+    project = ProjectFactory(plan={LAST_MONTH.year: "1000"})
+    SubmittedReportFactory(project=project, month=LAST_MONTH, completed=Decimal("250"))
+    client.force_login(yiwu_staff)
+    body = client.get("/").content.decode()
+    assert "重大项目年度投资完成率" in body and "25.0%" in body
+
+
+@pytest.mark.django_db
+def test_province_clerk_sees_which_counties_still_owe_reports(client, province_clerk, divisions):
+    ProjectFactory(county=divisions.get(code="330783"))
+    client.force_login(province_clerk)
+    body = client.get(f"/projects/review/?month={MONTH}").content.decode()
+    assert "东阳市" in body and "未提交项目" in body
+
+
+@pytest.mark.django_db
+def test_clerk_links_a_project_to_the_axis_it_serves_and_the_list_filters_by_it(client, yiwu_clerk):
+    from django.contrib.contenttypes.models import ContentType
+
+    from tests.registry.factories import AxisFactory
+
+    axis = AxisFactory(name="义乌佛堂发展轴")  # in Yiwu
+    project, other = ProjectFactory(), ProjectFactory()
+    content_type = ContentType.objects.get_for_model(axis)
+    client.force_login(yiwu_clerk)
+    form = client.get(f"/projects/{project.pk}/edit/").content.decode()
+    assert "义乌佛堂发展轴" in form
+    data = {
+        "name": project.name, "category": project.category_id, "owner_unit": project.owner_unit,
+        "total_investment": "100000", "kind": project.kind, "stage": project.stage, "records": [f"{content_type.pk}:{axis.pk}"],
+    }
+    assert client.post(f"/projects/{project.pk}/edit/", data).status_code == 302
+    assert "义乌佛堂发展轴" in client.get(f"/projects/{project.pk}/").content.decode()
+    listed = client.get(f"/projects/?record=registry.developmentaxis:{axis.pk}").content.decode()
+    assert project.code in listed and other.code not in listed

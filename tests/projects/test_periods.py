@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 from django.utils import timezone
 
+from cases.models import Notification
 from projects.models import LockException, MonthlyReport, ReportingWindow, ReportReminder, ReportStatus
 from projects.periods import PeriodLocked, add_months, month_in_window, month_start, reporting_window
 from projects.services import (
@@ -20,6 +21,7 @@ from projects.services import (
 )
 from projects.tasks import remind_missing_reports
 from registry.models import Division
+from tests.factories import make_user
 
 from .factories import ConfirmedReportFactory, DraftReportFactory, ProjectFactory, SubmittedReportFactory
 
@@ -113,8 +115,10 @@ def test_reminders_go_to_counties_with_unsubmitted_projects_once_a_day(divisions
     ProjectFactory(county=divisions.get(code="330783"))
     ProjectFactory(county=divisions.get(code="330783"), stage="completed")
 
+    yiwu_staff = make_user("county_staff", "330782")
     assert reminders_send(today=datetime.date(2026, 4, 2)) == 2
-    reminders_send(today=datetime.date(2026, 4, 2))
+    assert reminders_send(today=datetime.date(2026, 4, 2)) == 0
+    assert "2026年3月重大项目月度进度尚有项目未提交" in Notification.objects.get(recipient=yiwu_staff).message
     assert reminders_send(today=datetime.date(2026, 4, 20)) == 0
     rows = set(ReportReminder.objects.values_list("county__code", "month", "missing_count"))
     assert rows == {("330782", MARCH, 1), ("330783", MARCH, 1)}

@@ -163,3 +163,19 @@ def test_reporting_an_actual_start_starts_the_project(yiwu_staff):
 def test_staff_of_another_county_cannot_report(dongyang_staff):
     with pytest.raises(PermissionDenied):
         save(dongyang_staff, ProjectFactory(), "10")
+
+
+@pytest.mark.django_db
+def test_a_reported_problem_becomes_a_case_in_one_click_and_only_once(yiwu_clerk, api_client):
+    from cases.models import Case
+
+    report = ConfirmedReportFactory(month=MARCH, problems="征地拆迁进度滞后")
+    api_client.force_authenticate(yiwu_clerk)
+    url = f"/api/v1/projects/{report.project_id}/reports/2026-03/case/"
+    response = api_client.post(url)
+    assert response.status_code == 201, response.json()
+    case = Case.objects.get()
+    assert (case.concerns, case.county_id, case.category.name) == (report, report.project.county_id, "项目问题")
+    assert "征地拆迁进度滞后" in case.title
+    again = api_client.post(url)
+    assert again.status_code == 400 and "已转为交办事项" in again.json()["error"]["message"]

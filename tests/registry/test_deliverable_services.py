@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from registry import services
+from registry.cluster_models import ensure_cluster_models
 from registry.history import history_for
 from registry.models import (
     AxisNodeKind,
@@ -33,6 +34,7 @@ from .factories import (
     PairingFactory,
     WorkshopFactory,
     WorkshopReportFactory,
+    cluster_model,
     division,
     provincial_department,
     soe,
@@ -171,7 +173,7 @@ def cluster_data(**overrides):
     members = villages(YIWU, 3)
     return {
         "name": "义乌测试片区", "level": ClusterLevel.PROVINCIAL, "county": division(YIWU), "key_village": members[0],
-        "members": members, "model": ClusterModel.objects.first(), **overrides,
+        "members": members, "model": cluster_model(), **overrides,
     }
 
 
@@ -194,8 +196,12 @@ def test_cluster_villages_must_lie_in_its_county_unless_declared_cross_county(pr
     assert list(cluster.radiated_villages.all()) == [outsider]
 
 
-def test_cluster_models_are_the_seeded_eight():
+def test_cluster_models_start_as_the_eight_and_keep_edits():
+    ensure_cluster_models(ClusterModel)
+    ClusterModel.objects.filter(name="景区带动").update(description="已修改")
+    ensure_cluster_models(ClusterModel)
     assert ClusterModel.objects.count() == 8
+    assert ClusterModel.objects.get(name="景区带动").description == "已修改"
 
 
 # --- 共富工坊 --------------------------------------------------------------------------------------

@@ -9,6 +9,9 @@ DEFAULT_PASSWORD = "Demo@2026zj"
 # Each app's demo seeder, in dependency order; each takes password, scale, seed, history as keywords.
 SEEDERS = [
     "registry.demo.seed_people",
+    "registry.demo_deliverables.seed_deliverables",
+    "projects.demo.seed",
+    "cases.demo.seed",
     "cases.rollups.demo.seed",
 ]
 

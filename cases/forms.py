@@ -1,0 +1,62 @@
+from django import forms
+
+from registry.models import Division, DivisionLevel, Organisation
+
+from .models import CaseCategory, CasePriority, CaseSource
+
+
+def _units(user):
+    return Organisation.objects.for_user(user).filter(is_active=True).select_related("division").order_by("division__code", "name")
+
+
+class CaseCreateForm(forms.Form):
+    title = forms.CharField(label="标题", max_length=200)
+    category = forms.ModelChoiceField(label="类别", queryset=CaseCategory.objects.filter(is_active=True))
+    county = forms.ModelChoiceField(label="县（市、区）", queryset=Division.objects.none())
+    description = forms.CharField(label="问题描述", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    source = forms.ChoiceField(label="来源", choices=CaseSource.choices)
+    priority = forms.TypedChoiceField(label="优先级", choices=CasePriority.choices, coerce=int)
+    tags = forms.CharField(label="标签（逗号分隔）", max_length=200, required=False)
+    joint_parties = forms.ModelMultipleChoiceField(
+        label="联合销号确认单位（可选）", queryset=Organisation.objects.none(), required=False
+    )
+    lead_unit = forms.ModelChoiceField(label="牵头责任单位（填写则同时交办）", queryset=Organisation.objects.none(), required=False)
+    co_units = forms.ModelMultipleChoiceField(label="协同责任单位", queryset=Organisation.objects.none(), required=False)
+    deadline = forms.DateField(label="办理期限", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    deadline_workdays = forms.IntegerField(label="或：工作日数", min_value=1, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = Division.objects.for_user(user).filter(level=DivisionLevel.COUNTY)
+        units = _units(user)
+        for name in ("joint_parties", "lead_unit", "co_units"):
+            self.fields[name].queryset = units
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("lead_unit") and not (data.get("deadline") or data.get("deadline_workdays")):
+            self.add_error("deadline", "交办时请填写办理期限（日期或工作日数）。")
+        return data
+
+
+def unit_choices(user):
+    return _units(user)
+
+
+class CaseEditForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    title = forms.CharField(label="标题", max_length=200)
+    category = forms.ModelChoiceField(label="类别", queryset=CaseCategory.objects.filter(is_active=True))
+    priority = forms.TypedChoiceField(label="优先级", choices=CasePriority.choices, coerce=int)
+    tags = forms.CharField(label="标签（逗号分隔）", max_length=200, required=False)
+    description = forms.CharField(label="问题描述", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    comment = forms.CharField(label="修改说明", max_length=500, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)

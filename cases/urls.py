@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("cases/", views.CaseListView.as_view(), name="case-list"),
+    path("cases/new/", views.case_create_view, name="case-create"),
+    path("cases/export.xlsx", views.case_export, name="case-export"),
+    path("cases/review/", views.ReviewQueueView.as_view(), name="case-review"),
+    path("cases/todo/", views.TodoView.as_view(), name="case-todo"),
+    path("cases/<int:pk>/", views.case_detail, name="case-detail"),
+    path("cases/<int:pk>/act/", views.case_act, name="case-act"),
+    path("cases/<int:pk>/edit/", views.case_edit, name="case-edit"),
+    path("notifications/", views.InboxView.as_view(), name="case-inbox"),
+    path("notifications/read/", views.inbox_mark_read, name="case-inbox-read"),
+]

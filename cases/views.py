@@ -1,0 +1,255 @@
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from django.views.generic import ListView
+from openpyxl import Workbook
+
+from registry.scoping import get_for_user_or_404
+from registry.views import ScopedListView
+
+from .filters import CaseFilter
+from .forms import CaseCreateForm, CaseEditForm, unit_choices
+from .models import Case, CaseEvent, CaseState, Notification
+from .selectors import case_detail_queryset, case_list, due_soon_q, overdue_q, responsible_unit_q, todo_counts
+from .services import StaleVersion, attachment_upload, case_create, case_update, notification_mark_read, perform_action
+from .workflow import DEADLINE, EVIDENCE, LEAD_UNIT, ActionNotAllowed, available_actions, case_context, check_edit
+
+EXPORT_MAX_ROWS = 50_000
+
+
+class CaseListView(ScopedListView):
+    model = Case
+    filterset_class = CaseFilter
+    template_name = "cases/case_list.html"
+
+    def get_queryset(self):
+        self.filterset = CaseFilter(self.request.GET or None, queryset=case_list(user=self.request.user))
+        return self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
+
+
+def _action_forms(case, user, ctx):
+    actions = available_actions(case, user, ctx)
+    units = list(unit_choices(user)) if any(LEAD_UNIT in a.requires for a in actions) else []
+    return [
+        {
+            "action": a,
+            "needs_deadline": DEADLINE in a.requires or a.name == "reopen",
+            "needs_units": LEAD_UNIT in a.requires,
+            "needs_evidence": EVIDENCE in a.requires,
+            "comment_required": "comment" in a.requires,
+        }
+        for a in actions
+    ], units
+
+
+@login_required
+def case_detail(request, pk):
+    case = get_for_user_or_404(case_detail_queryset(user=request.user), request.user, pk=pk)
+    ctx = case_context(case)
+    forms, units = _action_forms(case, request.user, ctx)
+    events = CaseEvent.objects.filter(case=case).select_related("actor", "actor_unit").prefetch_related("attachments")
+    try:
+        check_edit(case, request.user)
+        edit_form = CaseEditForm(
+            initial={f: getattr(case, f) for f in ("version", "title", "category", "priority", "tags", "description")}
+        )
+    except ActionNotAllowed:
+        edit_form = None
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case, "events": events, "action_forms": forms, "units": units, "edit_form": edit_form,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def case_edit(request, pk):
+    case = get_for_user_or_404(Case, request.user, pk=pk)
+    form = CaseEditForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(f"{form.fields[f].label}：{'，'.join(e)}" for f, e in form.errors.items()))
+        return redirect("case-detail", pk=case.pk)
+    data = dict(form.cleaned_data)
+    try:
+        case_update(case=case, by=request.user, version=data.pop("version"), **data)
+    except StaleVersion as exc:
+        messages.error(request, str(exc.detail))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, "事项信息已修改。")
+    return redirect("case-detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def case_act(request, pk):
+    case = get_for_user_or_404(Case, request.user, pk=pk)
+    post = request.POST
+    inputs = {"comment": post.get("comment", "")}
+    if post.get("deadline"):
+        inputs["deadline"] = post["deadline"]
+    if post.get("deadline_workdays"):
+        inputs["deadline_workdays"] = post["deadline_workdays"]
+    if post.get("lead_unit"):
+        units = {str(o.pk): o for o in unit_choices(request.user)}
+        inputs["lead_unit"] = units.get(post["lead_unit"])
+        inputs["co_units"] = [units[i] for i in post.getlist("co_units") if i in units]
+    try:
+        version = int(post.get("version", ""))
+        with transaction.atomic():
+            inputs["attachments"] = [
+                attachment_upload(case=case, by=request.user, file=f).pk for f in request.FILES.getlist("files")
+            ]
+            perform_action(case=case, action=post.get("action", ""), by=request.user, version=version, **inputs)
+    except ValueError:
+        messages.error(request, "提交的数据有误，请刷新页面后重试。")
+    except StaleVersion as exc:
+        messages.error(request, str(exc.detail))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, "操作成功。")
+    return redirect("case-detail", pk=case.pk)
+
+
+@login_required
+def case_create_view(request):
+    if not request.user.is_clerk:
+        messages.error(request, "只有工作专班工作人员可以登记交办事项。")
+        return redirect("case-list")
+    form = CaseCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                case = case_create(
+                    by=request.user,
+                    title=data["title"],
+                    category=data["category"],
+                    county=data["county"],
+                    description=data["description"],
+                    source=data["source"],
+                    priority=data["priority"],
+                    tags=data["tags"],
+                    joint_parties=list(data["joint_parties"]),
+                )
+                if data["lead_unit"]:
+                    perform_action(
+                        case=case,
+                        action="assign",
+                        by=request.user,
+                        version=case.version,
+                        lead_unit=data["lead_unit"],
+                        co_units=list(data["co_units"]),
+                        deadline=data["deadline"],
+                        deadline_workdays=data["deadline_workdays"],
+                        comment=data["description"],
+                    )
+        except ValidationError as exc:
+            for field, errors in (exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]):
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, "事项已登记" + ("并交办。" if data["lead_unit"] else "。"))
+            return redirect("case-detail", pk=case.pk)
+    return render(request, "cases/case_form.html", {"form": form})
+
+
+class ReviewQueueView(LoginRequiredMixin, ListView):
+    """Feedback waiting for this clerk's task force to close or reject."""
+
+    template_name = "cases/review_queue.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        user = self.request.user
+        division = user.division
+        if not user.is_clerk or division is None:
+            return Case.objects.none()
+        return case_list(user=user).filter(state=CaseState.FEEDBACK, owner__division=division).order_by("deadline", "id")
+
+
+class TodoView(LoginRequiredMixin, ListView):
+    """The county staff's to-do list for their unit: to accept, rectifying, due soon, overdue."""
+
+    template_name = "cases/todo.html"
+    paginate_by = 50
+    TABS = {
+        "to_accept": ("待签收", lambda: {"state": CaseState.ASSIGNED}),
+        "rectifying": ("整改中", lambda: {"state": CaseState.RECTIFYING}),
+        "due_soon": ("临期", due_soon_q),
+        "overdue": ("逾期", overdue_q),
+    }
+
+    def get_queryset(self):
+        self.tab = self.request.GET.get("tab") if self.request.GET.get("tab") in self.TABS else "to_accept"
+        condition = self.TABS[self.tab][1]()
+        qs = case_list(user=self.request.user).filter(responsible_unit_q(self.request.user.organisation_id))
+        qs = qs.filter(**condition) if isinstance(condition, dict) else qs.filter(condition)
+        return qs.order_by("deadline", "id")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        counts = todo_counts(user=self.request.user)
+        ctx["tabs"] = [(key, label, counts[key]) for key, (label, _) in self.TABS.items()]
+        ctx["tab"] = self.tab
+        return ctx
+
+
+def _naive_local(value):
+    # openpyxl cannot write aware datetimes: write the Asia/Shanghai wall-clock time.
+    return timezone.localtime(value).replace(tzinfo=None) if value else None
+
+
+@login_required
+def case_export(request):
+    filterset = CaseFilter(request.GET or None, queryset=case_list(user=request.user))
+    qs = filterset.qs if filterset.is_bound else filterset.queryset
+    rows = qs.order_by("-id").values_list(
+        "id", "title", "category__name", "county__name", "state", "level", "lead_unit__name", "owner__name",
+        "deadline", "yellow_card", "red_card", "created_at", "closed_at",
+    )[:EXPORT_MAX_ROWS]
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("交办事项")
+    sheet.append(["编号", "标题", "类别", "县（市、区）", "状态", "层级", "牵头责任单位", "责任专班", "办理期限", "黄牌", "红牌", "登记时间", "销号时间"])
+    states, levels = dict(CaseState.choices), dict(Case._meta.get_field("level").choices)
+    for pk, title, category, county, state, level, lead, owner, deadline, yellow, red, created, closed in rows.iterator(chunk_size=2000):
+        sheet.append([
+            pk, title, category, county, states[state], levels[level], lead or "", owner, deadline,
+            "是" if yellow else "", "是" if red else "", _naive_local(created), _naive_local(closed),
+        ])
+    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="cases-{dt.date.today():%Y%m%d}.xlsx"'
+    workbook.save(response)
+    return response
+
+
+class InboxView(LoginRequiredMixin, ListView):
+    template_name = "cases/inbox.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        qs = Notification.objects.filter(recipient=self.request.user).select_related("case")
+        return qs.filter(read_at__isnull=True) if self.request.GET.get("unread") else qs
+
+
+@login_required
+@require_POST
+def inbox_mark_read(request):
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()] or None
+    marked = notification_mark_read(user=request.user, ids=ids)
+    messages.success(request, f"已将 {marked} 条通知标记为已读。")
+    return redirect("case-inbox")
+

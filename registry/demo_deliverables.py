@@ -1,0 +1,410 @@
+"""Demo deliverables on the real divisions, at the programme's real orders of magnitude.
+
+Reproducible from the seed and idempotent: every record has a natural key (a division, or a name in
+its county or village); records whose key already exists are left alone, the rest are bulk inserted.
+Seeded records carry no change history: they were not changed by anyone.
+"""
+import datetime as dt
+import random
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from .cluster_models import ensure_cluster_models
+from .demo import PROVINCIAL_DEPARTMENTS, STATE_OWNED_ENTERPRISES
+from .models import (
+    AxisNode,
+    AxisNodeKind,
+    CentralTown,
+    CentralTownTrack,
+    ClusterLevel,
+    ClusterModel,
+    DevelopmentAxis,
+    Division,
+    DivisionLevel,
+    IndexClass,
+    Organisation,
+    OrganisationKind,
+    PairingForm,
+    PairingKind,
+    PairingRelationship,
+    VillageCluster,
+    WeakTownship,
+    WeakVillage,
+    Workshop,
+    WorkshopReport,
+    WorkshopStatus,
+    WorkshopType,
+)
+
+# Figures from the programme's documents (see shared/DOMAIN.md).
+PROVINCE = {
+    "axes": 87, "key_villages_per_axis": 7, "central_towns": 105, "central_towns_mountain": 51,
+    "weak_townships": 76, "weak_villages": 575, "clusters": 226, "radiated": 1447, "workshops": 12698,
+    "jobs": 551_000, "income_gain": 2668, "months": 12, "enterprises_per_county": 12,
+}
+SMALL = {
+    "axes": 3, "key_villages_per_axis": 4, "central_towns": 6, "central_towns_mountain": 2,
+    "weak_townships": 4, "weak_villages": 8, "clusters": 4, "radiated": 16, "workshops": 40,
+    "jobs": 1700, "income_gain": 2668, "months": 3, "enterprises_per_county": 4,
+}
+# Small scale stays in Jinhua (where the demo logins clerk_330782 / staff_330782 look) plus two
+# mountain counties, so every page has something to show.
+SMALL_COUNTIES = ["330782", "330783", "330727", "330127"]
+
+VILLAGE_SUFFIXES = ["社区居民委员会", "村民委员会", "居民委员会", "社区居委会", "村委会", "居委会", "委员会"]
+WORKSHOP_PRODUCTS = {
+    WorkshopType.PROCESSING: ["饰品", "服装", "玩具", "工艺品", "电子配件", "箱包", "袜业"],
+    WorkshopType.RECRUITMENT: ["纺织", "五金", "食品加工", "家具", "汽配"],
+    WorkshopType.LIVESTREAM: ["农产品直播", "土特产电商", "茶叶直播", "竹木电商"],
+    WorkshopType.AGRITOURISM: ["民宿", "研学", "农家乐", "采摘园"],
+    WorkshopType.BRAND: ["茶叶", "高山蔬菜", "香榧", "火腿", "红糖"],
+    WorkshopType.INDUSTRY: ["竹制品", "中药材", "食用菌", "花卉苗木", "水产"],
+}
+# Shares of the six types among the province's workshops (来料加工 is by far the most common).
+TYPE_WEIGHTS = [38, 18, 14, 12, 8, 10]
+AXIS_DIRECTIONS = ["东部", "西部", "南部", "北部", "中部", "沿江", "环湖", "山海", "城西", "城南"]
+CLUSTER_WORDS = ["共富", "和美", "未来", "振兴", "幸福", "山水", "田园", "红色"]
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方邹熊白孟秦邱侯江尹薛闫段雷龙黎史陶贺毛郝顾龚邵万钱严覃武戴莫孔汤"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玲建国红梅志文斌海燕飞鹏辉晓东林波宁凯浩俊峰"
+ENTERPRISE_WORDS = ["永康", "恒通", "华越", "新农", "绿源", "兴业", "富民", "同创", "金穗", "云峰", "江南", "瑞丰", "宏达", "天成"]
+ENTERPRISE_TRADES = ["实业", "农业开发", "电子商务", "服饰", "工艺品", "食品", "文旅发展", "供应链"]
+
+
+def short_name(name):
+    for suffix in VILLAGE_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def person(rng):
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+
+
+def month_starts(count):
+    """The `count` months up to and including the previous month."""
+    first = timezone.localdate().replace(day=1)
+    months = []
+    for _ in range(count):
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+        months.append(first)
+    return sorted(months)
+
+
+class Geography:
+    """The divisions the seeder places records on, read once."""
+
+    def __init__(self, county_codes=None):
+        counties = Division.objects.filter(level=DivisionLevel.COUNTY).order_by("code")
+        if county_codes:
+            counties = counties.filter(code__in=county_codes)
+        self.counties = list(counties)
+        keys = {c.key: c for c in self.counties}
+        self.townships = defaultdict(list)  # county id -> townships
+        self.villages = defaultdict(list)  # county id -> villages
+        self.township_villages = defaultdict(list)
+        for d in Division.objects.filter(level__in=[DivisionLevel.TOWNSHIP, DivisionLevel.VILLAGE]).order_by("code"):
+            county = keys.get(d.key[:6])
+            if county is None:
+                continue
+            if d.level == DivisionLevel.TOWNSHIP:
+                self.townships[county.id].append(d)
+            else:
+                d.county_id = county.id
+                self.villages[county.id].append(d)
+                self.township_villages[d.parent_id].append(d)
+        self.mountain = [c for c in self.counties if c.is_mountain_island]
+        self.others = [c for c in self.counties if not c.is_mountain_island]
+
+    def rural_townships(self, county):
+        """Towns and townships first, urban sub-districts (街道) last: a central town is rarely a 街道."""
+        return sorted(self.townships[county.id], key=lambda t: (t.name.endswith("街道"), t.code))
+
+
+def _existing(model, field):
+    return set(model.objects.values_list(field, flat=True))
+
+
+def _insert_new(model, rows, fields):
+    """Bulk insert the rows whose natural key (`fields`) is not yet present; returns the inserted rows."""
+    present = set(model.objects.values_list(*fields))
+    fresh = [row for row in rows if tuple(getattr(row, f) for f in fields) not in present]
+    model.objects.bulk_create(fresh, batch_size=2000)
+    return fresh
+
+
+def _key(row, fields):
+    return tuple(getattr(row, f) for f in fields)
+
+
+AXIS_KEY = CLUSTER_KEY = ("county_id", "name")
+WORKSHOP_KEY = ("village_id", "name")
+PAIRING_KEY = ("county_id", "year", "kind", "partner_county_id")
+
+
+def seed_enterprises(geo, rng, per_county):
+    rows = []
+    for county in geo.counties:
+        names = set()
+        while len(names) < per_county:
+            names.add(f"{county.name[:-1]}{rng.choice(ENTERPRISE_WORDS)}{rng.choice(ENTERPRISE_TRADES)}有限公司")
+        rows += [Organisation(name=n, kind=OrganisationKind.ENTERPRISE, division=county) for n in sorted(names)]
+    Organisation.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+    by_county = defaultdict(list)
+    for org in Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE, division__in=geo.counties).order_by("id"):
+        by_county[org.division_id].append(org)
+    return by_county
+
+
+def seed_central_towns(geo, rng, target, mountain_target):
+    taken = _existing(CentralTown, "division_id")
+    tracks = list(CentralTownTrack.values)
+    chosen = []
+    for pool, count in ((geo.mountain, mountain_target), (geo.others, target - mountain_target)):
+        candidates = []
+        for county in pool:
+            candidates += geo.rural_townships(county)[:3]
+        rng.shuffle(candidates)
+        chosen += sorted(candidates[:count], key=lambda t: t.code)
+    rows = [
+        CentralTown(division=t, county_id=t.parent_id, track=tracks[i % 4], batch=1 if i % 2 == 0 else 2)
+        for i, t in enumerate(chosen)
+        if t.id not in taken
+    ]
+    CentralTown.objects.bulk_create(rows, batch_size=2000)
+    return list(CentralTown.objects.filter(county__in=geo.counties))
+
+
+def seed_weak_places(geo, rng, helpers, townships_target, villages_target, central_town_ids):
+    since = dt.date(2023, 1, 1)
+    pool = [t for c in geo.mountain or geo.counties for t in geo.rural_townships(c)[-6:] if t.id not in central_town_ids]
+    rng.shuffle(pool)
+    townships = sorted(pool[:townships_target], key=lambda t: t.code)
+    # Every random draw happens whether or not the row exists already, so reruns stay in step.
+    rows = [
+        WeakTownship(division=t, county_id=t.parent_id, since=since, helper_unit=rng.choice(helpers) if helpers else None,
+                     plan_summary=f"{t.name}“一镇一策”：产业帮扶、就业帮扶与公共服务补短板。")
+        for t in townships
+    ]
+    taken = _existing(WeakTownship, "division_id")
+    WeakTownship.objects.bulk_create([r for r in rows if r.division_id not in taken])
+    villages = [v for c in geo.mountain or geo.counties for v in geo.villages[c.id] if v.name.endswith("村委会")]
+    villages = sorted(rng.sample(villages, min(villages_target, len(villages))), key=lambda v: v.code)
+    rows = [
+        WeakVillage(division=v, county_id=v.county_id, since=since, helper_unit=rng.choice(helpers) if helpers else None,
+                    plan_summary=f"{short_name(v.name)}“一村一策”：壮大村集体经济，结对单位每年走访不少于两次。")
+        for v in villages
+    ]
+    taken = _existing(WeakVillage, "division_id")
+    WeakVillage.objects.bulk_create([r for r in rows if r.division_id not in taken], batch_size=2000)
+    # 大镇带小乡: each central town drives the weak townships of its own county.
+    through = CentralTown.driven_townships.through
+    weak_by_county = defaultdict(list)
+    for weak in WeakTownship.objects.filter(county__in=geo.counties):
+        weak_by_county[weak.county_id].append(weak)
+    links = [
+        through(centraltown_id=town.id, weaktownship_id=weak.id)
+        for town in CentralTown.objects.filter(county__in=geo.counties)
+        for weak in weak_by_county[town.county_id][:2]
+    ]
+    through.objects.bulk_create(links, ignore_conflicts=True)
+
+
+def seed_clusters(geo, rng, target, radiated_total):
+    ensure_cluster_models(ClusterModel)
+    models = list(ClusterModel.objects.all())
+    counties = geo.counties
+    per_radiated = radiated_total / max(target, 1)
+    rows, plans = [], []
+    names = defaultdict(set)
+    townships = [
+        t for c in counties for t in geo.rural_townships(c)[:6]
+        if not t.name.endswith("街道") and len(geo.township_villages[t.id]) >= 6
+    ]
+    rng.shuffle(townships)
+    for i, township in enumerate(sorted(townships[:target], key=lambda t: t.code)):
+        county_id = township.parent_id
+        villages = geo.township_villages[township.id]
+        members = villages[: rng.randint(3, min(5, len(villages) - 1))]
+        others = [v for v in geo.villages[county_id] if v not in members]
+        radiated = rng.sample(others, min(len(others), max(1, round(per_radiated + rng.uniform(-2, 2)))))
+        base = township.name[:-1] if len(township.name) > 2 else township.name  # 佛堂镇 -> 佛堂
+        name = f"{base}{rng.choice(CLUSTER_WORDS)}片区"
+        while name in names[county_id]:
+            name = f"{base}{rng.choice(CLUSTER_WORDS)}{len(names[county_id])}号片区"
+        names[county_id].add(name)
+        rows.append(VillageCluster(
+            name=name, level=ClusterLevel.PROVINCIAL, county_id=county_id, key_village=members[0],
+            model=models[i % len(models)] if models else None,
+            operating_company=f"{base}强村发展有限公司", joint_party_organisation=f"{name}联合党委",
+        ))
+        plans.append((members, radiated))
+    inserted = _insert_new(VillageCluster, rows, CLUSTER_KEY)
+    plan_by_key = {_key(r, CLUSTER_KEY): p for r, p in zip(rows, plans)}
+    member_links, radiated_links = [], []
+    for cluster in inserted:
+        members, radiated = plan_by_key[_key(cluster, CLUSTER_KEY)]
+        member_links += [VillageCluster.members.through(villagecluster_id=cluster.id, division_id=v.id) for v in members]
+        radiated_links += [VillageCluster.radiated_villages.through(villagecluster_id=cluster.id, division_id=v.id) for v in radiated]
+    VillageCluster.members.through.objects.bulk_create(member_links, batch_size=5000)
+    VillageCluster.radiated_villages.through.objects.bulk_create(radiated_links, batch_size=5000)
+    return len(inserted)
+
+
+def seed_axes(geo, rng, target, key_villages):
+    # Axes run through counties with a countryside: rural counties may have two, city districts one.
+    slots = [c for c in geo.counties for _ in range(1 if c.index_class == IndexClass.HIGHLY_URBANISED else 2)]
+    rng.shuffle(slots)
+    slots = sorted(slots[:target], key=lambda c: c.code)
+    counties = sorted(set(slots), key=lambda c: c.code)
+    towns_by_county = defaultdict(list)
+    for town in CentralTown.objects.filter(county__in=counties).select_related("division"):
+        towns_by_county[town.county_id].append(town.division)
+    clusters_by_county = defaultdict(list)
+    for cluster in VillageCluster.objects.filter(county__in=counties):
+        clusters_by_county[cluster.county_id].append(cluster)
+    rows, plans = [], []
+    per_county = defaultdict(int)
+    for i, county in enumerate(slots):
+        seat = next((t for t in geo.townships[county.id] if t.name.endswith("街道")), geo.townships[county.id][0])
+        direction = AXIS_DIRECTIONS[(int(county.code) + per_county[county.id]) % len(AXIS_DIRECTIONS)]
+        per_county[county.id] += 1
+        rows.append(DevelopmentAxis(
+            name=f"{county.name}{direction}城乡融合发展轴",
+            county=county, batch=1 if i < (len(slots) + 1) // 2 else 2,
+            positioning=f"串联{county.name}县城、中心镇与重点村，推动城乡一体融合发展。",
+            area_share=Decimal(rng.randint(1500, 4500)) / 100, population_share=Decimal(rng.randint(3000, 7000)) / 100,
+        ))
+        villages = [v for v in geo.villages[county.id] if v.name.endswith("村委会")] or geo.villages[county.id]
+        nodes = [(AxisNodeKind.COUNTY_SEAT, seat, None)]
+        nodes += [(AxisNodeKind.CENTRAL_TOWN, t, None) for t in towns_by_county[county.id][:3]]
+        nodes += [(AxisNodeKind.KEY_VILLAGE, v, None) for v in rng.sample(villages, min(key_villages, len(villages)))]
+        nodes += [(AxisNodeKind.CLUSTER, None, c) for c in clusters_by_county[county.id][:1]]
+        plans.append(nodes)
+    inserted = _insert_new(DevelopmentAxis, rows, AXIS_KEY)
+    plan_by_key = {_key(r, AXIS_KEY): p for r, p in zip(rows, plans)}
+    AxisNode.objects.bulk_create(
+        [
+            AxisNode(axis=axis, kind=kind, division=division, cluster=cluster, position=position)
+            for axis in inserted
+            for position, (kind, division, cluster) in enumerate(plan_by_key[_key(axis, AXIS_KEY)], start=1)
+        ],
+        batch_size=5000,
+    )
+    return len(inserted)
+
+
+def seed_workshops(geo, rng, enterprises, target, jobs, income_gain, months):
+    villages = [v for c in geo.counties for v in geo.villages[c.id] if v.name.endswith("村委会")]
+    types = list(WorkshopType)
+    mean_jobs = jobs / max(target, 1)
+    rows, figures, names = [], [], set()
+    for _ in range(target):
+        village = rng.choice(villages)
+        kind = rng.choices(types, weights=TYPE_WEIGHTS)[0]
+        name = f"{short_name(village.name)}{rng.choice(WORKSHOP_PRODUCTS[kind])}共富工坊"
+        suffix = 2
+        while (village.id, name) in names:
+            name = f"{short_name(village.name)}{rng.choice(WORKSHOP_PRODUCTS[kind])}共富工坊（{suffix}号）"
+            suffix += 1
+        names.add((village.id, name))
+        form = rng.choices(list(PairingForm), weights=[70, 20, 10])[0]
+        rows.append(Workshop(
+            name=name, village=village, township_id=village.parent_id, county_id=village.county_id, type=kind,
+            pairing_form=form, steward_name=person(rng), steward_unit=f"{short_name(village.name)}村股份经济合作社",
+            steward_phone=f"13{rng.randint(100000000, 999999999)}",
+            opened_on=dt.date(2022, 1, 1) + dt.timedelta(days=rng.randint(0, 900)),
+            status=WorkshopStatus.SUSPENDED if rng.random() < 0.03 else WorkshopStatus.OPERATING,
+        ))
+        employed = max(3, round(rng.gauss(mean_jobs, mean_jobs * 0.4)))
+        gain = max(600, rng.gauss(income_gain, 450))
+        collective = max(0.0, rng.gauss(1.0, 0.45))
+        figures.append((employed, gain, collective))
+    inserted = _insert_new(Workshop, rows, WORKSHOP_KEY)
+    figures_by_key = {_key(r, WORKSHOP_KEY): f for r, f in zip(rows, figures)}
+    partner_links, reports = [], []
+    through = Workshop.partner_enterprises.through
+    periods = month_starts(months)
+    for workshop in inserted:
+        pool = enterprises[workshop.county_id]
+        count = 2 if workshop.pairing_form == PairingForm.ONE_TO_MANY else 1
+        partner_links += [through(workshop_id=workshop.id, organisation_id=o.id) for o in rng.sample(pool, min(count, len(pool)))]
+        employed, gain, collective = figures_by_key[_key(workshop, WORKSHOP_KEY)]
+        for index, period in enumerate(periods):
+            # Jobs grow towards the latest month, whose total matches the programme's figure.
+            month_jobs = max(1, round(employed * (0.85 + 0.15 * (index + 1) / len(periods)) * rng.uniform(0.97, 1.03)))
+            reports.append(WorkshopReport(
+                workshop=workshop, period=period, employed=month_jobs,
+                low_income_employed=round(month_jobs * rng.uniform(0.12, 0.3)),
+                avg_monthly_income_gain=Decimal(f"{gain * rng.uniform(0.95, 1.05):.2f}"),
+                village_collective_income=Decimal(f"{collective * rng.uniform(0.8, 1.2):.4f}"),
+            ))
+    through.objects.bulk_create(partner_links, batch_size=5000)
+    WorkshopReport.objects.bulk_create(reports, batch_size=5000)
+    return len(inserted), len(reports)
+
+
+def seed_pairings(geo, rng, year):
+    departments = list(Organisation.objects.filter(kind=OrganisationKind.PROVINCIAL_DEPARTMENT).order_by("name"))
+    soes = list(Organisation.objects.filter(kind=OrganisationKind.STATE_OWNED_ENTERPRISE).order_by("name"))
+    strong = Division.objects.filter(level=DivisionLevel.COUNTY, is_mountain_island=False).order_by("code")
+    strong = list(strong)
+    rows, members = [], []
+    for i, county in enumerate(geo.mountain):
+        lead = departments[i % len(departments)]
+        partner = strong[(i * 7) % len(strong)]
+        rows.append(PairingRelationship(
+            county=county, kind=PairingKind.ONE_PLUS_THREE, year=year, lead_unit=lead, partner_county=partner,
+            soe=soes[i % len(soes)], provincial_leader=person(rng),
+        ))
+        members.append([d for d in rng.sample(departments, 3) if d != lead])
+        rows.append(PairingRelationship(
+            county=county, kind=PairingKind.MOUNTAIN_SEA, year=year, partner_county=partner,
+            project_name=f"{partner.name}—{county.name}山海协作产业园",
+        ))
+        members.append([])
+        if i % 2 == 0:
+            share = rng.choice((6, 7, 8))
+            rows.append(PairingRelationship(
+                county=county, kind=PairingKind.ENCLAVE, year=year, partner_county=partner,
+                project_name=f"{county.name}在{partner.name}的消薄飞地",
+                revenue_sharing_terms=f"飞地项目税收地方留成部分按{share}:{10 - share}由{county.name}与{partner.name}分成，保底收益每年不低于投资额的10%。",
+            ))
+            members.append([])
+    inserted = _insert_new(PairingRelationship, rows, PAIRING_KEY)
+    members_by_key = {_key(r, PAIRING_KEY): m for r, m in zip(rows, members)}
+    through = PairingRelationship.member_units.through
+    through.objects.bulk_create([
+        through(pairingrelationship_id=p.id, organisation_id=unit.id)
+        for p in inserted for unit in members_by_key[_key(p, PAIRING_KEY)]
+    ])
+    return len(inserted)
+
+
+@transaction.atomic
+def seed_deliverables(*, scale: str, seed: int, **_) -> dict:
+    rng = random.Random(seed)
+    figures = PROVINCE if scale == "province" else SMALL
+    geo = Geography(None if scale == "province" else SMALL_COUNTIES)
+    helpers = list(
+        Organisation.objects.filter(
+            kind__in=[OrganisationKind.PROVINCIAL_DEPARTMENT, OrganisationKind.STATE_OWNED_ENTERPRISE],
+            name__in=PROVINCIAL_DEPARTMENTS + STATE_OWNED_ENTERPRISES,
+        ).order_by("name")
+    )
+    enterprises = seed_enterprises(geo, rng, figures["enterprises_per_county"])
+    towns = seed_central_towns(geo, rng, figures["central_towns"], figures["central_towns_mountain"])
+    seed_weak_places(geo, rng, helpers, figures["weak_townships"], figures["weak_villages"], {t.division_id for t in towns})
+    clusters = seed_clusters(geo, rng, figures["clusters"], figures["radiated"])
+    axes = seed_axes(geo, rng, figures["axes"], figures["key_villages_per_axis"])
+    workshops, reports = seed_workshops(
+        geo, rng, enterprises, figures["workshops"], figures["jobs"], figures["income_gain"], figures["months"]
+    )
+    pairings = seed_pairings(geo, rng, timezone.localdate().year)
+    return {
+        "axes": axes, "central_towns": len(towns), "clusters": clusters, "workshops": workshops,
+        "workshop_reports": reports, "pairings": pairings,
+    }
