@@ -121,7 +121,8 @@ def test_board_query_count_does_not_grow_with_cases_or_counties(history, people,
     rollup_month(month=month)
     large = _board_queries(client, people.province_manager, month)
     assert small == large
-    assert large <= 15
+    # The layout's own reads (session, user, organisation, notification badge) plus about a dozen for the board.
+    assert large <= 20
 
 
 def test_board_page_shows_the_rule_the_table_and_the_charts(history, people, client):
