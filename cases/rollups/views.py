@@ -6,11 +6,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases.models import CaseCategory
 from projects.periods import add_months, parse_month
+from projects.selectors import schedule_share
 from registry.models import Division, DivisionLevel
 from registry.scoping import get_for_user_or_404
 
 from . import bulletins, selectors
-from .models import Bulletin, BulletinStatus, Dimension, MonthlySnapshot
+from .models import Bulletin, BulletinStatus, Dimension, MonthlySnapshot, RollupMonth
 
 SORT_CHOICES = [
     ("", "按地区代码"), ("-closure_rate", "销号率从高到低"), ("closure_rate", "销号率从低到高"),
@@ -47,14 +48,23 @@ def _choices(user, f):
     }
 
 
-def _chart_data(points) -> dict:
+def _chart_data(points, last_month) -> dict:
+    """Every month of the window on the axis; a month not rolled up shows as a gap, not as zero."""
+    by_month = {p["month"]: p for p in points}
+    months = [add_months(last_month, -i) for i in reversed(range(selectors.TREND_MONTHS))]
+    if points:
+        months = [m for m in months if m >= points[0]["month"]]
+
+    def series(name):
+        return [by_month[m][name] if m in by_month else None for m in months]
+
     return {
-        "months": [f"{p['month'].year}年{p['month'].month}月" for p in points],
-        "dispatched": [p["dispatched"] for p in points],
-        "closed": [p["closed"] for p in points],
-        "overdue": [p["overdue_at_end"] for p in points],
-        "investment_rate": [p["investment_rate"] for p in points],
-        "schedule_share": [p["schedule_share"] for p in points],
+        "months": [f"{m.year}年{m.month}月" for m in months],
+        "dispatched": series("dispatched"),
+        "closed": series("closed"),
+        "overdue": series("overdue_at_end"),
+        "investment_rate": series("investment_rate"),
+        "schedule_share": [schedule_share(m) for m in months],
     }
 
 
@@ -72,7 +82,8 @@ def board_view(request):
         **_choices(user, f),
         "sort": sort,
         "querystring": query.urlencode(),
-        "chart_json": _chart_data(data["trend"]),
+        "chart_json": _chart_data(data["trend"], f.month),
+        "fill_state": RollupMonth.objects.filter(month=f.month).first(),
         "bulletin": selectors.latest_bulletin(user, f),
     }
     return render(request, "rollups/board.html", context)

@@ -1,7 +1,9 @@
 """The status board: live pipeline whose numbers equal the case lists they link to, the snapshot table
 with its ranking rule, filters within the jurisdiction, and a query count that does not grow."""
 import datetime as dt
+import json
 import random
+import re
 
 import pytest
 from django.db import connection
@@ -132,6 +134,19 @@ def test_board_page_shows_the_rule_the_table_and_the_charts(history, people, cli
     assert "比学赶超排名规则" in page and "不少于 5 件" in page
     assert 'data-division="330782"' in page and "第 1 名" in page
     assert "vendor/echarts/echarts.min.js" in page and "cdn" not in page.lower()
+    assert "已定稿" in page  # September rolled up after its reporting window closed
+    chart = json.loads(re.search(r'<script id="chart-data" type="application/json">(.*?)</script>', page).group(1))
+    assert chart["months"] == ["2026年9月"] and chart["dispatched"] == [6] and chart["schedule_share"] == [75.0]
+
+
+def test_trend_leaves_months_not_rolled_up_as_gaps(history, people, client):
+    rollup_month(month=dt.date(2026, 8, 1))
+    rollup_month(month=dt.date(2026, 10, 1))
+    login(client, people.manager)
+    page = client.get(reverse("rollups:board"), {"month": "2026-10"}).content.decode()
+    chart = json.loads(re.search(r'<script id="chart-data" type="application/json">(.*?)</script>', page).group(1))
+    assert chart["months"] == ["2026年8月", "2026年9月", "2026年10月"]
+    assert chart["dispatched"] == [1, None, 1]
 
 
 def test_county_staff_cannot_open_the_board(history, people, client):
