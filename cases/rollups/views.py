@@ -1,16 +1,19 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.models import CaseCategory
-from projects.periods import add_months, parse_month
+from projects.periods import add_months, is_locked, parse_month
 from projects.selectors import schedule_share
 from registry.models import Division, DivisionLevel
 from registry.scoping import get_for_user_or_404
 
-from . import bulletins, selectors
+from . import bulletins, selectors, services
 from .models import Bulletin, BulletinStatus, Dimension, MonthlySnapshot, RollupMonth
 
 SORT_CHOICES = [
@@ -84,6 +87,7 @@ def board_view(request):
         "querystring": query.urlencode(),
         "chart_json": _chart_data(data["trend"], f.month),
         "fill_state": RollupMonth.objects.filter(month=f.month).first(),
+        "locked": is_locked(f.month),
         "bulletin": selectors.latest_bulletin(user, f),
     }
     return render(request, "rollups/board.html", context)
@@ -130,3 +134,23 @@ def bulletin_file_response(user, pk, kind):
     }[kind]
     return FileResponse(field.open("rb"), as_attachment=True, filename=bulletins.filename(bulletin, kind), content_type=content_type)
 
+
+
+@login_required
+@require_POST
+def rollup_rerun_view(request):
+    """A clerk recomputes a month from the board (a locked one only when forced, with a reason)."""
+    user = _board_user(request)
+    back = request.POST.get("next") or reverse("rollups:board")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("rollups:board")
+    try:
+        month = parse_month(request.POST.get("month", ""))
+        services.rollup_request(
+            month=month, by=user, force=request.POST.get("force") == "1", reason=request.POST.get("reason", "")
+        )
+    except (ValueError, ValidationError) as exc:
+        messages.error(request, "；".join(exc.messages) if isinstance(exc, ValidationError) else "月份格式应为 YYYY-MM。")
+    else:
+        messages.success(request, f"已提交{month.year}年{month.month}月的重新统计，完成后刷新本页即可看到。")
+    return redirect(back)

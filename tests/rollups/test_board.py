@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from cases.models import Case, CaseCategory, CaseState
 from cases.rollups.selectors import board, board_filters, home_card, rank
+from cases.rollups.models import RollupRun, RunStatus
 from cases.rollups.services import rollup_month
+from projects.models import PeriodLock
 from projects.periods import current_month
 from registry.models import Division, DivisionLevel, Organisation
 from tests.factories import TEST_PASSWORD, make_user
@@ -159,3 +161,23 @@ def test_home_card_shows_this_months_figures(history, people):
     rollup_month(month=current_month())
     card = home_card(people.manager)
     assert card["value"].startswith("交办 ") and card["url"] == reverse("rollups:board")
+
+
+def test_a_clerk_reruns_a_locked_month_from_the_board_with_a_reason(history, people, client, django_capture_on_commit_callbacks):
+    rollup_month(month=SEPTEMBER)
+    PeriodLock.objects.create(month=SEPTEMBER, locked_by=people.province_clerk)
+    login(client, people.city_clerk)
+    page = client.get(reverse("rollups:board"), {"month": "2026-09"}).content.decode()
+    assert "已由省专班锁定" in page and 'name="force" value="1"' in page
+    refused = client.post(reverse("rollups:rerun"), {"month": "2026-09", "force": "1", "reason": ""}, follow=True)
+    assert "请填写重算原因" in refused.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(reverse("rollups:rerun"), {"month": "2026-09", "force": "1", "reason": "东阳更正9月数据"}, follow=True)
+    assert "已提交2026年9月的重新统计" in done.content.decode()
+    run = RollupRun.objects.get(forced=True)
+    assert (run.status, run.requested_by, run.reason) == (RunStatus.DONE, people.city_clerk, "东阳更正9月数据")
+
+
+def test_managers_see_no_rerun_form(history, people, client):
+    login(client, people.manager)
+    assert "rerun-form" not in client.get(reverse("rollups:board")).content.decode()
