@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case, CaseCategory, CaseState
-from cases.rollups.selectors import board, board_filters, home_card, rank
 from cases.rollups.models import RollupRun, RunStatus
+from cases.rollups.selectors import board, board_filters, home_card, rank
 from cases.rollups.services import rollup_month
 from projects.models import PeriodLock
 from projects.periods import current_month
