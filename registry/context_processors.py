@@ -1,8 +1,11 @@
-from .navigation import items_for
+from .navigation import groups_for, items_for
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None:
         return {}
-    return {"nav_items": items_for(user), "current_url_name": getattr(request.resolver_match, "url_name", "")}
+    items = items_for(user)
+    match = request.resolver_match
+    current = match.view_name if match else ""
+    return {"nav_items": items, "nav_groups": groups_for(items), "current_url_name": current}

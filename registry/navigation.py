@@ -28,6 +28,21 @@ def register(*items: NavItem):
     _ITEMS.sort(key=lambda i: i.order)
 
 
+def groups_for(items):
+    """Entries of one section under one menu; a section the user sees one entry of stays a plain link."""
+    groups, by_section = [], {}
+    for item in items:
+        section = item["section"]
+        if not section:
+            groups.append({"label": item["label"], "items": [item]})
+        elif section in by_section:
+            by_section[section]["items"].append(item)
+        else:
+            by_section[section] = {"label": section, "items": [item]}
+            groups.append(by_section[section])
+    return groups
+
+
 def items_for(user):
     if not user.is_authenticated:
         return []

@@ -12,8 +12,10 @@ def test_county_staff_logs_in_and_sees_the_chinese_home_page(page, login_as, tmp
     login_as(staff)
     assert page.locator(".page-title").inner_text() == "我的工作台"
     assert "义乌市" in page.locator("#current-user").inner_text()
-    nav = page.locator("#nav-items a").all_inner_texts()
+    nav = page.locator("#nav-items a").all_text_contents()
     assert "首页" in nav and "行政区划" in nav and "单位" not in nav
+    page.click("#nav-items [data-nav-group=成果台账]")
+    assert page.locator("#nav-items a[data-nav=workshop_list]").is_visible()
     assert "金华市/义乌市" in page.locator("#home-cards").inner_text()
     # Tabler's stylesheet came from our own static files, not a CDN.
     assert page.evaluate("getComputedStyle(document.querySelector('.navbar')).display") == "flex"

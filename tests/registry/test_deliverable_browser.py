@@ -11,6 +11,7 @@ def test_clerk_creates_a_workshop_after_a_chinese_field_error(page, login_as, tm
     clerk = make_user("clerk", YIWU, username="clerk_yiwu_browser")
     township, village = townships(YIWU)[0], villages(YIWU)[0]
     login_as(clerk)
+    page.click("#nav-items [data-nav-group=成果台账]")
     page.click("#nav-items a[data-nav=workshop_list]")
     page.click("text=新建共富工坊")
     page.fill("#id_name", "稠城来料加工共富工坊")
