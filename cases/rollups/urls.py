@@ -6,6 +6,7 @@ app_name = "rollups"
 
 urlpatterns = [
     path("board/", views.board_view, name="board"),
+    path("rerun/", views.rollup_rerun_view, name="rerun"),
     path("bulletins/", views.bulletin_request_view, name="bulletin-request"),
     path("bulletins/<int:pk>/", views.bulletin_status_view, name="bulletin-status"),
     path("bulletins/<int:pk>/<str:kind>/", views.bulletin_download_view, name="bulletin-download"),

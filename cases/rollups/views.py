@@ -1,16 +1,20 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.models import CaseCategory
-from projects.periods import add_months, parse_month
+from projects.periods import add_months, is_locked, parse_month
+from projects.selectors import schedule_share
 from registry.models import Division, DivisionLevel
 from registry.scoping import get_for_user_or_404
 
-from . import bulletins, selectors
-from .models import Bulletin, BulletinStatus, Dimension, MonthlySnapshot
+from . import bulletins, selectors, services
+from .models import Bulletin, BulletinStatus, Dimension, MonthlySnapshot, RollupMonth
 
 SORT_CHOICES = [
     ("", "按地区代码"), ("-closure_rate", "销号率从高到低"), ("closure_rate", "销号率从低到高"),
@@ -47,14 +51,23 @@ def _choices(user, f):
     }
 
 
-def _chart_data(points) -> dict:
+def _chart_data(points, last_month) -> dict:
+    """Every month of the window on the axis; a month not rolled up shows as a gap, not as zero."""
+    by_month = {p["month"]: p for p in points}
+    months = [add_months(last_month, -i) for i in reversed(range(selectors.TREND_MONTHS))]
+    if points:
+        months = [m for m in months if m >= points[0]["month"]]
+
+    def series(name):
+        return [by_month[m][name] if m in by_month else None for m in months]
+
     return {
-        "months": [f"{p['month'].year}年{p['month'].month}月" for p in points],
-        "dispatched": [p["dispatched"] for p in points],
-        "closed": [p["closed"] for p in points],
-        "overdue": [p["overdue_at_end"] for p in points],
-        "investment_rate": [p["investment_rate"] for p in points],
-        "schedule_share": [p["schedule_share"] for p in points],
+        "months": [f"{m.year}年{m.month}月" for m in months],
+        "dispatched": series("dispatched"),
+        "closed": series("closed"),
+        "overdue": series("overdue_at_end"),
+        "investment_rate": series("investment_rate"),
+        "schedule_share": [schedule_share(m) for m in months],
     }
 
 
@@ -72,7 +85,9 @@ def board_view(request):
         **_choices(user, f),
         "sort": sort,
         "querystring": query.urlencode(),
-        "chart_json": _chart_data(data["trend"]),
+        "chart_json": _chart_data(data["trend"], f.month),
+        "fill_state": RollupMonth.objects.filter(month=f.month).first(),
+        "locked": is_locked(f.month),
         "bulletin": selectors.latest_bulletin(user, f),
     }
     return render(request, "rollups/board.html", context)
@@ -82,15 +97,14 @@ def board_view(request):
 @require_POST
 def bulletin_request_view(request):
     user = _board_user(request)
-    try:
-        month = parse_month(request.POST.get("month", ""))
-    except ValueError:
-        raise Http404("月份格式应为 YYYY-MM")
     division = get_for_user_or_404(Division.objects.all(), user, code=request.POST.get("division", ""))
     try:
+        month = parse_month(request.POST.get("month", ""))
         bulletin = bulletins.bulletin_request(month=month, division=division, by=user)
-    except ValidationError as exc:
-        return render(request, "rollups/_bulletin.html", {"bulletin": None, "error": "；".join(exc.messages)}, status=400)
+    except (ValueError, ValidationError) as exc:
+        message = "；".join(exc.messages) if isinstance(exc, ValidationError) else "月份格式应为 YYYY-MM。"
+        # htmx swaps only successful responses: the refusal is shown in the panel it replaces.
+        return render(request, "rollups/_bulletin.html", {"bulletin": None, "error": message})
     bulletin.refresh_from_db()
     return render(request, "rollups/_bulletin.html", {"bulletin": bulletin})
 
@@ -120,3 +134,23 @@ def bulletin_file_response(user, pk, kind):
     }[kind]
     return FileResponse(field.open("rb"), as_attachment=True, filename=bulletins.filename(bulletin, kind), content_type=content_type)
 
+
+
+@login_required
+@require_POST
+def rollup_rerun_view(request):
+    """A clerk recomputes a month from the board (a locked one only when forced, with a reason)."""
+    user = _board_user(request)
+    back = request.POST.get("next") or reverse("rollups:board")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("rollups:board")
+    try:
+        month = parse_month(request.POST.get("month", ""))
+        services.rollup_request(
+            month=month, by=user, force=request.POST.get("force") == "1", reason=request.POST.get("reason", "")
+        )
+    except (ValueError, ValidationError) as exc:
+        messages.error(request, "；".join(exc.messages) if isinstance(exc, ValidationError) else "月份格式应为 YYYY-MM。")
+    else:
+        messages.success(request, f"已提交{month.year}年{month.month}月的重新统计，完成后刷新本页即可看到。")
+    return redirect(back)

@@ -82,3 +82,12 @@ def test_finalising_a_month_queues_the_province_and_city_bulletins(history, sett
     settings.MEDIA_ROOT = tmp_path
     bulletins = bulletins_after_finalising(month=SEPTEMBER)
     assert {b.division.code for b in bulletins} == {"330000", *Division.objects.filter(level=2).values_list("code", flat=True)}
+
+
+def test_bulletin_request_for_a_township_is_refused_in_chinese(history, people, client):
+    client.login(username=people.manager.username, password=TEST_PASSWORD)
+    panel = client.post(reverse("rollups:bulletin-request"), {"month": "2026-09", "division": "330782001"}).content.decode()
+    assert "调度通报按省、设区市或县（市、区）生成" in panel
+    panel = client.post(reverse("rollups:bulletin-request"), {"month": "九月", "division": "330782"}).content.decode()
+    assert "月份格式应为 YYYY-MM" in panel
+    assert not Bulletin.objects.exists()

@@ -56,6 +56,9 @@ def test_october_counts_the_second_closing_of_a_reopened_case_and_the_deadline_i
         "dispatched": 1, "closed": 2, "closed_on_time": 1, "open_at_end": 2, "overdue_at_end": 1,
         "urged": 0, "escalated": 0, "awaiting_joint": 0,
     }
+    # Median of an even count: D took 28 working days (2 Sep – 16 Oct, across the National Day holiday and
+    # its make-up Saturday 10 Oct), E 21 (3 Sep – 9 Oct): (28 + 21) / 2.
+    assert yiwu["median_close_workdays"] == 24.5
     dongyang = figures(OCTOBER, "330783")
     assert (dongyang["closed"], dongyang["closed_on_time"], dongyang["open_at_end"]) == (1, 0, 0)
 
