@@ -13,7 +13,6 @@ deadline is no part of that key: given in working days it moves with the day of 
 import re
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
@@ -77,10 +76,9 @@ def cases_import(rows, user) -> UpsertResult:
         if row.number in skipped:
             continue
         try:
-            # A savepoint per row: a service refusing one row still lets every later row be checked,
-            # so the report names them all; run_import then rolls the whole import back.
-            with transaction.atomic():
-                _create(row, user, co_units[row.number])
+            # No savepoint of our own: each service rolls back what it began, later rows are still
+            # checked so the report names them all, and RowsInvalid then rolls back the whole import.
+            _create(row, user, co_units[row.number])
         except ValidationError as error:
             errors.extend(validation_row_errors(CASE_SHEET, row.number, error))
         else:

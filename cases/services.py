@@ -135,7 +135,7 @@ def case_create(
     township: Division | None = None,
     concerns=None,
     tags: str = "",
-    external_ref: str = "",
+    external_ref: str | None = None,
     joint_parties=(),
 ) -> Case:
     """Log a case (待交办) owned by the creating clerk's task force, at that task force's level."""
@@ -157,7 +157,7 @@ def case_create(
         township=township,
         concerns=concerns,
         tags=tags,
-        external_ref=external_ref,
+        external_ref=external_ref or None,
         assigning_unit=owner,
         owner=owner,
         level=LEVEL_BY_DIVISION_LEVEL[owner.division.level],
