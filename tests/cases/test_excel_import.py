@@ -248,5 +248,6 @@ def test_550_task_list_imports_in_bounded_time_and_queries_per_row(people, healt
     assert Case.objects.filter(state=CaseState.ASSIGNED).count() == 550
     assert CaseEvent.objects.count() == 1100
     assert len(queries) <= 550 * QUERIES_PER_ROW + 50, len(queries) / 550
-    assert elapsed < 120, elapsed
+    # Generous: measured 49 s on SQLite and 91 s on PostgreSQL on a shared 2-core machine under load 10.
+    assert elapsed < 300, elapsed
     assert tampered_cases() == []
