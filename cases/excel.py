@@ -13,7 +13,6 @@ deadline is no part of that key: given in working days it moves with the day of 
 import re
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from projects.models import Project
@@ -113,10 +112,11 @@ def _resolve_co_units(rows, user) -> dict:
 
 def _check_rows(rows, user, co_units) -> tuple[set, list]:
     """What only a sheet can get wrong: deadlines without a lead unit (or both kinds), unknown
-    co-units, duplicates in the file or of existing cases. Answers (rows to skip, errors)."""
+    co-units, retired categories, duplicates in the file or of existing cases. Answers (rows to
+    skip, errors). The services' own rules (township in the county, deadline not past, …) are
+    theirs to check, when each row is written."""
     header = {c.key: c.header for c in CASE_SHEET.columns}
     unit = user.organisation
-    today = timezone.localdate()
     imported_refs, existing_titles = _existing(rows, unit)
     skipped, errors, first_ref, first_title = set(), [], {}, {}
     for row in rows:
@@ -134,8 +134,6 @@ def _check_rows(rows, user, co_units) -> tuple[set, list]:
             error("lead_unit", "填写了办结期限，须填写牵头责任单位（交办对象）")
         if row["lead_unit"] is None and row["co_units"]:
             error("lead_unit", "填写了协办单位，须填写牵头责任单位")
-        if row["deadline"] is not None and row["deadline"] < today:
-            error("deadline", "办结期限不能早于今天")
         if not row["category"].is_active:
             error("category", f"类别“{row['category'].name}”已停用")
 

@@ -124,7 +124,6 @@ def test_rule_and_service_errors_roll_back_rows_already_created(people, client):
         task("两种期限都填", 牵头责任单位=people.lead_unit.name, 办结期限=in_days(30), 工作日数=5),
         task("有期限无牵头单位", 办结期限=in_days(30)),
         task("协办单位不存在", 牵头责任单位=people.lead_unit.name, 工作日数=5, 协办单位="查无此单位"),
-        task("期限已过", 牵头责任单位=people.lead_unit.name, 办结期限=in_days(-1)),
         task("外县协办单位", 牵头责任单位=people.lead_unit.name, 工作日数=5,
              协办单位=org_for("330783", OrganisationKind.OTHER, name="东阳市某局（测试）").name),
     ])
@@ -133,19 +132,19 @@ def test_rule_and_service_errors_roll_back_rows_already_created(people, client):
 
     assert response.status_code == 400
     errors = {(e.row_number, e.column_header) for e in response.context["report"].errors}
-    assert errors == {(3, "工作日数"), (4, "牵头责任单位"), (5, "协办单位"), (6, "办结期限"), (7, "协办单位")}
+    assert errors == {(3, "工作日数"), (4, "牵头责任单位"), (5, "协办单位"), (6, "协办单位")}
     assert not Case.objects.exists() and not CaseEvent.objects.exists()
 
-    # A township of the clerk's own jurisdiction but of another county passes the sheet's checks:
-    # the service refuses it, after an earlier row was already written, and that row is rolled back.
-    city_clerk = people.city_clerk
+    # A township of the (city) clerk's jurisdiction but of another county, and a past deadline, pass
+    # the sheet's checks: the services refuse them after an earlier row was written, and it is rolled back.
     content = fill(CASE_SHEET, [
         task("第一项，本身无误", 牵头责任单位=people.lead_unit.name, 办结期限=in_days(30)),
         task("乡镇不属于该县", 乡镇=other_town.code),
+        task("期限已过", 牵头责任单位=people.lead_unit.name, 办结期限=in_days(-1)),
     ])
-    report = run_import(CASE_SHEET, content, city_clerk, apply=cases_import)
-    assert [(e.row_number, e.column_header) for e in report.errors] == [(3, "乡镇")]
-    assert "须属于所选县" in report.errors[0].message_zh
+    report = run_import(CASE_SHEET, content, people.city_clerk, apply=cases_import)
+    assert [(e.row_number, e.column_header) for e in report.errors] == [(3, "乡镇"), (4, "办结期限")]
+    assert "须属于所选县" in report.errors[0].message_zh and "不能早于今天" in report.errors[1].message_zh
     assert not Case.objects.exists() and not CaseEvent.objects.exists() and not Notification.objects.exists()
 
 
@@ -248,6 +247,8 @@ def test_550_task_list_imports_in_bounded_time_and_queries_per_row(people, healt
     assert Case.objects.filter(state=CaseState.ASSIGNED).count() == 550
     assert CaseEvent.objects.count() == 1100
     assert len(queries) <= 550 * QUERIES_PER_ROW + 50, len(queries) / 550
-    # Generous: measured 49 s on SQLite and 91 s on PostgreSQL on a shared 2-core machine under load 10.
-    assert elapsed < 300, elapsed
+    # Wall time on a shared machine is noise; the query budget above is the real guard. This bound
+    # only catches a pathological slowdown: measured 49-90 s alone, 313 s with two suites running at
+    # load 10 on 2 cores.
+    assert elapsed < 550 * 1.0, elapsed
     assert tampered_cases() == []
