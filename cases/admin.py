@@ -33,7 +33,7 @@ class JointConfirmationInline(ReadOnlyMixin, admin.TabularInline):
 class CaseAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["id", "title", "category", "county", "state", "level", "deadline", "yellow_card", "red_card"]
     list_filter = ["state", "level", "category", "yellow_card", "red_card"]
-    search_fields = ["title", "county__name"]
+    search_fields = ["title", "county__name", "=external_ref"]
     raw_id_fields = ["county", "township", "assigning_unit", "owner", "lead_unit", "co_units", "created_by"]
     list_select_related = ["category", "county"]
     show_full_result_count = False

@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from .api import AttachmentDownloadView, CaseViewSet, NotificationViewSet
+from .excel import CaseImportAPIView
 
 router = DefaultRouter()
 router.include_root_view = False
@@ -9,6 +10,8 @@ router.register("cases", CaseViewSet, basename="case")
 router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
+    # Before the router: its detail route would otherwise take "import" for a case id.
+    path("cases/import/", CaseImportAPIView.as_view(), name="api-case-import"),
     path("case-attachments/<int:pk>/download/", AttachmentDownloadView.as_view(), name="api-case-attachment-download"),
     *router.urls,
 ]

@@ -101,6 +101,13 @@ class Case(models.Model):
     deadline = models.DateField("办理期限", null=True, blank=True)
     level = models.PositiveSmallIntegerField("层级", choices=CaseLevel.choices, default=CaseLevel.COUNTY)
     tags = models.CharField("标签", max_length=200, blank=True, help_text="多个标签用逗号分隔")
+    # The number a task list gives a task (e.g. 结对帮扶任务 "2026-037"): what tells a re-imported row
+    # from a new one. Unique per assigning unit, since each task force numbers its own lists. NULL, not
+    # "", when absent: NULLs never collide, so the constraint needs no condition, and full_clean()
+    # checks it only for cases that have a number (a condition would cost two queries per save).
+    external_ref = models.CharField(
+        "外部编号", max_length=64, null=True, blank=True, help_text="任务清单中的编号，同一交办单位内不重复"
+    )
     state = models.CharField("状态", max_length=20, choices=CaseState.choices, default=CaseState.DISCOVERED)
     version = models.PositiveIntegerField("版本号", default=1)
     yellow_card = models.BooleanField("黄牌（临期）", default=False)
@@ -128,6 +135,13 @@ class Case(models.Model):
             models.Index(fields=["county", "state"], name="case_county_state"),
             models.Index(fields=["content_type", "object_id"], name="case_concerns"),
             models.Index(fields=["lead_unit", "state"], name="case_lead_state"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assigning_unit", "external_ref"],
+                name="case_unique_external_ref",
+                violation_error_message="本单位已有相同外部编号的交办事项。",
+            ),
         ]
 
     def __str__(self):

@@ -68,6 +68,7 @@ class CaseDetailSerializer(CaseListSerializer):
     class Meta(CaseListSerializer.Meta):
         fields = CaseListSerializer.Meta.fields + [
             "description", "source", "source_label", "priority", "township", "assigning_unit", "co_units", "tags",
+            "external_ref",
             "concerns", "joint_parties", "extension_deadline", "extension_reason", "assigned_at", "closed_at",
             "available_actions",
         ]

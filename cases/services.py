@@ -115,6 +115,13 @@ def _record_event(case: Case, *, action: str, from_state: str, by, comment="", p
 
 # --- creating a case ----------------------------------------------------------------------------
 
+def check_may_log_cases(user) -> None:
+    """Cases are logged by a task force, which then owns them: only its clerks may."""
+    owner = user.organisation
+    if not user.is_clerk or owner is None or not owner.is_task_force:
+        raise ValidationError("只有工作专班工作人员可以登记交办事项。")
+
+
 @transaction.atomic
 def case_create(
     *,
@@ -128,12 +135,12 @@ def case_create(
     township: Division | None = None,
     concerns=None,
     tags: str = "",
+    external_ref: str | None = None,
     joint_parties=(),
 ) -> Case:
     """Log a case (待交办) owned by the creating clerk's task force, at that task force's level."""
+    check_may_log_cases(by)
     owner = by.organisation
-    if not by.is_clerk or owner is None or not owner.is_task_force:
-        raise ValidationError("只有工作专班工作人员可以登记交办事项。")
     if county.level != DivisionLevel.COUNTY:
         raise ValidationError({"county": "请选择县（市、区）。"})
     if not user_can_see_division(by, county):
@@ -150,6 +157,7 @@ def case_create(
         township=township,
         concerns=concerns,
         tags=tags,
+        external_ref=external_ref or None,
         assigning_unit=owner,
         owner=owner,
         level=LEVEL_BY_DIVISION_LEVEL[owner.division.level],

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import excel, views
 
 urlpatterns = [
     path("cases/", views.CaseListView.as_view(), name="case-list"),
     path("cases/new/", views.case_create_view, name="case-create"),
     path("cases/export.xlsx", views.case_export, name="case-export"),
+    path("cases/import/", excel.CaseImportView.as_view(), name="case-import"),
+    path("cases/import/template.xlsx", excel.CaseTemplateView.as_view(), name="case-excel-template"),
     path("cases/review/", views.ReviewQueueView.as_view(), name="case-review"),
     path("cases/todo/", views.TodoView.as_view(), name="case-todo"),
     path("cases/<int:pk>/", views.case_detail, name="case-detail"),

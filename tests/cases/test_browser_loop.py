@@ -1,5 +1,7 @@
 import pytest
+from openpyxl import load_workbook
 
+from cases.excel import CASE_SHEET
 from cases.models import Case, CaseState
 
 from .factories import PNG_BYTES
@@ -74,3 +76,26 @@ def test_assign_accept_feedback_reject_resubmit_close_in_the_browser(page, login
 
     case = Case.objects.get(title="村庄环境整治不到位")
     assert case.state == CaseState.CLOSED and case.attachments.count() == 2
+
+
+def test_clerk_imports_a_task_list_from_the_case_list_in_the_browser(page, login_as, people, tmp_path):
+    login_as(people.clerk)
+    page.goto(f"{page.base_url}/cases/")
+    page.click("#import-link")
+    with page.expect_download() as download:
+        page.get_by_text("下载导入模板").click()
+    template = tmp_path / "模板.xlsx"
+    download.value.save_as(template)
+    workbook = load_workbook(template)
+    cells = {
+        "外部编号": "2026-001", "标题": "结对帮扶项目落地", "类别": "帮扶任务", "来源": "帮扶计划",
+        "县（市、区）": people.county.code, "牵头责任单位": people.lead_unit.name, "工作日数": 10,
+    }
+    workbook["交办事项"].append([cells.get(c.header) for c in CASE_SHEET.columns])
+    filled = tmp_path / "任务清单.xlsx"
+    workbook.save(filled)
+    page.set_input_files("#excel-file", str(filled))
+    page.click("#excel-import-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#excel-import-result [data-count=created]").inner_text() == "1"
+    assert Case.objects.get(external_ref="2026-001").state == CaseState.ASSIGNED
