@@ -9,7 +9,7 @@ from projects.periods import add_months, parse_month
 from registry.models import Division, DivisionLevel
 from registry.scoping import get_for_user_or_404
 
-from . import bulletins, selectors
+from . import bulletins, cache, selectors
 from .models import Bulletin, BulletinStatus, Dimension, MonthlySnapshot
 
 SORT_CHOICES = [
@@ -28,9 +28,13 @@ def filters_from(request, user) -> selectors.BoardFilters:
     return selectors.filters_from_params(user, request.GET)
 
 
+def _divisions_to_choose(own) -> list[dict]:
+    divisions = Division.objects.within(own).filter(level__in=(DivisionLevel.CITY, DivisionLevel.COUNTY), level__gte=own.level)
+    return list(divisions.order_by("code").values("code", "name", "level"))
+
+
 def _choices(user, f):
     own = selectors.jurisdiction(user)
-    divisions = Division.objects.within(own).filter(level__in=(DivisionLevel.CITY, DivisionLevel.COUNTY), level__gte=own.level)
     months = [add_months(f.month, -i) for i in range(-1, 24)]
     record_types = (
         MonthlySnapshot.objects.filter(month=f.month, dimension=Dimension.RECORD_TYPE, level=DivisionLevel.PROVINCE)
@@ -39,9 +43,12 @@ def _choices(user, f):
     )
     return {
         "own": own,
-        "divisions": list(divisions.order_by("code").values("code", "name", "level")),
+        # Reference data, the same for every request: cached until a division or category changes.
+        "divisions": cache.cached("divisions", ["reference"], (own.key,), lambda: _divisions_to_choose(own),
+                                  cache.REFERENCE_SECONDS),
         "months": months,
-        "categories": list(CaseCategory.objects.values_list("pk", "name")),
+        "categories": cache.cached("categories", ["reference"], (), lambda: list(CaseCategory.objects.values_list("pk", "name")),
+                                   cache.REFERENCE_SECONDS),
         "record_types": list(record_types),
         "sorts": SORT_CHOICES,
     }
