@@ -19,6 +19,7 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 from urllib.parse import urlencode
 
+from .queries import deepest_path
 from .scenarios import SCENARIOS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,18 +65,40 @@ def login(base_url: str, username: str) -> dict:
 def load(base_url, requests, headers, concurrency, duration):
     spec = {"base_url": base_url, "requests": requests, "headers": headers, "concurrency": concurrency,
             "duration": duration}
-    out = subprocess.run([sys.executable, "-m", "bench.client"], input=json.dumps(spec), capture_output=True,
-                         text=True, cwd=ROOT, check=True)
+    return _json_child(["-m", "bench.client"], spec)
+
+
+def _json_child(args, spec=None, env=None):
+    """Run `python <args>` in the repository, feeding `spec` as JSON, and return its JSON output."""
+    out = subprocess.run([sys.executable, *args], input=json.dumps(spec) if spec is not None else None,
+                         capture_output=True, text=True, cwd=ROOT, env=env)
+    if out.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout)
+
+
+def get_json(base_url, path, headers):
+    request = urllib.request.Request(f"{base_url}{path}", headers=headers)
+    with urllib.request.urlopen(request, timeout=120) as response:
+        return json.loads(response.read())
+
+
+def resolve(base_url, scenario, headers):
+    """The subject's requests; for a deepest-page scenario, the last page reached through `next` links."""
+    if not scenario.deepest_page:
+        return scenario.requests
+    method, path, body = scenario.requests[0]
+    return [(method, deepest_path(lambda p: get_json(base_url, p, headers), path), body)]
 
 
 def measure(base_url, scenario, sessions, args):
     """Alternate floor and subject in rounds so that both see the same machine noise."""
     headers = sessions[scenario.user]
+    requests = resolve(base_url, scenario, headers)
     floor_runs, subject_runs = [], []
     for _ in range(args.rounds):
         floor_runs.append(load(base_url, scenario.floor, headers, scenario.concurrency, args.duration))
-        subject_runs.append(load(base_url, scenario.requests, headers, scenario.concurrency, args.duration))
+        subject_runs.append(load(base_url, requests, headers, scenario.concurrency, args.duration))
     return merge(floor_runs), merge(subject_runs)
 
 
@@ -86,9 +109,119 @@ def merge(runs):
     return {
         "requests": total,
         "errors": sum(r["errors"] for r in runs),
+        "error_statuses": sorted({s for r in runs for s in r.get("error_statuses", [])}),
         "rps": round(total / seconds, 1) if seconds else 0.0,
         "p95_ms": p95s[len(p95s) // 2] if p95s else None,  # median of the rounds' p95
     }
+
+
+def row(name, floor, measured, ratio, target, met, raw=None):
+    return {"name": name, "floor": floor, "measured": measured, "ratio": ratio, "target": target, "met": bool(met),
+            "raw": raw or {}}
+
+
+# --- queries per request (in-process, province vs small) ------------------------------------------------
+
+MAX_QUERIES = 8
+
+
+def query_rows(scenarios, args):
+    spec = {"requests": [[s.name, s.user, s.requests[0][1], s.deepest_page] for s in scenarios]}
+    big = _json_child(["-m", "bench.queries"], spec)
+    small = None
+    if args.small_database_url:
+        small = _json_child(["-m", "bench.queries"], spec, env=dict(os.environ, DATABASE_URL=args.small_database_url))
+    rows = []
+    for s in scenarios:
+        n, status = big[s.name]["queries"], big[s.name]["status"]
+        m = small[s.name]["queries"] if small else None
+        met = status == 200 and n <= MAX_QUERIES and (m is None or m == n)
+        rows.append(row(
+            f"queries per request: {s.name}", f"small: {m if m is not None else 'not measured'}",
+            f"province: {n} (HTTP {status})", f"{n} vs {m}", f"equal, ≤ {MAX_QUERIES}", met,
+            {"province": big[s.name], "small": small[s.name] if small else None},
+        ))
+    return rows
+
+
+# --- roll-ups and imports (their own processes) ----------------------------------------------------------
+
+def rollup_rows(args):
+    r = _json_child(["-m", "bench.rollup", "--months", str(args.backfill_months), "--samples", str(args.rollup_samples),
+                     "--repeat", str(args.rollup_repeat)])
+    one, back = r["one_month"], r["backfill"]
+    rows = []
+    if one["raw_s"]:
+        ratio = round(one["product_s"] / one["raw_s"], 2)
+        rows.append(row(
+            f"monthly roll-up of one month ({one['month']}), all levels and dimensions",
+            f"raw SQL via psycopg {one['raw_s']} s", f"{one['product_s']} s (same figures: {one['same_figures']})",
+            f"{ratio}×", "≤ 1.5×", ratio <= 1.5 and one["same_figures"], r,
+        ))
+    else:
+        rows.append(row(f"monthly roll-up of one month ({one['month']})", "raw SQL: PostgreSQL only",
+                        f"{one['product_s']} s", "—", "≤ 1.5×", True, r))
+    ratio = round(back["runs_s"] / back["linear_s"], 2) if back["runs_s"] and back["linear_s"] else None
+    rows.append(row(
+        f"backfill of {back['months']} months (manage.py rollup --from --to)",
+        f"{args.backfill_months} × one month = {back['linear_s']} s",
+        f"{back['runs_s']} s in runs ({back['wall_s']} s wall), peak RSS {back['peak_rss_mb']} MB",
+        f"{ratio}×", "≤ 1.1×, ≤ 300 MB",
+        ratio is not None and ratio <= 1.1 and back["peak_rss_mb"] <= 300 and not back["failed"], r,
+    ))
+    return rows
+
+
+def import_rows(args):
+    r = _json_child(["-m", "bench.importer", "--rows", str(args.import_rows)])
+    p, f = r["product"], r["floor"]
+    ok = p["ok"] and p["created"] == args.import_rows
+    if f is None:
+        return [row(f"import of a {args.import_rows}-row workbook ({r['sheet']})", "calamine + COPY: PostgreSQL only",
+                    f"{p['seconds']} s, peak RSS {p['peak_rss_mb']} MB", "—", "≤ 3×, ≤ 300 MB",
+                    ok and p["peak_rss_mb"] <= 300, r)]
+    ratio = round(p["seconds"] / f["seconds"], 2)
+    return [row(
+        f"import of a {args.import_rows}-row workbook ({r['sheet']}: parse, validate, write)",
+        f"calamine + COPY {f['seconds']} s", f"{p['seconds']} s, peak RSS {p['peak_rss_mb']} MB, {p['created']} created",
+        f"{ratio}×", "≤ 3×, ≤ 300 MB", ok and ratio <= 3 and p["peak_rss_mb"] <= 300, r,
+    )]
+
+
+# --- month-end mix --------------------------------------------------------------------------------------
+
+MIX_MIN_RPS, MIX_MAX_P95_MS = 150, 300
+
+
+def mix_rows(base_url, args):
+    clerk = login(base_url, "clerk")
+    counties = [d["code"] for d in get_json(base_url, "/api/v1/divisions/?level=3&page_size=200", clerk)["results"]]
+    preferred = [c for c in MIX_COUNTIES if c in counties] + [c for c in counties if c not in MIX_COUNTIES]
+    manager = login(base_url, "manager")
+    lanes = [
+        {"county": code, "sessions": {"staff": login(base_url, f"staff_{code}"), "clerk": login(base_url, f"clerk_{code}"),
+                                      "manager": manager}}
+        for code in preferred[: args.mix_lanes]
+    ]
+    marker = f"[bench {dt.datetime.now():%Y%m%d%H%M%S}]"
+    result = _json_child(["-m", "bench.mix"], {"base_url": base_url, "lanes": lanes, "duration": args.mix_duration,
+                                               "marker": marker})
+    stored = _json_child(["-m", "bench.mix", "--count", marker])["events"]
+    lost = result["acknowledged_writes"] - stored
+    result.update(marker=marker, stored_writes=stored, lost_writes=lost)
+    met = (result["rps"] >= MIX_MIN_RPS and result["p95_ms"] is not None and result["p95_ms"] <= MIX_MAX_P95_MS
+           and result["errors"] == 0 and lost == 0)
+    return [row(
+        f"month-end mix, {args.mix_duration:g} s (70 % reads, 20 % writes, 10 % board)", "—",
+        f"{result['rps']} req/s, p95 {result['p95_ms']} ms, {result['errors']} errors, "
+        f"{result['acknowledged_writes']} writes acknowledged, {stored} stored",
+        f"lost writes {lost}", f"≥ {MIX_MIN_RPS} req/s, p95 ≤ {MIX_MAX_P95_MS} ms, 0 errors, 0 lost", met, result,
+    )]
+
+
+# Counties whose demo cases exist at every scale first, so that a small dataset still has writes.
+MIX_COUNTIES = ["330782", "330783", "331123", "330381"]
+STEPS = ["http", "queries", "rollup", "import", "mix"]
 
 
 def main(argv=None):
@@ -99,29 +232,59 @@ def main(argv=None):
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2))
     parser.add_argument("--out", default=str(ROOT / "bench" / "results"))
     parser.add_argument("--only", nargs="*", help="scenario names to run")
+    parser.add_argument("--steps", nargs="*", default=STEPS, choices=STEPS)
+    parser.add_argument("--small-database-url", default=os.environ.get("BENCH_SMALL_DATABASE_URL", ""),
+                        help="the same product seeded with --scale small, for the queries-per-request comparison")
+    parser.add_argument("--mix-duration", type=float, default=600.0)
+    parser.add_argument("--mix-lanes", type=int, default=8)
+    parser.add_argument("--backfill-months", type=int, default=60)
+    parser.add_argument("--rollup-samples", type=int, default=6)
+    parser.add_argument("--rollup-repeat", type=int, default=3)
+    parser.add_argument("--import-rows", type=int, default=10_000)
     args = parser.parse_args(argv)
 
     base_url = f"http://127.0.0.1:{args.port}"
-    server = start_server(args.port, args.workers)
-    try:
-        scenarios = [s for s in SCENARIOS if not args.only or s.name in args.only]
-        sessions = {user: login(base_url, user) for user in {s.user for s in scenarios}}
-        rows = []
-        for scenario in scenarios:
-            floor, subject = measure(base_url, scenario, sessions, args)
-            rows.append(scenario.judge(floor, subject))
-            print(json.dumps(rows[-1], ensure_ascii=False), flush=True)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    scenarios = [s for s in SCENARIOS if not args.only or s.name in args.only]
+    rows = []
+
+    def report(new_rows):
+        for r in new_rows:
+            rows.append(r)
+            print(json.dumps({k: v for k, v in r.items() if k != "raw"}, ensure_ascii=False), flush=True)
+
+    if "http" in args.steps or "mix" in args.steps:
+        server = start_server(args.port, args.workers)
+        try:
+            if "http" in args.steps:
+                sessions = {user: login(base_url, user) for user in {s.user for s in scenarios}}
+                for scenario in scenarios:
+                    floor, subject = measure(base_url, scenario, sessions, args)
+                    report([scenario.judge(floor, subject)])
+            if "mix" in args.steps:
+                report(mix_rows(base_url, args))
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    if "queries" in args.steps:
+        report(query_rows(scenarios, args))
+    if "rollup" in args.steps:
+        report(rollup_rows(args))
+    if "import" in args.steps:
+        report(import_rows(args))
     write_results(Path(args.out), rows)
     return 0 if all(r["met"] for r in rows) else 1
 
 
 def write_results(out_dir: Path, rows):
+    """Write the day's results; figures measured earlier the same day by a run of other steps are kept
+    (a figure measured again replaces its earlier row)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y-%m-%d")
-    (out_dir / f"{stamp}.json").write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
+    path = out_dir / f"{stamp}.json"
+    if path.exists():
+        fresh = {r["name"] for r in rows}
+        rows = [r for r in json.loads(path.read_text(encoding="utf-8")) if r["name"] not in fresh] + rows
+    path.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
     lines = ["| figure | floor | measured | ratio | target | met |", "|---|---|---|---|---|---|"]
     for r in rows:
         lines.append(f"| {r['name']} | {r['floor']} | {r['measured']} | {r['ratio']} | {r['target']} | {'yes' if r['met'] else 'NO'} |")

@@ -130,6 +130,8 @@ def seed(*, scale: str, seed: int, **_) -> dict:
     )
 
     reports, year_plans = [], []
+    # Once per month, not per report: each lookup is a query and there are tens of thousands of reports.
+    windows = {month: reporting_window(month) for month in months}
     for project, plan, pace in zip(projects, plans, paces):
         for plan_year in (year - 1, year):
             year_plans.append(ProjectYearPlan(project=project, year=plan_year, planned_investment=_money(plan * rng.uniform(0.9, 1.1))))
@@ -156,7 +158,7 @@ def seed(*, scale: str, seed: int, **_) -> dict:
                 status = ReportStatus.APPROVED
             started = project.actual_start is not None and project.actual_start <= month.replace(day=28)
             completed = plan * pace / 12 * rng.uniform(0.6, 1.4) if started else plan * rng.uniform(0, 0.01)
-            opens, closes = reporting_window(month)
+            opens, closes = windows[month]
             late = rng.random() < 0.08
             submitted_on = closes + datetime.timedelta(days=rng.randint(1, 6)) if late else opens + datetime.timedelta(days=rng.randint(0, (closes - opens).days))
             report = MonthlyReport(

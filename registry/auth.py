@@ -34,6 +34,15 @@ class LockoutModelBackend(ModelBackend):
         record_failure(user)
         return None
 
+    def get_user(self, user_id):
+        # Every request reads the user's unit and its division (jurisdiction, menus): one query, not three.
+        User = get_user_model()
+        try:
+            user = User._default_manager.select_related("organisation__division").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
 
 def record_failure(user) -> bool:
     """Count one failed login; lock the account when the limit is reached. Returns True if now locked."""

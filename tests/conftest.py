@@ -18,6 +18,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
             load_divisions()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached reads (the board) must not outlive the rolled-back
+    data of an earlier test that shares the same Redis database."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def divisions(db):
     """The real divisions. Transactional tests flush every table, so after one of them reload the

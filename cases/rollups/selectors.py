@@ -20,6 +20,7 @@ from projects.selectors import schedule_share
 from registry.models import Division, DivisionLevel
 from registry.scoping import user_can_see_division
 
+from . import cache
 from .models import Bulletin, Dimension, MonthlySnapshot
 
 PIPELINE_STATES = (
@@ -67,7 +68,10 @@ def default_month() -> dt.date:
 
 
 def jurisdiction(user) -> Division | None:
-    return Division.objects.get(level=DivisionLevel.PROVINCE) if user.sees_everything else user.division
+    own = user.division  # loaded with the user
+    if user.sees_everything and (own is None or own.level != DivisionLevel.PROVINCE):
+        return Division.objects.get(level=DivisionLevel.PROVINCE)
+    return own
 
 
 def board_filters(user, *, month=None, division_code=None, level=None, category=None, record_type=None, mountain_only=False) -> BoardFilters:
@@ -145,7 +149,18 @@ def case_list_url(f: BoardFilters, **params) -> str:
 
 
 def pipeline(user, f: BoardFilters) -> list[dict]:
-    """Per step of assign – track – close: cases now, and how many of them are overdue or due soon (one query)."""
+    """Per step of assign – track – close: cases now, and how many of them are overdue or due soon. One
+    query over the live cases, cached until a case in the division changes state or deadline (see
+    rollups.cache): a board opened by many managers does not count the cases once per request."""
+    # `f.division` lies within the user's jurisdiction (board_filters), so the counts depend on the
+    # filters and the day only, not on who asks.
+    parts = (f.division.key, f.category.pk if f.category else "", f.record_type.pk if f.record_type else "",
+             int(f.mountain_only), local_today().isoformat())
+    return cache.cached("pipeline", ["cases", f"cases:{f.division.key}"], parts, lambda: _pipeline(user, f),
+                        cache.PIPELINE_SECONDS)
+
+
+def _pipeline(user, f: BoardFilters) -> list[dict]:
     today = local_today()
     soon = add_working_days(today, DUE_SOON_WORKDAYS)
     overdue = Q(state__in=DEADLINE_STATES, deadline__lt=today)

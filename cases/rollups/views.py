@@ -15,6 +15,8 @@ from registry.scoping import get_for_user_or_404
 
 from . import bulletins, selectors, services
 from .models import Bulletin, BulletinStatus, Dimension, MonthlySnapshot, RollupMonth
+from . import bulletins, cache, selectors
+from .models import Bulletin, BulletinStatus, Dimension, MonthlySnapshot
 
 SORT_CHOICES = [
     ("", "按地区代码"), ("-closure_rate", "销号率从高到低"), ("closure_rate", "销号率从低到高"),
@@ -32,9 +34,13 @@ def filters_from(request, user) -> selectors.BoardFilters:
     return selectors.filters_from_params(user, request.GET)
 
 
+def _divisions_to_choose(own) -> list[dict]:
+    divisions = Division.objects.within(own).filter(level__in=(DivisionLevel.CITY, DivisionLevel.COUNTY), level__gte=own.level)
+    return list(divisions.order_by("code").values("code", "name", "level"))
+
+
 def _choices(user, f):
     own = selectors.jurisdiction(user)
-    divisions = Division.objects.within(own).filter(level__in=(DivisionLevel.CITY, DivisionLevel.COUNTY), level__gte=own.level)
     months = [add_months(f.month, -i) for i in range(-1, 24)]
     record_types = (
         MonthlySnapshot.objects.filter(month=f.month, dimension=Dimension.RECORD_TYPE, level=DivisionLevel.PROVINCE)
@@ -43,9 +49,12 @@ def _choices(user, f):
     )
     return {
         "own": own,
-        "divisions": list(divisions.order_by("code").values("code", "name", "level")),
+        # Reference data, the same for every request: cached until a division or category changes.
+        "divisions": cache.cached("divisions", ["reference"], (own.key,), lambda: _divisions_to_choose(own),
+                                  cache.REFERENCE_SECONDS),
         "months": months,
-        "categories": list(CaseCategory.objects.values_list("pk", "name")),
+        "categories": cache.cached("categories", ["reference"], (), lambda: list(CaseCategory.objects.values_list("pk", "name")),
+                                   cache.REFERENCE_SECONDS),
         "record_types": list(record_types),
         "sorts": SORT_CHOICES,
     }

@@ -1,26 +1,58 @@
-"""A CI-sized run of the benchmark harness, so that it cannot rot: tiny data, a second per figure."""
+"""A CI-sized run of the benchmark harness, so that it cannot rot: tiny data, a second or two per figure."""
+import datetime as dt
 import json
-import os
 
 import pytest
+from django.utils import timezone
 
 from bench import run
+from cases.models import CaseCategory, CaseEvent
+from cases.reference import seed_reference_data
+from cases.services import case_create, perform_action
 from registry.demo import seed_people
+from registry.models import User
 from tests.support.worker import subprocess_database_url
+
+COUNTY = "330782"
+
+
+def _rectifying_cases(count):
+    """Cases the county staff can report on, so that the mix's writes run too."""
+    seed_reference_data()
+    clerk, staff = User.objects.get(username=f"clerk_{COUNTY}"), User.objects.get(username=f"staff_{COUNTY}")
+    for i in range(count):
+        case = case_create(by=clerk, title=f"冒烟测试事项{i}", category=CaseCategory.objects.first(), county=staff.division)
+        case = perform_action(case=case, action="assign", by=clerk, version=case.version, lead_unit=staff.organisation,
+                              deadline=timezone.localdate() + dt.timedelta(days=20), comment="请按期整改")
+        perform_action(case=case, action="accept", by=staff, version=case.version)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_benchmark_runs_end_to_end_and_writes_results(divisions, tmp_path, monkeypatch):
     seed_people(password=run.PASSWORD)
-    monkeypatch.setenv("DATABASE_URL", subprocess_database_url())
+    _rectifying_cases(3)
+    database_url = subprocess_database_url()
+    monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("REDIS_URL", "")
     monkeypatch.setenv("BENCH_SETTINGS", "config.settings.test")  # the test database's fast password hashes
-    exit_code = run.main(["--duration", "0.5", "--rounds", "1", "--workers", "1", "--port", "8797", "--out", str(tmp_path)])
+    exit_code = run.main([
+        "--duration", "0.5", "--rounds", "1", "--workers", "1", "--port", "8797", "--out", str(tmp_path),
+        "--small-database-url", database_url, "--mix-duration", "2", "--mix-lanes", "2",
+        "--backfill-months", "2", "--rollup-samples", "1", "--rollup-repeat", "1", "--import-rows", "20",
+    ])
     assert exit_code in (0, 1)  # a missed target is a finding, not a crash
     (result_file,) = tmp_path.glob("*.json")
-    rows = json.loads(result_file.read_text(encoding="utf-8"))
-    assert [r["name"] for r in rows] == [s.name for s in run.SCENARIOS]
-    for row in rows:
-        assert "0 errors" in row["measured"], row
-        assert "req/s" in row["floor"]
+    rows = {r["name"]: r for r in json.loads(result_file.read_text(encoding="utf-8"))}
+
+    for scenario in run.SCENARIOS:
+        assert "0 errors" in rows[scenario.name]["measured"], rows[scenario.name]
+        assert "req/s" in rows[scenario.name]["floor"]
+        counted = rows[f"queries per request: {scenario.name}"]["raw"]
+        assert counted["province"]["status"] == 200 and counted["province"]["queries"] == counted["small"]["queries"]
+    assert [n for n in rows if n.startswith("monthly roll-up")] and [n for n in rows if n.startswith("backfill of 2")]
+    (imported,) = [r for n, r in rows.items() if n.startswith("import of a 20-row")]
+    assert imported["raw"]["product"]["created"] == 20
+    (mix,) = [r for n, r in rows.items() if n.startswith("month-end mix")]
+    assert mix["raw"]["errors"] == 0 and mix["raw"]["lost_writes"] == 0
+    assert mix["raw"]["stored_writes"] == CaseEvent.objects.filter(comment__startswith=mix["raw"]["marker"]).count()
     assert (tmp_path / result_file.name.replace(".json", ".md")).read_text(encoding="utf-8").startswith("| figure |")

@@ -181,3 +181,27 @@ def test_a_clerk_reruns_a_locked_month_from_the_board_with_a_reason(history, peo
 def test_managers_see_no_rerun_form(history, people, client):
     login(client, people.manager)
     assert "rerun-form" not in client.get(reverse("rollups:board")).content.decode()
+def _pipeline_counts(user):
+    return {s["state"]: s["count"] for s in board(user, board_filters(user))["pipeline"]}
+
+
+def test_pipeline_is_read_once_until_a_case_changes_state(history, people, django_capture_on_commit_callbacks):
+    from cases.services import perform_action
+
+    manager = people.manager
+    before = _pipeline_counts(manager)
+    with CaptureQueriesContext(connection) as ctx:
+        assert _pipeline_counts(manager) == before
+    assert not any('"cases_case"' in q["sql"] for q in ctx.captured_queries)  # served from the cache
+
+    rectifying = Case.objects.get(state=CaseState.RECTIFYING)
+    with django_capture_on_commit_callbacks(execute=True):
+        perform_action(case=rectifying, action="progress", by=people.yiwu_staff, version=rectifying.version,
+                       comment="进展顺利")
+    assert _pipeline_counts(manager) == before  # a progress report moves no case between steps
+
+    assigned = Case.objects.get(state=CaseState.ASSIGNED)
+    with django_capture_on_commit_callbacks(execute=True):
+        perform_action(case=assigned, action="accept", by=people.yiwu_staff, version=assigned.version)
+    after = _pipeline_counts(manager)
+    assert (after["assigned"], after["rectifying"]) == (before["assigned"] - 1, before["rectifying"] + 1)

@@ -1,0 +1,191 @@
+"""The month-end mix, run as its own process by bench.run: county staff read their lists and pages,
+report progress and feedback through the real case action API (session, CSRF token, version numbers),
+and managers open the board — 70 % reads, 20 % writes, 10 % board, for a fixed duration.
+
+Each thread plays one county (its staff, its clerk and a manager) and writes only to cases its county
+government leads, so two threads never race for a case: any 409 or lost write is the product's.
+Every write carries the run's marker in its comment; `count_marked_events` counts them afterwards.
+
+    python -m bench.mix < spec.json          # load; prints the result as JSON
+    python -m bench.mix --count MARKER       # events carrying MARKER, from the database (Django)
+"""
+import http.client
+import json
+import os
+import random
+import sys
+import threading
+import time
+import uuid
+from urllib.parse import urlsplit
+
+from .client import percentile
+
+# The same one-pixel PNG the case demo uses as evidence.
+PIXEL_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360f8cf"
+    "c00000030101009a1c8c6b0000000049454e44ae426082"
+)
+READ, WRITE, BOARD = "read", "write", "board"
+WEIGHTS = [(READ, 70), (WRITE, 20), (BOARD, 10)]
+FEEDBACK_EVERY = 4  # one write in four is a feedback with evidence (upload + action), the rest progress
+
+
+class Lane:
+    """One thread: a county's staff, clerk and a manager, on one persistent connection."""
+
+    def __init__(self, spec, lane, marker, rng):
+        parts = urlsplit(spec["base_url"])
+        self.host, self.port = parts.hostname, parts.port
+        self.sessions = lane["sessions"]
+        self.county = lane["county"]
+        self.marker = marker
+        self.rng = rng
+        self.conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
+        self.cases = {}  # case id -> version, the cases this lane may still write to
+        self.case_ids = []
+        self.writes = 0
+        self.acknowledged = 0  # writes the server answered with success
+        self.samples = []  # (kind, seconds, ok, status)
+
+    def request(self, who, method, path, body=None, content_type="application/json"):
+        headers = dict(self.sessions[who])
+        if body is not None:
+            headers["Content-Type"] = content_type
+        try:
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+            data = response.read()
+            return response.status, data
+        except (OSError, http.client.HTTPException):
+            self.conn.close()
+            self.conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
+            return 0, b""
+
+    def timed(self, kind, who, method, path, body=None, content_type="application/json"):
+        started = time.perf_counter()
+        status, data = self.request(who, method, path, body, content_type)
+        ok = 200 <= status < 400
+        self.samples.append((kind, time.perf_counter() - started, ok, status))
+        return ok, data
+
+    def load_cases(self):
+        """The rectifying cases this county's government leads (not timed: the lane's setup)."""
+        path = "/api/v1/cases/?state=rectifying&page_size=200"
+        status, data = self.request("staff", "GET", path)
+        if status != 200:
+            raise SystemExit(f"mix: could not list cases for {self.county}: {status}")
+        for item in json.loads(data)["results"]:
+            self.cases[item["id"]] = item["version"]
+        self.case_ids = sorted(self.cases)
+
+    def read(self):
+        county = self.county
+        choice = self.rng.randrange(6)
+        if choice == 0:
+            self.timed(READ, "staff", "GET", "/api/v1/cases/?state=rectifying&page_size=50")
+        elif choice == 1:
+            self.timed(READ, "staff", "GET", "/cases/todo/")
+        elif choice == 2 and self.case_ids:
+            self.timed(READ, "staff", "GET", f"/cases/{self.rng.choice(self.case_ids)}/")
+        elif choice == 3:
+            self.timed(READ, "clerk", "GET", "/cases/review/")
+        elif choice == 4:
+            self.timed(READ, "clerk", "GET", f"/api/v1/cases/?county={county}&state=closed&page_size=50")
+        else:
+            self.timed(READ, "staff", "GET", "/projects/")
+
+    def board(self):
+        path = self.rng.choice(["/rollups/board/", "/api/v1/board/", f"/rollups/board/?division={self.county}",
+                                f"/api/v1/board/?division={self.county}"])
+        self.timed(BOARD, "manager", "GET", path)
+
+    def write(self):
+        if not self.cases:
+            return self.read()
+        case_id = self.rng.choice(list(self.cases))
+        self.writes += 1
+        comment = f"{self.marker} 第{self.writes}次报送"
+        attachments = []
+        feedback = self.writes % FEEDBACK_EVERY == 0
+        if feedback:
+            boundary = uuid.uuid4().hex
+            body = (
+                f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"photo.png\"\r\n"
+                f"Content-Type: image/png\r\n\r\n".encode() + PIXEL_PNG + f"\r\n--{boundary}--\r\n".encode()
+            )
+            ok, data = self.timed(WRITE, "staff", "POST", f"/api/v1/cases/{case_id}/attachments/", body,
+                                  f"multipart/form-data; boundary={boundary}")
+            if not ok:
+                return
+            attachments = [json.loads(data)["id"]]
+        action = {"action": "feedback" if feedback else "progress", "version": self.cases[case_id], "comment": comment,
+                  "attachments": attachments}
+        ok, data = self.timed(WRITE, "staff", "POST", f"/api/v1/cases/{case_id}/actions/", json.dumps(action))
+        if not ok:
+            return
+        self.acknowledged += 1
+        case = json.loads(data)
+        if feedback or case["state"] != "rectifying":
+            del self.cases[case_id]  # no longer the staff's to write
+        else:
+            self.cases[case_id] = case["version"]
+
+    def run(self, deadline):
+        self.load_cases()
+        ops = {READ: self.read, WRITE: self.write, BOARD: self.board}
+        kinds, weights = zip(*WEIGHTS)
+        while time.perf_counter() < deadline:
+            ops[self.rng.choices(kinds, weights)[0]]()
+        self.conn.close()
+
+
+def run(spec) -> dict:
+    if urlsplit(spec["base_url"]).hostname not in ("127.0.0.1", "localhost", "::1"):
+        raise SystemExit("bench mix only targets the loopback interface")
+    marker = spec["marker"]
+    lanes = [Lane(spec, lane, marker, random.Random(i)) for i, lane in enumerate(spec["lanes"])]
+    started = time.perf_counter()
+    deadline = started + spec["duration"]
+    threads = [threading.Thread(target=lane.run, args=(deadline,)) for lane in lanes]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    samples = [s for lane in lanes for s in lane.samples]
+    latencies = [s[1] for s in samples if s[2]]
+    errors = [s[3] for s in samples if not s[2]]
+    by_kind = {kind: sum(1 for s in samples if s[0] == kind) for kind, _ in WEIGHTS}
+    return {
+        "requests": len(samples),
+        "errors": len(errors),
+        "error_statuses": sorted(set(errors)),
+        "seconds": round(elapsed, 3),
+        "rps": round(len(samples) / elapsed, 1) if elapsed else 0.0,
+        "p50_ms": round(percentile(latencies, 50) * 1000, 2) if latencies else None,
+        "p95_ms": round(percentile(latencies, 95) * 1000, 2) if latencies else None,
+        "by_kind": by_kind,
+        "acknowledged_writes": sum(lane.acknowledged for lane in lanes),
+    }
+
+
+def count_marked_events(marker: str) -> int:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    from cases.models import CaseEvent
+
+    return CaseEvent.objects.filter(comment__startswith=marker).count()
+
+
+def main():
+    if sys.argv[1:2] == ["--count"]:
+        sys.stdout.write(json.dumps({"events": count_marked_events(sys.argv[2])}))
+        return
+    sys.stdout.write(json.dumps(run(json.loads(sys.stdin.read()))))
+
+
+if __name__ == "__main__":
+    main()
