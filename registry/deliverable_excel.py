@@ -129,10 +129,6 @@ def _report_update(*, actor, instance, data, reason):
     return services.workshop_report_correct(actor=actor, report=instance, data=data, reason=reason)
 
 
-def _report_update(*, actor, instance, data, reason):
-    return services.workshop_report_correct(actor=actor, report=instance, data=data, reason=reason)
-
-
 def _month_of(row):
     # Any day names its month: match the reported month, not the day typed.
     row["period"] = row["period"].replace(day=1)

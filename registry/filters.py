@@ -1,6 +1,5 @@
 import django_filters
 from django import forms
-from django import forms
 from django.db.models import Q
 
 from .models import (

@@ -9,19 +9,20 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Exists, F, Q, Sum
 from django.urls import NoReverseMatch, reverse
 
 from cases.models import Case, CaseCategory, CaseState
 from cases.services import DEADLINE_STATES, DUE_SOON_WORKDAYS, local_today
 from cases.workdays import add_working_days
-from projects.periods import add_months, current_month, parse_month
+from projects.models import PeriodLock
+from projects.periods import add_months, current_month, is_locked, parse_month
 from projects.selectors import schedule_share
 from registry.models import Division, DivisionLevel
 from registry.scoping import user_can_see_division
 
 from . import cache
-from .models import Bulletin, Dimension, MonthlySnapshot
+from .models import Bulletin, Dimension, MonthlySnapshot, RollupMonth
 
 PIPELINE_STATES = (
     (CaseState.DISCOVERED, "待交办"),
@@ -293,3 +294,11 @@ def home_card(user) -> dict:
         "url": reverse("rollups:board"),
         "note": f"月末口径逾期 {row['overdue_at_end']} 件",
     }
+
+
+def month_status(month: dt.date) -> tuple[RollupMonth | None, bool]:
+    """The month's fill state and whether the province has locked it: one query for a rolled-up month."""
+    row = RollupMonth.objects.filter(month=month).annotate(locked=Exists(PeriodLock.objects.filter(month=month))).first()
+    if row is None:
+        return None, is_locked(month)
+    return row, row.locked

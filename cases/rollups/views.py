@@ -8,14 +8,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.models import CaseCategory
-from projects.periods import add_months, is_locked, parse_month
+from projects.periods import add_months, parse_month
 from projects.selectors import schedule_share
 from registry.models import Division, DivisionLevel
 from registry.scoping import get_for_user_or_404
 
-from . import bulletins, selectors, services
-from .models import Bulletin, BulletinStatus, Dimension, MonthlySnapshot, RollupMonth
-from . import bulletins, cache, selectors
+from . import bulletins, cache, selectors, services
 from .models import Bulletin, BulletinStatus, Dimension, MonthlySnapshot
 
 SORT_CHOICES = [
@@ -89,14 +87,15 @@ def board_view(request):
     data = selectors.board(user, f, sort=sort)
     query = request.GET.copy()
     query.pop("sort", None)
+    fill_state, locked = selectors.month_status(f.month)
     context = {
         **data,
         **_choices(user, f),
         "sort": sort,
         "querystring": query.urlencode(),
         "chart_json": _chart_data(data["trend"], f.month),
-        "fill_state": RollupMonth.objects.filter(month=f.month).first(),
-        "locked": is_locked(f.month),
+        "fill_state": fill_state,
+        "locked": locked,
         "bulletin": selectors.latest_bulletin(user, f),
     }
     return render(request, "rollups/board.html", context)
