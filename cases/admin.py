@@ -1,20 +1,8 @@
 from django.contrib import admin
 
+from registry.admin_mixins import ReadOnlyAdminMixin
+
 from .models import Attachment, Case, CaseCategory, CaseEvent, JointConfirmation, Notification, WorkCalendarDay
-
-
-class ReadOnlyMixin:
-    """Cases, their events, evidence and confirmations change only through the workflow services,
-    which write the ledger: the admin shows them but cannot alter them."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CaseCategory)
@@ -23,14 +11,14 @@ class CaseCategoryAdmin(admin.ModelAdmin):
     list_editable = ["order", "is_active"]
 
 
-class JointConfirmationInline(ReadOnlyMixin, admin.TabularInline):
+class JointConfirmationInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = JointConfirmation
     extra = 0
     raw_id_fields = ["party", "confirmed_by"]
 
 
 @admin.register(Case)
-class CaseAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class CaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["id", "title", "category", "county", "state", "level", "deadline", "yellow_card", "red_card"]
     list_filter = ["state", "level", "category", "yellow_card", "red_card"]
     search_fields = ["title", "county__name", "=external_ref"]
@@ -41,7 +29,7 @@ class CaseAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class CaseEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["case", "seq", "action", "from_state", "to_state", "actor", "created_at"]
     list_filter = ["action"]
     raw_id_fields = ["case", "actor", "actor_unit"]
@@ -50,13 +38,13 @@ class CaseEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class AttachmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["original_name", "case", "content_type", "size", "uploaded_by", "uploaded_at"]
     list_select_related = ["case", "uploaded_by"]
 
 
 @admin.register(JointConfirmation)
-class JointConfirmationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class JointConfirmationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["case", "party", "confirmed_by", "confirmed_at"]
     list_select_related = ["case", "party", "confirmed_by"]
 

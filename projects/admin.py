@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from registry.admin_mixins import ReadOnlyAdminMixin
+
 from .models import (
     LockException,
     MonthlyReport,
@@ -16,17 +18,8 @@ from .models import (
 )
 
 
-class ReadOnlyLedgerAdmin(admin.ModelAdmin):
+class ReadOnlyLedgerAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Ledger rows are written by services only; the admin shows them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ProjectCategory)

@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from .admin_mixins import ReadOnlyAdminMixin
+
 from .models import (
     AxisNode,
     CentralTown,
@@ -62,51 +64,24 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(LoginEvent)
-class LoginEventAdmin(admin.ModelAdmin):
+class LoginEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "kind", "username", "ip_address", "user_agent"]
     list_filter = ["kind"]
     search_fields = ["username", "ip_address"]
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 # --- deliverables: edited through the services in the product; the admin is for inspection -------
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Writes bypassing the services would skip validation and history, so the admin only reads."""
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class AxisNodeInline(admin.TabularInline):
+class AxisNodeInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = AxisNode
     extra = 0
     raw_id_fields = ["division", "cluster"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(DevelopmentAxis)
