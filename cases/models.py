@@ -57,6 +57,10 @@ class CaseCategory(models.Model):
         return self.name
 
 
+CASE_PARTIES = ("lead_unit", "co_units", "joint_parties__party")
+CASE_PARTIES_VIA_CASE = tuple(f"case__{path}" for path in CASE_PARTIES)
+
+
 class Case(models.Model):
     title = models.CharField("标题", max_length=200)
     description = models.TextField("问题描述", blank=True)
@@ -124,7 +128,9 @@ class Case(models.Model):
     closed_at = models.DateTimeField("销号时间", null=True, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
-    objects = JurisdictionManager("county")
+    # The units a case involves see it wherever they sit: a "1+3" strong county or a provincial unit
+    # assigned a task in another county's jurisdiction must be able to act on it.
+    objects = JurisdictionManager("county", involved=CASE_PARTIES)
 
     class Meta:
         verbose_name = "交办事项"
@@ -176,7 +182,7 @@ class CaseEvent(models.Model):
     prev_hash = models.CharField("上一事件哈希", max_length=64, blank=True)
     hash = models.CharField("哈希", max_length=64)
 
-    objects = JurisdictionManager("case__county")
+    objects = JurisdictionManager("case__county", involved=CASE_PARTIES_VIA_CASE)
 
     class Meta:
         verbose_name = "办理记录"
@@ -217,7 +223,7 @@ class Attachment(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT)
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
-    objects = JurisdictionManager("case__county")
+    objects = JurisdictionManager("case__county", involved=CASE_PARTIES_VIA_CASE)
 
     class Meta:
         verbose_name = "佐证材料"
@@ -238,7 +244,7 @@ class JointConfirmation(models.Model):
     )
     confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
 
-    objects = JurisdictionManager("case__county")
+    objects = JurisdictionManager("case__county", involved=CASE_PARTIES_VIA_CASE)
 
     class Meta:
         verbose_name = "联合销号确认"

@@ -7,8 +7,14 @@ declares, in one line, the path from itself to the Division that places it::
 
 and every list, detail, form, API and export reads through ``Model.objects.for_user(user)``. Objects
 outside the jurisdiction simply do not exist for that user: lookups answer 404, counts omit them.
+
+Some work crosses jurisdictions: a "1+3" strong county confirms a task in a mountain county of another
+city. A model names the organisations involved in an object, and their members see it too::
+
+    objects = JurisdictionManager("county", involved=("lead_unit", "co_units", "joint_parties__party"))
 """
 from django.db import models
+from django.db.models import Q
 from django.http import Http404
 
 
@@ -29,23 +35,29 @@ class JurisdictionQuerySet(models.QuerySet):
         division = user.division
         if division is None:
             return self.none()
-        return self.within(division)
+        visible = Q(**{self._key_lookup(): division.key})
+        for path in self.model._jurisdiction_involved:
+            # A subquery, not a join, so that many-valued paths cannot duplicate rows.
+            visible |= Q(pk__in=self.model._base_manager.filter(**{path: user.organisation_id}).values("pk"))
+        return self.filter(visible)
 
 
 class JurisdictionManager(models.Manager.from_queryset(JurisdictionQuerySet)):
-    def __init__(self, division_path: str | None = None):
+    def __init__(self, division_path: str | None = None, involved: tuple[str, ...] = ()):
         # Related managers subclass the default manager and call __init__() without arguments.
         super().__init__()
         self.division_path = division_path
+        self.involved = tuple(involved)
 
     def deconstruct(self):
         # Managers are not serialised into migrations (use_in_migrations is False) but keep the
         # signature honest for anyone who does.
-        return (False, f"{__name__}.JurisdictionManager", None, (self.division_path,), {})
+        return (False, f"{__name__}.JurisdictionManager", None, (self.division_path,), {"involved": self.involved})
 
     def contribute_to_class(self, cls, name):
         super().contribute_to_class(cls, name)
         cls._jurisdiction_path = self.division_path
+        cls._jurisdiction_involved = self.involved
 
 
 def get_for_user_or_404(queryset_or_model, user, **lookups):

@@ -55,3 +55,25 @@ def test_non_party_cannot_confirm(people, parties):
     case = case_at(CaseState.FEEDBACK, people, joint_parties=orgs)
     with pytest.raises(ActionNotAllowed):
         act(case, "confirm", people.lead_staff)
+
+
+def test_strong_county_in_another_city_sees_and_confirms_its_pairing_task(people, client, api_client):
+    """"1+3": a strong county (here 西湖区, Hangzhou) confirms a task in a county of Jinhua."""
+    strong = org_for("330106", OrganisationKind.COUNTY_GOVERNMENT, name="西湖区人民政府（测试）")
+    strong_staff = make_user("county_staff", "330106", organisation=strong)
+    bystander = make_user("county_staff", "330106")  # same county, not a party
+    case = case_at(CaseState.FEEDBACK, people, joint_parties=[strong])
+    client.force_login(strong_staff)
+    assert client.get(f"/cases/{case.pk}/").status_code == 200
+    api_client.force_authenticate(strong_staff)
+    assert api_client.get(f"/api/v1/cases/{case.pk}/events/").status_code == 200
+    assert [c["id"] for c in api_client.get("/api/v1/cases/").json()["results"]] == [case.pk]
+    assert [a.name for a in available_actions(case, strong_staff)] == ["confirm"]
+    act(case, "confirm", strong_staff, comment="帮扶任务已完成")
+    act(case, "close", people.clerk, comment="联合销号")
+    assert case.state == CaseState.CLOSED
+    # Being in the same county as a party is not being the party.
+    client.force_login(bystander)
+    assert client.get(f"/cases/{case.pk}/").status_code == 404
+    api_client.force_authenticate(bystander)
+    assert api_client.get("/api/v1/cases/").json()["results"] == []
