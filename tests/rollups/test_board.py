@@ -109,6 +109,8 @@ def _bulk_cases(count, seed=7):
 
 
 def _board_queries(client, user, month):
+    # A first request absorbs what the layout does now and then (the once-a-minute session touch).
+    client.get(reverse("rollups:board"), {"month": month.strftime("%Y-%m"), "level": "county"})
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(reverse("rollups:board"), {"month": month.strftime("%Y-%m"), "level": "county"})
     assert response.status_code == 200
@@ -119,7 +121,6 @@ def test_board_query_count_does_not_grow_with_cases_or_counties(history, people,
     month = current_month()
     rollup_month(month=month)
     login(client, people.province_manager)
-    _board_queries(client, people.province_manager, month)  # warms per-process caches (content types, session)
     small = _board_queries(client, people.province_manager, month)
     _bulk_cases(3000)
     rollup_month(month=month)

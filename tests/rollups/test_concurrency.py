@@ -64,7 +64,7 @@ def slow_worker_env(monkeypatch):
     monkeypatch.setenv("ROLLUP_BATCH_PAUSE_SECONDS", "30")
 
 
-def _wait_for(predicate, timeout=60):
+def _wait_for(predicate, timeout=120):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
