@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 
+from registry.bulk import bulk_insert
+
 from .reader import ParseResult, Row, RowError, parse_workbook
 from .safety import ExcelError
 from .spec import Kind, SheetSpec, identity
@@ -182,7 +184,7 @@ def upsert_by_key(
         changes.append(Change(instance, created, diff))
     if errors:
         raise RowsInvalid(errors)
-    manager.bulk_create(to_create, batch_size=batch_size)
+    bulk_insert(model, to_create, batch_size=batch_size)
     if to_update:
         manager.bulk_update(to_update, sorted(updated_fields), batch_size=batch_size)
     result.created, result.updated = len(to_create), len(to_update)
@@ -224,7 +226,7 @@ def history_recorder(spec: SheetSpec, user, reason: str = "Excel 导入") -> Cal
                     field_label=str(model._meta.get_field(name).verbose_name),
                     old_value=old_text, new_value=new_text, user=user, reason=reason,
                 ))
-        ChangeRecord.objects.bulk_create(rows, batch_size=1000)
+        bulk_insert(ChangeRecord, rows)
 
     return record
 
