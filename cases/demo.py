@@ -3,9 +3,10 @@ province scale writes years of history with bulk inserts, hashing the chains in 
 import datetime as dt
 import random
 
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from registry.bulk import bulk_insert
 from registry.models import Division, DivisionLevel, Organisation, OrganisationKind, User
 
 from .ledger import chain_event
@@ -155,7 +156,7 @@ def _seed_province(rng, years: int) -> dict:
     for offset in range(0, total, BATCH):
         plans = [_plan_case(rng, counties, categories, start, now) for _ in range(min(BATCH, total - offset))]
         with transaction.atomic():
-            cases = _insert(
+            cases = bulk_insert(
                 Case,
                 [
                     Case(
@@ -184,34 +185,10 @@ def _seed_province(rng, years: int) -> dict:
             rows = []
             for case, plan in zip(cases, plans):
                 rows.extend(_events(case, plan, clerks[plan["county"].pk], staff[plan["county"].pk]))
-            _insert(CaseEvent, rows)
+            bulk_insert(CaseEvent, rows)
         created += len(cases)
         events += len(rows)
     return {"cases": created, "events": events}
-
-
-def _insert(model, objs: list) -> list:
-    """Insert new objects with the semantics of bulk_create (pre_save, primary keys set on the objects).
-    On PostgreSQL through COPY, primary keys reserved from the table's sequence first: INSERT statements
-    built by the ORM made the cases the slowest part of the province seed (600,000 events)."""
-    connection = connections[DEFAULT_DB_ALIAS]  # not the proxy: it costs a lookup per attribute, per value
-    if connection.vendor != "postgresql":
-        return model.objects.bulk_create(objs, batch_size=2_000)
-    meta = model._meta
-    fields = list(meta.concrete_fields)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [meta.db_table, meta.pk.column, len(objs)]
-        )
-        for obj, (pk,) in zip(objs, cursor.fetchall()):
-            obj.pk = pk
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        with cursor.copy(f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN") as copy:
-            for obj in objs:
-                copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
-    for obj in objs:
-        obj._state.adding, obj._state.db = False, connection.alias
-    return objs
 
 
 # Where a historical case ended up, with weights; the route to each state is fixed below.

@@ -1,7 +1,7 @@
 import django_filters
 from django.contrib.contenttypes.models import ContentType
 
-from registry.models import Division
+from registry.models import Division, DivisionLevel
 
 from .models import Case, CaseCategory, CaseLevel, CaseState
 from .selectors import due_soon_q, overdue_q, responsible_unit_q
@@ -9,7 +9,9 @@ from .selectors import due_soon_q, overdue_q, responsible_unit_q
 
 class CaseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label="标题")
-    state = django_filters.MultipleChoiceFilter(choices=CaseState.choices, label="状态")
+    # No DISTINCT: filtering on the case's own column cannot repeat rows, and SELECT DISTINCT over every
+    # column makes PostgreSQL sort all matching cases instead of reading the first page in key order.
+    state = django_filters.MultipleChoiceFilter(choices=CaseState.choices, label="状态", distinct=False)
     county = django_filters.CharFilter(method="filter_county", label="区划代码（含下级）")
     category = django_filters.ModelChoiceFilter(queryset=CaseCategory.objects.all(), label="类别")
     level = django_filters.TypedChoiceFilter(choices=CaseLevel.choices, coerce=int, label="层级")
@@ -28,7 +30,12 @@ class CaseFilter(django_filters.FilterSet):
 
     def filter_county(self, queryset, name, value):
         division = Division.objects.filter(code=value.strip()).first()
-        return queryset.within(division) if division else queryset.none()
+        if division is None:
+            return queryset.none()
+        if division.level == DivisionLevel.COUNTY:
+            # The case's own county column (indexed with the state) rather than a join on division keys.
+            return queryset.filter(county=division)
+        return queryset.within(division)
 
     def filter_overdue(self, queryset, name, value):
         return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())

@@ -141,6 +141,8 @@ class Case(models.Model):
             models.Index(fields=["county", "state"], name="case_county_state"),
             models.Index(fields=["content_type", "object_id"], name="case_concerns"),
             models.Index(fields=["lead_unit", "state"], name="case_lead_state"),
+            # The review queue: a task force's cases awaiting its close-out (state 已反馈).
+            models.Index(fields=["owner", "state"], name="case_owner_state"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -26,6 +26,31 @@ class AttachmentSerializer(serializers.ModelSerializer):
         return reverse("api-case-attachment-download", args=[obj.pk])
 
 
+def _unit(unit):
+    return {"id": unit.id, "name": unit.name} if unit is not None else None
+
+
+class CasePageSerializer(serializers.ListSerializer):
+    """A page of cases, written out directly: DRF's field machinery (a signature inspection for every
+    callable source, a nested serializer per unit) cost most of a 50-row page at province scale. The
+    output is exactly CaseListSerializer's (tests/cases/test_api.py compares them)."""
+
+    def to_representation(self, data):
+        states, levels = dict(Case._meta.get_field("state").flatchoices), dict(Case._meta.get_field("level").flatchoices)
+        moment = serializers.DateTimeField()
+        return [
+            {
+                "id": case.id, "title": case.title, "category": case.category.name, "county": case.county.code,
+                "county_name": case.county.name, "state": case.state, "state_label": str(states.get(case.state, case.state)),
+                "level": case.level, "level_label": str(levels.get(case.level, case.level)),
+                "deadline": case.deadline.isoformat() if case.deadline else None, "lead_unit": _unit(case.lead_unit),
+                "owner": _unit(case.owner), "yellow_card": case.yellow_card, "red_card": case.red_card,
+                "version": case.version, "created_at": moment.to_representation(case.created_at),
+            }
+            for case in data
+        ]
+
+
 class CaseListSerializer(serializers.ModelSerializer):
     category = serializers.CharField(source="category.name")
     county = serializers.CharField(source="county.code")
@@ -41,6 +66,7 @@ class CaseListSerializer(serializers.ModelSerializer):
             "id", "title", "category", "county", "county_name", "state", "state_label", "level", "level_label",
             "deadline", "lead_unit", "owner", "yellow_card", "red_card", "version", "created_at",
         ]
+        list_serializer_class = CasePageSerializer
 
 
 class ActionInfoSerializer(serializers.Serializer):
@@ -66,6 +92,7 @@ class CaseDetailSerializer(CaseListSerializer):
     available_actions = serializers.SerializerMethodField()
 
     class Meta(CaseListSerializer.Meta):
+        list_serializer_class = serializers.ListSerializer
         fields = CaseListSerializer.Meta.fields + [
             "description", "source", "source_label", "priority", "township", "assigning_unit", "co_units", "tags",
             "external_ref",

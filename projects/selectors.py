@@ -91,7 +91,9 @@ def _completed_in_year(month: datetime.date, project_ref="pk"):
 
 
 def _planned_for_year(year: int, project_ref="pk"):
-    plans = ProjectYearPlan.objects.filter(project=OuterRef(project_ref), year=year).values("planned_investment")[:1]
+    # No default ordering: (project, year) is unique, and ordering by the project's code joined and sorted
+    # once per project of every list and roll-up.
+    plans = ProjectYearPlan.objects.filter(project=OuterRef(project_ref), year=year).order_by().values("planned_investment")[:1]
     return Coalesce(Subquery(plans, output_field=MONEY_OUTPUT), ZERO)
 
 
@@ -111,7 +113,7 @@ def projects_with_figures(queryset, *, month: datetime.date | None = None):
     whether (and in which state) it reported `month`."""
     month = month or figures_month()
     share = schedule_share(month)
-    status = MonthlyReport.objects.filter(project=OuterRef("pk"), month=month).values("status")[:1]
+    status = MonthlyReport.objects.filter(project=OuterRef("pk"), month=month).order_by().values("status")[:1]
     return queryset.annotate(
         year_plan=_planned_for_year(month.year),
         completed_year=_completed_in_year(month),

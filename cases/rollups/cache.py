@@ -2,7 +2,7 @@
 
 A cached value's key carries the current generation of what it was computed from; changing the data
 moves the generation to a new random token, so the old entry is never read again (and expires).
-- The live pipeline of a division: generation "cases:<division key>" moves, after the commit, whenever a
+- The live pipeline of a division: generation "cases:<division key>" moves (at once and after the commit) whenever a
   case below that division changes state, deadline or record (every such change writes a case event);
   "cases" moves for edits, which may move a case between divisions.
 - Reference data (divisions, categories) for the board's filters: generation "reference".
@@ -39,6 +39,13 @@ def bump(*generations: str):
     cache.set_many({f"{PREFIX}:gen:{g}": uuid.uuid4().hex for g in generations}, timeout=None)
 
 
+def bump_now_and_on_commit(*generations: str):
+    """Now, so the writing transaction itself reads fresh figures; again after the commit, so a read
+    that ran concurrently and cached the figures from before the commit is not served afterwards."""
+    bump(*generations)
+    transaction.on_commit(lambda: bump(*generations))
+
+
 def county_generations(county_key: str) -> list[str]:
     """The pipeline generations a change in a county moves: its own, its city's and the province's."""
     levels = (DivisionLevel.PROVINCE, DivisionLevel.CITY, DivisionLevel.COUNTY)
@@ -57,8 +64,8 @@ def case_event_saved(sender, instance, created, **kwargs):
         if county_key is None:
             return
         generations = county_generations(county_key)
-    transaction.on_commit(lambda: bump(*generations))
+    bump_now_and_on_commit(*generations)
 
 
 def reference_changed(sender, **kwargs):
-    transaction.on_commit(lambda: bump("reference"))
+    bump_now_and_on_commit("reference")

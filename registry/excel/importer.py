@@ -7,6 +7,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from registry.bulk import bulk_insert
+
 from .reader import ParseResult, Row, RowError, parse_workbook
 from .safety import ExcelError
 from .spec import Kind, SheetSpec, identity
@@ -215,7 +217,7 @@ def upsert_by_key(
             updated_fields.update(changed_fields, (f.name for f in touched))
     if errors:
         raise RowsInvalid(errors)
-    manager.bulk_create(to_create, batch_size=batch_size)
+    bulk_insert(model, to_create, batch_size=batch_size)
     if to_save:
         manager.bulk_update(to_save, sorted(updated_fields), batch_size=batch_size)
     _replace_sets(many, new_sets, batch_size)
@@ -274,7 +276,7 @@ def history_recorder(spec: SheetSpec, user, reason: str = "Excel 导入") -> Cal
                     field_label=str(model._meta.get_field(name).verbose_name),
                     old_value=old_text, new_value=new_text, user=user, reason=reason,
                 ))
-        ChangeRecord.objects.bulk_create(rows, batch_size=1000)
+        bulk_insert(ChangeRecord, rows)
 
     return record
 

@@ -245,3 +245,13 @@ def test_responsible_units_cannot_edit_the_case(people, api_client):
     response = api_client.patch(f"{URL}{case.pk}/", {"version": case.version, "title": "改标题"}, format="json")
     assert response.status_code == 400
     assert "只能由责任专班工作人员" in response.json()["error"]["message"]
+
+
+def test_case_pages_are_written_exactly_as_the_list_serializer_fields_say(people):
+    from cases.serializers import CaseListSerializer
+
+    for state in (CaseState.DISCOVERED, CaseState.RECTIFYING, CaseState.CLOSED):
+        case_at(state, people)
+    cases = list(Case.objects.select_related("category", "county", "lead_unit", "owner"))
+    one_by_one = [CaseListSerializer(case).data for case in cases]  # DRF's generic field machinery
+    assert CaseListSerializer(cases, many=True).data == one_by_one

@@ -1,0 +1,26 @@
+"""Bulk inserts with bulk_create's semantics (pre_save, primary keys set on the objects), written with
+COPY on PostgreSQL: for tens of thousands of rows the ORM's INSERT statements (a value prepared and
+adapted per field per row) cost many times the write itself."""
+from django.db import DEFAULT_DB_ALIAS, connections
+
+
+def bulk_insert(model, objs: list, *, batch_size: int = 2_000) -> list:
+    connection = connections[DEFAULT_DB_ALIAS]  # not the proxy: it costs a lookup per attribute, per value
+    if connection.vendor != "postgresql" or not objs:
+        return model.objects.bulk_create(objs, batch_size=batch_size)
+    meta = model._meta
+    fields = list(meta.concrete_fields)
+    with connection.cursor() as cursor:
+        # Primary keys first, from the table's own sequence, so the caller can link rows to them.
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [meta.db_table, meta.pk.column, len(objs)]
+        )
+        for obj, (pk,) in zip(objs, cursor.fetchall()):
+            obj.pk = pk
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        with cursor.copy(f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for obj in objs:
+                copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
+    for obj in objs:
+        obj._state.adding, obj._state.db = False, connection.alias
+    return objs
