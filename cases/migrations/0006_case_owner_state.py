@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0004_notification_link'),
+        ('cases', '0005_case_external_ref'),
         ('contenttypes', '0002_remove_content_type_name'),
         ('registry', '0004_report_ordering_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
