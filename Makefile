@@ -45,7 +45,11 @@ clean:
 	rm -rf var .pytest_cache
 
 # Province-scale benchmark (see README "Benchmarks"); use PostgreSQL and Redis for real figures.
+# BENCH_SMALL_DATABASE_URL (optional): a second database, seeded at --scale small, for the queries-per-request figure.
 bench: install-dev
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --scale province --history 5
-	$(PY) -m bench.run
+	@if [ -n "$(BENCH_SMALL_DATABASE_URL)" ]; then \
+		DATABASE_URL=$(BENCH_SMALL_DATABASE_URL) $(PY) manage.py migrate --noinput && \
+		DATABASE_URL=$(BENCH_SMALL_DATABASE_URL) $(PY) manage.py seed_demo --scale small; fi
+	$(PY) -m bench.run $(BENCH_ARGS)
