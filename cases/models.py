@@ -5,6 +5,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from registry.models.lists import EditableList
 from registry.scoping import JurisdictionManager
 
 
@@ -43,18 +44,10 @@ class CasePriority(models.IntegerChoices):
     URGENT = 3, "紧急"
 
 
-class CaseCategory(models.Model):
-    name = models.CharField("名称", max_length=64, unique=True)
-    order = models.PositiveSmallIntegerField("排序", default=100)
-    is_active = models.BooleanField("启用", default=True)
-
-    class Meta:
+class CaseCategory(EditableList):
+    class Meta(EditableList.Meta):
         verbose_name = "事项类别"
         verbose_name_plural = "事项类别"
-        ordering = ["order", "name"]
-
-    def __str__(self):
-        return self.name
 
 
 CASE_PARTIES = ("lead_unit", "co_units", "joint_parties__party")

@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from registry.models.lists import EditableList
 from registry.scoping import JurisdictionManager
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -21,18 +22,10 @@ def validate_first_of_month(value):
         raise ValidationError("月份请填写当月1日。")
 
 
-class ProjectCategory(models.Model):
-    name = models.CharField("类别名称", max_length=64, unique=True)
-    order = models.PositiveSmallIntegerField("排序", default=100)
-    is_active = models.BooleanField("启用", default=True)
-
-    class Meta:
+class ProjectCategory(EditableList):
+    class Meta(EditableList.Meta):
         verbose_name = "项目类别"
         verbose_name_plural = "项目类别"
-        ordering = ["order", "name"]
-
-    def __str__(self):
-        return self.name
 
 
 class ProjectKind(models.TextChoices):
