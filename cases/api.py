@@ -14,7 +14,7 @@ from registry.scoping import get_for_user_or_404
 
 from .filters import CaseFilter
 from .models import Attachment, CaseEvent, Notification
-from .selectors import case_detail_queryset, case_list, unread_notification_count
+from .selectors import case_detail_queryset, case_list_rows, unread_notification_count
 from .serializers import (
     ActionInputSerializer,
     AttachmentSerializer,
@@ -58,7 +58,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
 
     def get_queryset(self):
         if self.action == "list":
-            return case_list(user=self.request.user)
+            return case_list_rows(user=self.request.user)
         return case_detail_queryset(user=self.request.user)
 
     def get_serializer_class(self):

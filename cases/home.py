@@ -1,8 +1,7 @@
 """Home page cards of the cases app."""
 from django.urls import reverse
 
-from .models import CaseState
-from .selectors import case_list, overdue_q, todo_counts
+from .selectors import case_list, overdue_q, review_queue, todo_counts
 
 
 def todo_card(user):
@@ -15,9 +14,7 @@ def todo_card(user):
 
 
 def review_card(user):
-    division = user.division
-    count = case_list(user=user).filter(state=CaseState.FEEDBACK, owner__division=division).count() if division else 0
-    return {"value": count, "url": reverse("case-review"), "note": "已反馈、待本专班审核销号的事项"}
+    return {"value": review_queue(user=user).count(), "url": reverse("case-review"), "note": "已反馈、待本专班审核销号的事项"}
 
 
 def overdue_card(user):

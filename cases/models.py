@@ -67,7 +67,8 @@ class Case(models.Model):
     object_id = models.PositiveBigIntegerField("关联对象编号", null=True, blank=True)
     concerns = GenericForeignKey("content_type", "object_id")
     county = models.ForeignKey(
-        "registry.Division", verbose_name="所在县（市、区）", on_delete=models.PROTECT, related_name="cases"
+        "registry.Division", verbose_name="所在县（市、区）", on_delete=models.PROTECT, related_name="cases",
+        limit_choices_to={"level": 3},
     )
     township = models.ForeignKey(
         "registry.Division",
@@ -131,7 +132,8 @@ class Case(models.Model):
         ordering = ["-id"]
         indexes = [
             models.Index(fields=["state", "deadline"], name="case_state_deadline"),
-            models.Index(fields=["county", "state"], name="case_county_state"),
+            # With the id last, a county+state page is read in key order, not sorted (cursor pagination).
+            models.Index(fields=["county", "state", "id"], name="case_county_state_id"),
             models.Index(fields=["content_type", "object_id"], name="case_concerns"),
             models.Index(fields=["lead_unit", "state"], name="case_lead_state"),
             # The review queue: a task force's cases awaiting its close-out (state 已反馈).

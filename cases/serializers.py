@@ -1,5 +1,6 @@
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -26,29 +27,34 @@ class AttachmentSerializer(serializers.ModelSerializer):
         return reverse("api-case-attachment-download", args=[obj.pk])
 
 
-def _unit(unit):
-    return {"id": unit.id, "name": unit.name} if unit is not None else None
-
-
 class CasePageSerializer(serializers.ListSerializer):
-    """A page of cases, written out directly: DRF's field machinery (a signature inspection for every
-    callable source, a nested serializer per unit) cost most of a 50-row page at province scale. The
-    output is exactly CaseListSerializer's (tests/cases/test_api.py compares them)."""
+    """A page of cases from plain rows (selectors.case_list_rows), written out directly: DRF's field
+    machinery (a signature inspection for every callable source, a nested serializer per unit) and
+    the model instances cost most of a 50-row page at province scale. The output is exactly
+    CaseListSerializer's (tests/cases/test_api.py compares them)."""
 
     def to_representation(self, data):
         states, levels = dict(Case._meta.get_field("state").flatchoices), dict(Case._meta.get_field("level").flatchoices)
-        moment = serializers.DateTimeField()
+        tz = timezone.get_current_timezone()
         return [
             {
-                "id": case.id, "title": case.title, "category": case.category.name, "county": case.county.code,
-                "county_name": case.county.name, "state": case.state, "state_label": str(states.get(case.state, case.state)),
-                "level": case.level, "level_label": str(levels.get(case.level, case.level)),
-                "deadline": case.deadline.isoformat() if case.deadline else None, "lead_unit": _unit(case.lead_unit),
-                "owner": _unit(case.owner), "yellow_card": case.yellow_card, "red_card": case.red_card,
-                "version": case.version, "created_at": moment.to_representation(case.created_at),
+                "id": row["id"], "title": row["title"], "category": row["category__name"], "county": row["county__code"],
+                "county_name": row["county__name"], "state": row["state"], "state_label": str(states.get(row["state"], row["state"])),
+                "level": row["level"], "level_label": str(levels.get(row["level"], row["level"])),
+                "deadline": row["deadline"].isoformat() if row["deadline"] else None,
+                "lead_unit": {"id": row["lead_unit_id"], "name": row["lead_unit__name"]} if row["lead_unit_id"] else None,
+                "owner": {"id": row["owner_id"], "name": row["owner__name"]}, "yellow_card": row["yellow_card"],
+                "red_card": row["red_card"], "version": row["version"],
+                # DRF's DateTimeField output (ISO 8601 in the current time zone) without its per-value lookups.
+                "created_at": _iso(row["created_at"].astimezone(tz)),
             }
-            for case in data
+            for row in data
         ]
+
+
+def _iso(moment) -> str:
+    value = moment.isoformat()
+    return value[:-6] + "Z" if value.endswith("+00:00") else value
 
 
 class CaseListSerializer(serializers.ModelSerializer):

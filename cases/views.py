@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,20 +19,40 @@ from registry.views import ScopedListView
 from .filters import CaseFilter
 from .forms import CaseCreateForm, CaseEditForm, unit_choices
 from .models import Case, CaseEvent, CaseState, Notification
-from .selectors import case_detail_queryset, case_list, due_soon_q, overdue_q, responsible_unit_q, todo_counts
+from .selectors import (
+    LIST_COLUMNS,
+    case_detail_queryset,
+    case_list,
+    case_list_rows,
+    case_table_rows,
+    due_soon_q,
+    overdue_q,
+    review_queue,
+    todo_counts,
+    unit_cases,
+)
 from .services import StaleVersion, attachment_upload, case_create, case_update, notification_mark_read, perform_action
 from .workflow import DEADLINE, EVIDENCE, LEAD_UNIT, ActionNotAllowed, available_actions, case_context, check_edit
 
 EXPORT_MAX_ROWS = 50_000
 
 
-class CaseListView(ScopedListView):
+class CaseTableMixin:
+    """A list page whose queryset yields LIST_COLUMNS rows, shown by cases/includes/case_table.html."""
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["cases"] = case_table_rows(ctx["object_list"])
+        return ctx
+
+
+class CaseListView(CaseTableMixin, ScopedListView):
     model = Case
     filterset_class = CaseFilter
     template_name = "cases/case_list.html"
 
     def get_queryset(self):
-        self.filterset = CaseFilter(self.request.GET or None, queryset=case_list(user=self.request.user))
+        self.filterset = CaseFilter(self.request.GET or None, queryset=case_list_rows(user=self.request.user))
         return self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
 
 
@@ -167,28 +188,24 @@ def case_create_view(request):
     return render(request, "cases/case_form.html", {"form": form})
 
 
-class ReviewQueueView(LoginRequiredMixin, ListView):
+class ReviewQueueView(CaseTableMixin, LoginRequiredMixin, ListView):
     """Feedback waiting for this clerk's task force to close or reject."""
 
     template_name = "cases/review_queue.html"
     paginate_by = 50
 
     def get_queryset(self):
-        user = self.request.user
-        division = user.division
-        if not user.is_clerk or division is None:
-            return Case.objects.none()
-        return case_list(user=user).filter(state=CaseState.FEEDBACK, owner__division=division).order_by("deadline", "id")
+        return review_queue(user=self.request.user).values(*LIST_COLUMNS).order_by("deadline", "id")
 
 
-class TodoView(LoginRequiredMixin, ListView):
+class TodoView(CaseTableMixin, LoginRequiredMixin, ListView):
     """The county staff's to-do list for their unit: to accept, rectifying, due soon, overdue."""
 
     template_name = "cases/todo.html"
     paginate_by = 50
     TABS = {
-        "to_accept": ("待签收", lambda: {"state": CaseState.ASSIGNED}),
-        "rectifying": ("整改中", lambda: {"state": CaseState.RECTIFYING}),
+        "to_accept": ("待签收", lambda: Q(state=CaseState.ASSIGNED)),
+        "rectifying": ("整改中", lambda: Q(state=CaseState.RECTIFYING)),
         "due_soon": ("临期", due_soon_q),
         "overdue": ("逾期", overdue_q),
     }
@@ -196,9 +213,7 @@ class TodoView(LoginRequiredMixin, ListView):
     def get_queryset(self):
         self.tab = self.request.GET.get("tab") if self.request.GET.get("tab") in self.TABS else "to_accept"
         condition = self.TABS[self.tab][1]()
-        qs = case_list(user=self.request.user).filter(responsible_unit_q(self.request.user.organisation_id))
-        qs = qs.filter(**condition) if isinstance(condition, dict) else qs.filter(condition)
-        return qs.order_by("deadline", "id")
+        return unit_cases(user=self.request.user, condition=condition).values(*LIST_COLUMNS).order_by("deadline", "id")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

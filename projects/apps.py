@@ -6,11 +6,19 @@ class ProjectsConfig(AppConfig):
     verbose_name = "重大项目"
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
         from registry.home import HomeCard, register_card
         from registry.models import Role
         from registry.navigation import NavItem, register
 
+        from .cache import figures_changed
         from .home import projects_card
+        from .models import MonthlyReport, Project, ProjectCategory, ProjectRecordLink, ProjectYearPlan
+
+        for model in (Project, ProjectYearPlan, ProjectRecordLink, MonthlyReport, ProjectCategory):
+            post_save.connect(figures_changed, sender=model, dispatch_uid=f"projects-figures-save-{model.__name__}")
+            post_delete.connect(figures_changed, sender=model, dispatch_uid=f"projects-figures-delete-{model.__name__}")
 
         register(
             NavItem("重大项目", "project-list", order=30, section="重大项目"),

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from registry.models import Division, DivisionLevel, User
 
+from .cache import figures_changed
 from .models import (
     MonthlyReport,
     PeriodLock,
@@ -176,6 +177,7 @@ def seed(*, scale: str, seed: int, **_) -> dict:
     ProjectRecordLink.objects.bulk_create(_record_links(projects, rng), batch_size=2000)
     ProjectYearPlan.objects.bulk_create(year_plans, batch_size=2000)
     MonthlyReport.objects.bulk_create(reports, batch_size=2000)
+    figures_changed()
     province_clerk = users.get("clerk")
     if province_clerk:
         PeriodLock.objects.bulk_create(

@@ -33,6 +33,7 @@ from .models import (
     ReportStatus,
     RevisionAction,
 )
+from .cache import figures_changed
 from .periods import current_month, month_in_window, month_start, reporting_window, write_permits
 from .selectors import missing_reports_by_county
 
@@ -105,6 +106,7 @@ def _set_records(project: Project, records):
     ProjectRecordLink.objects.bulk_create(
         [ProjectRecordLink(project=project, content_type_id=ct, object_id=oid) for ct, oid in wanted - set(links)]
     )
+    figures_changed()
 
 
 def _year_plans_text(project: Project) -> str:
@@ -298,6 +300,7 @@ def report_save_draft(*, user, month: datetime.date, entries: list[ReportEntry])
     MonthlyReport.objects.bulk_update(changed_reports, [*REPORT_FIELDS, "saved_by", "updated_at"])
     ReportRevision.objects.bulk_create(revisions)
     Project.objects.bulk_update(started, ["actual_start", "stage"])
+    figures_changed()
     for project, before in zip(started, started_before):
         record_changes(project, actor=user, before=before, after=_snapshot(project), reason=f"{month.year}年{month.month}月进度填报")
     return new_reports + changed_reports
@@ -346,6 +349,7 @@ def _step(*, user, reports, action: str, reason: str = "", check) -> list[Monthl
         locked, ["status", "updated_at", *(f"{s}_{suffix}" for s in _STAMPS for suffix in ("by", "at"))]
     )
     ReportRevision.objects.bulk_create(revisions)
+    figures_changed()
     return locked
 
 

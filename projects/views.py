@@ -7,8 +7,10 @@ from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes.models import ContentType
 from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -18,6 +20,7 @@ from registry.scoping import get_for_user_or_404
 from registry.views import ScopedListView
 
 from . import selectors, services
+from .cache import cached_figures
 from .filters import ProjectFilter
 from .forms import LockExceptionForm, ProjectForm, ReasonForm, ReportRowFormSet
 from .models import (
@@ -91,20 +94,31 @@ class ProjectListView(ScopedListView):
         self.filterset = self.filterset_class(self.request.GET or None, queryset=selectors.projects_with_figures(queryset, month=self.month))
         return self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
 
+    def _figures(self, by: str, querystring: str):
+        totals = selectors.figures_rollup(self.object_list, by="province", month=self.month)
+        rollup = _rollup_rows(by, selectors.figures_rollup(self.object_list, by=by, month=self.month))
+        html = render_to_string("projects/_figures.html", {
+            "totals": totals, "rollup": rollup, "rollup_by": by, "rollup_choices": ROLLUP_LABELS.items(),
+            "rollup_querystring": querystring,
+        })
+        return totals, mark_safe(html)
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["month"] = self.month
-        ctx["totals"] = selectors.figures_rollup(self.object_list, by="province", month=self.month)
         by = self.request.GET.get("by")
         if by not in ROLLUP_LABELS:
             division = self.request.user.division
             by = "category" if division is not None and division.level >= DivisionLevel.COUNTY else "county"
-        ctx["rollup_by"], ctx["rollup_choices"] = by, ROLLUP_LABELS.items()
-        ctx["rollup"] = _rollup_rows(by, selectors.figures_rollup(self.object_list, by=by, month=self.month))
         query = self.request.GET.copy()
         query.pop("by", None)
         query.pop("page", None)
         ctx["rollup_querystring"] = query.urlencode()
+        # Figures over every project the user may see, not just this page, rendered once and cached
+        # (see projects.cache): the roll-up table alone is 90 counties × 10 formatted figures.
+        ctx["totals"], ctx["figures_html"] = cached_figures(
+            self.request.user, (self.month, by, sorted(query.lists())), lambda: self._figures(by, ctx["rollup_querystring"])
+        )
         ctx["can_create"] = self.request.user.is_superuser or self.request.user.is_clerk
         return ctx
 

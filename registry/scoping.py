@@ -13,19 +13,41 @@ city. A model names the organisations involved in an object, and their members s
 
     objects = JurisdictionManager("county", involved=("lead_unit", "co_units", "joint_parties__party"))
 """
+from django.apps import apps
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
 
 
+def _target_level(model, path: str):
+    """The division level the last foreign key of `path` is limited to, if any."""
+    field = None
+    for name in path.split("__"):
+        field = model._meta.get_field(name)
+        model = field.related_model
+    limit = field.remote_field.limit_choices_to if field is not None else None
+    return limit.get("level") if isinstance(limit, dict) else None
+
+
 class JurisdictionQuerySet(models.QuerySet):
-    def _key_lookup(self) -> str:
+    def _within_q(self, division) -> Q:
         path = self.model._jurisdiction_path
-        return "key__startswith" if path == "self" else f"{path}__key__startswith"
+        if path == "self":
+            return Q(key__startswith=division.key)
+        # The subtree's ids from the key index, not a join filtered on the key: with the join,
+        # PostgreSQL hashed all 27k divisions and could not use the indexes that start with the
+        # division's foreign key (a county staff's case list: 36 ms → 3 ms at province scale).
+        subtree = apps.get_model("registry", "Division").objects.filter(key__startswith=division.key)
+        # A foreign key limited to one level (a county) needs only that level's ids: one for a county
+        # user instead of the 500 townships and villages below it, which made the planner scan.
+        level = _target_level(self.model, path)
+        if level is not None:
+            subtree = subtree.filter(level=level)
+        return Q(**{f"{path}__in": subtree.values("pk")})
 
     def within(self, division):
         """Objects placed in `division` or below it."""
-        return self.filter(**{self._key_lookup(): division.key})
+        return self.filter(self._within_q(division))
 
     def for_user(self, user):
         if user is None or not user.is_authenticated:
@@ -35,11 +57,18 @@ class JurisdictionQuerySet(models.QuerySet):
         division = user.division
         if division is None:
             return self.none()
-        visible = Q(**{self._key_lookup(): division.key})
-        for path in self.model._jurisdiction_involved:
-            # A subquery, not a join, so that many-valued paths cannot duplicate rows.
-            visible |= Q(pk__in=self.model._base_manager.filter(**{path: user.organisation_id}).values("pk"))
-        return self.filter(visible)
+        visible = self._within_q(division)
+        involved = self.model._jurisdiction_involved
+        if not involved:
+            return self.filter(visible)
+        # One id set, the union of indexed lookups (a subquery, so that many-valued paths cannot
+        # duplicate rows). An OR of subqueries instead left PostgreSQL guessing their selectivity: it
+        # walked the primary key backwards through a third of all cases for one county's list.
+        base = self.model._base_manager.order_by()
+        ids = base.filter(visible).values("pk").union(
+            *(base.filter(**{path: user.organisation_id}).values("pk") for path in involved)
+        )
+        return self.filter(pk__in=ids)
 
 
 class JurisdictionManager(models.Manager.from_queryset(JurisdictionQuerySet)):

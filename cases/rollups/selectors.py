@@ -18,6 +18,7 @@ from cases.workdays import add_working_days
 from projects.models import PeriodLock
 from projects.periods import add_months, current_month, is_locked, parse_month
 from projects.selectors import schedule_share
+from registry.generations import cached
 from registry.models import Division, DivisionLevel
 from registry.scoping import user_can_see_division
 
@@ -157,7 +158,7 @@ def pipeline(user, f: BoardFilters) -> list[dict]:
     # filters and the day only, not on who asks.
     parts = (f.division.key, f.category.pk if f.category else "", f.record_type.pk if f.record_type else "",
              int(f.mountain_only), local_today().isoformat())
-    return cache.cached("pipeline", ["cases", f"cases:{f.division.key}"], parts, lambda: _pipeline(user, f),
+    return cached("pipeline", ["cases", f"cases:{f.division.key}"], parts, lambda: _pipeline(user, f),
                         cache.PIPELINE_SECONDS)
 
 

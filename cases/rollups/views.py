@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cases.models import CaseCategory
 from projects.periods import add_months, parse_month
 from projects.selectors import schedule_share
+from registry.generations import cached
 from registry.models import Division, DivisionLevel
 from registry.scoping import get_for_user_or_404
 
@@ -48,10 +49,10 @@ def _choices(user, f):
     return {
         "own": own,
         # Reference data, the same for every request: cached until a division or category changes.
-        "divisions": cache.cached("divisions", ["reference"], (own.key,), lambda: _divisions_to_choose(own),
+        "divisions": cached("divisions", ["reference"], (own.key,), lambda: _divisions_to_choose(own),
                                   cache.REFERENCE_SECONDS),
         "months": months,
-        "categories": cache.cached("categories", ["reference"], (), lambda: list(CaseCategory.objects.values_list("pk", "name")),
+        "categories": cached("categories", ["reference"], (), lambda: list(CaseCategory.objects.values_list("pk", "name")),
                                    cache.REFERENCE_SECONDS),
         "record_types": list(record_types),
         "sorts": SORT_CHOICES,

@@ -1,0 +1,19 @@
+"""The project list's figures — totals and roll-up rows over every project a user may see — cost a
+pass over all of them (1,833 at province scale) with the year's plans and reports: they are cached per
+jurisdiction, filter and month (registry.generations) until a project, a year plan, a record link or a
+report changes. Saves move the generation through signals; the services' bulk writes move it
+themselves. Names of registry records in the "by record" roll-up may lag by up to the timeout.
+"""
+from registry.generations import bump_now_and_on_commit, cached
+
+GENERATION = "projects"
+FIGURES_SECONDS = 600
+
+
+def figures_changed(**kwargs):
+    bump_now_and_on_commit(GENERATION)
+
+
+def cached_figures(user, parts: tuple, compute):
+    scope = "all" if user.sees_everything else (user.division.key if user.division else "none")
+    return cached("project-figures-html", [GENERATION], (scope, *parts), compute, FIGURES_SECONDS)
