@@ -3,6 +3,8 @@
   case below that division changes state, deadline or record (every such change writes a case event);
   "cases" moves for edits, which may move a case between divisions.
 - Reference data (divisions, categories) for the board's filters: generation "reference".
+- The month's snapshot figures (table, totals, trend): generation "snapshots", moved by every roll-up
+  run after it writes a month.
 Timeouts bound what a change made outside the services (bulk loads, the admin) can leave stale.
 """
 from registry.generations import bump_now_and_on_commit
@@ -11,6 +13,8 @@ from registry.models.divisions import KEY_LENGTH
 
 PIPELINE_SECONDS = 120
 REFERENCE_SECONDS = 3600
+SNAPSHOTS = "snapshots"
+SNAPSHOT_SECONDS = 600
 # Actions that change no case's state, deadline, category, county or record: the pipeline stands.
 PIPELINE_NEUTRAL_ACTIONS = frozenset({"progress", "urge", "escalate", "extend", "confirm"})
 

@@ -252,18 +252,31 @@ def trend(user, f: BoardFilters) -> list[dict]:
     return points
 
 
-def board(user, f: BoardFilters, *, sort: str = "") -> dict:
-    rows = rank(list(snapshot_rows(user, f, sort=sort)))
-    for row in rows:
-        row.overdue_url = case_list_url(f, county=row.division.code, overdue="true")
-    points = trend(user, f)
-    totals = next((p for p in points if p["month"] == f.month), None)
+def snapshot_figures(user, f: BoardFilters, *, sort: str = "", serialize=None):
+    """The table's rows (ranked), the totals and the trend from the month's snapshots, cached until a
+    roll-up run writes snapshots again (see rollups.cache). `serialize`, if given, turns them into what
+    is cached (the API caches its JSON-ready data); its name keeps the two apart in the cache."""
+    # `f.division` lies within the user's jurisdiction (board_filters): the figures depend on the
+    # filters only, not on who asks.
+    parts = (f.division.key, f.level, *f.dimension, int(f.mountain_only), f.month.isoformat(), sort,
+             getattr(serialize, "__qualname__", ""))
+
+    def compute():
+        rows = rank(list(snapshot_rows(user, f, sort=sort)))
+        for row in rows:
+            row.overdue_url = case_list_url(f, county=row.division.code, overdue="true")
+        points = trend(user, f)
+        figures = {"rows": rows, "totals": next((p for p in points if p["month"] == f.month), None), "trend": points}
+        return serialize(figures) if serialize else figures
+
+    return cached("board-figures", [cache.SNAPSHOTS], parts, compute, cache.SNAPSHOT_SECONDS)
+
+
+def board(user, f: BoardFilters, *, sort: str = "", serialize=None) -> dict:
     return {
+        **snapshot_figures(user, f, sort=sort, serialize=serialize),
         "filters": f,
         "pipeline": pipeline(user, f),
-        "rows": rows,
-        "totals": totals,
-        "trend": points,
         "minimum": settings.ROLLUP_RANKING_MIN_CASES,
         "schedule_share": schedule_share(f.month),
         "overdue_url": case_list_url(f, overdue="true"),

@@ -68,15 +68,20 @@ class BoardRowSerializer(SnapshotSerializer):
     rank = serializers.IntegerField(allow_null=True, read_only=True)
 
 
-class BoardSerializer(serializers.Serializer):
+class BoardFiguresSerializer(serializers.Serializer):
+    """The board's figures from the snapshots: serialized once per roll-up and cached."""
+
+    rows = BoardRowSerializer(many=True)
+    totals = TrendPointSerializer(allow_null=True)
+    trend = TrendPointSerializer(many=True)
+
+
+class BoardSerializer(BoardFiguresSerializer):
     month = serializers.DateField()
     division_code = serializers.CharField()
     division_name = serializers.CharField()
     ranking_min_cases = serializers.IntegerField()
     pipeline = PipelineStepSerializer(many=True)
-    rows = BoardRowSerializer(many=True)
-    totals = TrendPointSerializer(allow_null=True)
-    trend = TrendPointSerializer(many=True)
 
 
 class RollupRunSerializer(serializers.ModelSerializer):

@@ -10,9 +10,10 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from projects.periods import add_months, current_month, is_locked, reporting_window
+from registry.generations import bump_now_and_on_commit
 from registry.models import DivisionLevel
 
-from . import figures, tasks
+from . import cache, figures, tasks
 from .models import FillStatus, MonthlySnapshot, RollupMonth, RollupRun, RunStatus, RunTrigger
 
 KEY_FIELDS = ("month", "division", "dimension", "dimension_value")
@@ -67,6 +68,7 @@ def _write_month(month: dt.date) -> int:
         _pause_between_batches()
     # A group that no longer has cases (a category changed since the last run) must not linger.
     MonthlySnapshot.objects.filter(month=month).exclude(pk__in=kept).delete()
+    bump_now_and_on_commit(cache.SNAPSHOTS)
     return len(kept)
 
 

@@ -4,7 +4,9 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.models import CaseCategory
@@ -38,6 +40,15 @@ def _divisions_to_choose(own) -> list[dict]:
     return list(divisions.order_by("code").values("code", "name", "level"))
 
 
+def _options(choices, selected) -> str:
+    """A select's <option>s built in Python: through the template engine the province's 101 divisions
+    and 25 months cost more than the rest of the board."""
+    return format_html_join(
+        "", '<option value="{}"{}>{}</option>',
+        ((value, mark_safe(" selected") if str(value) == str(selected) else "", label) for value, label in choices),
+    )
+
+
 def _choices(user, f):
     own = selectors.jurisdiction(user)
     months = [add_months(f.month, -i) for i in range(-1, 24)]
@@ -46,16 +57,19 @@ def _choices(user, f):
         .values_list("dimension_value", "dimension_label")
         .order_by("dimension_value")
     )
+    # Reference data, the same for every request: cached until a division or category changes.
+    divisions = cached("divisions", ["reference"], (own.key,), lambda: _divisions_to_choose(own), cache.REFERENCE_SECONDS)
+    categories = cached("categories", ["reference"], (), lambda: list(CaseCategory.objects.values_list("pk", "name")),
+                        cache.REFERENCE_SECONDS)
     return {
         "own": own,
-        # Reference data, the same for every request: cached until a division or category changes.
-        "divisions": cached("divisions", ["reference"], (own.key,), lambda: _divisions_to_choose(own),
-                                  cache.REFERENCE_SECONDS),
-        "months": months,
-        "categories": cached("categories", ["reference"], (), lambda: list(CaseCategory.objects.values_list("pk", "name")),
-                                   cache.REFERENCE_SECONDS),
-        "record_types": list(record_types),
-        "sorts": SORT_CHOICES,
+        "month_options": _options([(f"{m:%Y-%m}", f"{m.year}年{m.month}月") for m in months], f"{f.month:%Y-%m}"),
+        "division_options": _options(
+            [(d["code"], ("　" if d["level"] == DivisionLevel.COUNTY else "") + d["name"]) for d in divisions],
+            f.division.code,
+        ),
+        "category_options": _options(categories, f.category.pk if f.category else ""),
+        "record_type_options": _options(list(record_types), f.dimension[1] if f.record_type else ""),
     }
 
 
@@ -93,6 +107,7 @@ def board_view(request):
         **data,
         **_choices(user, f),
         "sort": sort,
+        "sort_options": _options(SORT_CHOICES, sort),
         "querystring": query.urlencode(),
         "chart_json": _chart_data(data["trend"], f.month),
         "fill_state": fill_state,

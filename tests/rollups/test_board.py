@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from cases.models import Case, CaseCategory, CaseState
 from cases.rollups.models import RollupRun, RunStatus
-from cases.rollups.selectors import board, board_filters, home_card, rank
+from cases.rollups.selectors import board, board_filters, home_card, rank, trend
 from cases.rollups.services import rollup_month
 from projects.models import PeriodLock
 from projects.periods import current_month
@@ -208,3 +208,19 @@ def test_pipeline_is_read_once_until_a_case_changes_state(history, people, djang
         perform_action(case=assigned, action="accept", by=people.yiwu_staff, version=assigned.version)
     after = _pipeline_counts(manager)
     assert (after["assigned"], after["rectifying"]) == (before["assigned"] - 1, before["rectifying"] + 1)
+
+
+def test_board_figures_are_cached_until_the_next_rollup_run(history, people, client):
+    month = current_month()
+    rollup_month(month=month)
+    login(client, people.province_manager)
+
+    def dispatched():
+        return client.get("/api/v1/board/", {"month": month.strftime("%Y-%m")}).json()["totals"]["dispatched"]
+
+    before = dispatched()
+    _bulk_cases(300)
+    assert dispatched() == before  # the month's figures are its snapshots until the next run
+    rollup_month(month=month)
+    after = trend(people.province_manager, board_filters(people.province_manager, month=month))[-1]["dispatched"]
+    assert after != before and dispatched() == after
