@@ -108,6 +108,14 @@ def _lagging(gap_field: str):
     )
 
 
+def completion_figures(year_plan, completed_year, month: datetime.date) -> dict:
+    """Completion rate, 序时进度 gap and lag flag from a plan and its completed investment: what
+    projects_with_figures computes in SQL (for filtering), for figures already read."""
+    rate = float(completed_year) * 100 / float(year_plan) if year_plan else None
+    gap = rate - schedule_share(month) if rate is not None else None
+    return {"completion_rate": rate, "schedule_gap": gap, "is_lagging": gap is not None and gap < -settings.PROJECT_LAG_POINTS}
+
+
 def projects_with_figures(queryset, *, month: datetime.date | None = None):
     """Each project with its plan, completed for the year, completion rate, 序时进度 gap, lag flag and
     whether (and in which state) it reported `month`."""
@@ -171,12 +179,9 @@ def figures_rollup(queryset, *, by: str, month: datetime.date | None = None):
         totals = base.aggregate(**_rollup_aggregates(month))
         totals["year_plan"] = totals["year_plan"] or Decimal("0")
         totals["completed_year"] = totals["completed_year"] or Decimal("0")
-        plan, done = totals["year_plan"], totals["completed_year"]
         # Two numbers already aggregated in the database; the ratio is arithmetic, not a loop.
-        totals["completion_rate"] = float(done) * 100 / float(plan) if plan else None
+        totals.update(completion_figures(totals["year_plan"], totals["completed_year"], month))
         totals["start_rate"] = totals["new_started"] * 100 / totals["new_due"] if totals["new_due"] else None
-        totals["schedule_gap"] = totals["completion_rate"] - share if totals["completion_rate"] is not None else None
-        totals["is_lagging"] = totals["schedule_gap"] is not None and totals["schedule_gap"] < -settings.PROJECT_LAG_POINTS
         totals["schedule_share"] = share
         return totals
     fields = ROLLUP_GROUPS[by]

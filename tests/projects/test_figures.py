@@ -116,3 +116,24 @@ def test_cumulative_for_the_year_is_derived_per_year_from_counted_reports(datase
         (d(2025, 12), Decimal("500")), (d(2026, 1), Decimal("100")), (d(2026, 2), Decimal("300")),
         (d(2026, 3), Decimal("600")), (d(2026, 4), Decimal("600")),
     ]
+
+
+@pytest.mark.django_db
+@override_settings(PROJECT_LAG_POINTS=10)
+def test_list_page_rows_show_the_figures_computed_in_sql(dataset, client, province_clerk):
+    """The page computes rates from the two figures it reads; they must be what the SQL annotates,
+    shown as the template's floatformat would show them."""
+    from django.template.defaultfilters import floatformat
+
+    DraftReportFactory(project=dataset[3], month=JUNE, completed=Decimal("0.05"))
+    client.force_login(province_clerk)
+    rows = {row["code"]: row for row in client.get("/projects/", {"month": "2026-06"}).context["projects"]}
+    assert set(rows) == {"P1", "P2", "P3", "P4"}
+    for project in projects_with_figures(Project.objects.all(), month=JUNE):
+        row = rows[project.code]
+        assert row["year_plan"] == floatformat(project.year_plan, 2)
+        assert row["completed_year"] == floatformat(project.completed_year, 2)
+        assert row["completion_rate"] == (floatformat(project.completion_rate, 1) if project.completion_rate is not None else "")
+        assert row["schedule_gap"] == (floatformat(project.schedule_gap, 1) if project.schedule_gap is not None else "")
+        assert (row["is_lagging"], row["reported"], row["month_status"]) == (project.is_lagging, project.reported, project.month_status)
+    assert rows["P2"]["is_lagging"] and rows["P2"]["reported"] and rows["P4"]["month_status"] == "draft"
