@@ -5,10 +5,11 @@ reading the same rows with a plain parser (python-calamine) and writing them wit
 
 The workbook is built first (the product's own export of new rows), then each side runs in a fresh
 process so that its peak resident memory is its own. The product's import is rolled back afterwards:
-the dataset stays as seeded. The sheet is the unit list (registry.excel.organisations), the registry's
-Excel import present on this branch.
+the dataset stays as seeded. The sheet is the common-prosperity workshops' (共富工坊), imported as a
+province clerk would, through registry.deliverable_excel.
 """
 import argparse
+import datetime as dt
 import json
 import os
 import resource
@@ -29,35 +30,43 @@ def _setup():
     django.setup()
 
 
-def build(path: Path, rows: int):
-    """New enterprises spread over the province's townships, written by the product's exporter."""
-    _setup()
-    from registry.excel.organisations import ORGANISATION_SHEET
-    from registry.excel.writer import export_rows
-    from registry.models import Division, DivisionLevel, OrganisationKind
+def _sheet():
+    from registry.deliverable_excel import SHEET_BY_KEY
 
-    townships = list(Division.objects.filter(level=DivisionLevel.TOWNSHIP).order_by("code")[:2000])
+    return SHEET_BY_KEY["workshop"]
+
+
+def build(path: Path, rows: int):
+    """New workshops spread over the province's villages, written by the product's exporter."""
+    _setup()
+    from registry.excel.writer import export_rows
+    from registry.models import Division, DivisionLevel, PairingForm, WorkshopStatus, WorkshopType
+
+    villages = list(Division.objects.filter(level=DivisionLevel.VILLAGE).order_by("code")[:5000])
+    types, forms = list(WorkshopType.values), list(PairingForm.values)
     data = (
-        {"name": f"基准测试企业{i:05d}", "short_name": f"测试{i:05d}", "kind": OrganisationKind.ENTERPRISE,
-         "division": townships[i % len(townships)], "is_active": True}
+        {"name": f"基准测试工坊{i:05d}", "village": villages[i % len(villages)], "type": types[i % len(types)],
+         "pairing_form": forms[i % len(forms)], "steward_name": f"管家{i % 97}", "steward_unit": "县农业农村局",
+         "steward_phone": f"1380000{i:04d}", "opened_on": dt.date(2024, 1 + i % 12, 1 + i % 28),
+         "status": WorkshopStatus.OPERATING}
         for i in range(rows)
     )
-    path.write_bytes(export_rows(ORGANISATION_SHEET, data))
+    path.write_bytes(export_rows(_sheet().spec, data))
 
 
 def product(path: Path) -> dict:
     _setup()
     from django.db import transaction
 
+    from registry.deliverable_excel import sheet_import
     from registry.excel.importer import run_import
-    from registry.excel.organisations import ORGANISATION_SHEET, organisations_import
     from registry.models import User
 
-    user = User.objects.get(username=USER)
+    sheet, user = _sheet(), User.objects.get(username=USER)
     with transaction.atomic():
         started = time.perf_counter()
         with path.open("rb") as file:
-            report = run_import(ORGANISATION_SHEET, file, user, organisations_import)
+            report = run_import(sheet.spec, file, user, lambda rows, who: sheet_import(sheet, rows, who))
         seconds = time.perf_counter() - started
         transaction.set_rollback(True)
     return {"seconds": round(seconds, 3), "ok": report.ok, "created": report.created, "rows": report.rows,
@@ -75,11 +84,12 @@ def floor(path: Path) -> dict:
 
     started = time.perf_counter()
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()[1:]
+    columns = len(_sheet().spec.columns)
     with psycopg.connect(conninfo()) as conn:
-        conn.execute("CREATE TEMP TABLE bench_import (name text, short_name text, kind text, division text, is_active text)")
+        conn.execute(f"CREATE TEMP TABLE bench_import ({', '.join(f'c{i} text' for i in range(columns))})")
         with conn.cursor().copy("COPY bench_import FROM STDIN") as copy:
             for row in rows:
-                copy.write_row([str(v) for v in row[:5]])
+                copy.write_row([str(v) for v in row[:columns]])
         written = conn.execute("SELECT count(*) FROM bench_import").fetchone()[0]
     return {"seconds": round(time.perf_counter() - started, 3), "rows": written, "peak_rss_mb": _peak_rss_mb()}
 
@@ -113,9 +123,9 @@ def main(argv=None):
         sys.stdout.write(json.dumps(floor(args.floor)))
         return
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "units.xlsx"
+        path = Path(tmp) / "workshops.xlsx"
         _child("build", path, "--rows", str(args.rows))
-        result = {"sheet": "单位", "rows": args.rows, "bytes": path.stat().st_size, "product": _child("product", path)}
+        result = {"sheet": "共富工坊", "rows": args.rows, "bytes": path.stat().st_size, "product": _child("product", path)}
         result["floor"] = _child("floor", path) if os.environ.get("DATABASE_URL", "").startswith("postgres") else None
     sys.stdout.write(json.dumps(result, ensure_ascii=False))
 

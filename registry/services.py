@@ -22,7 +22,7 @@ REPORTERS_ONLY = "只有专班工作人员或县乡工作人员可以填报工�
 OUT_OF_JURISDICTION = "所选区划不在您的管辖范围内。"
 
 
-def _check_actor(actor, county, *, county_staff_allowed=False):
+def check_actor(actor, county, *, county_staff_allowed=False):
     allowed = actor.is_superuser or actor.is_clerk or (county_staff_allowed and actor.is_county_staff)
     if not allowed:
         raise PermissionDenied(REPORTERS_ONLY if county_staff_allowed else CLERKS_ONLY)
@@ -30,7 +30,7 @@ def _check_actor(actor, county, *, county_staff_allowed=False):
         raise ValidationError(OUT_OF_JURISDICTION, code="jurisdiction")
 
 
-def _county_of(instance):
+def county_of(instance):
     return instance.workshop.county if isinstance(instance, WorkshopReport) else getattr(instance, "county", None)
 
 
@@ -49,13 +49,13 @@ def _save(instance, *, actor, values, relations=None, reason="", county_staff_al
         before = {}
     else:
         instance = model._default_manager.select_for_update().get(pk=instance.pk)
-        _check_actor(actor, _county_of(instance), county_staff_allowed=county_staff_allowed)
+        check_actor(actor, county_of(instance), county_staff_allowed=county_staff_allowed)
         before = snapshot(instance, relations=names, extra=extra)
     for name, value in values.items():
         setattr(instance, name, value)
     if hasattr(instance, "derive_county"):
         instance.derive_county()
-    _check_actor(actor, _county_of(instance), county_staff_allowed=county_staff_allowed)
+    check_actor(actor, county_of(instance), county_staff_allowed=county_staff_allowed)
     instance.full_clean()
     if hasattr(instance, "clean_relations"):
         current = {name: (list(getattr(instance, name).all()) if instance.pk else []) for name in names}

@@ -7,7 +7,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from registry.bulk import bulk_insert
+from registry.bulk import bulk_insert, insert_rows
 
 from .reader import ParseResult, Row, RowError, parse_workbook
 from .safety import ExcelError
@@ -134,7 +134,8 @@ def upsert_by_key(
     """Create or update one `model` record per row, matched on spec.key_columns.
 
     Rows set `fields` (default: every column key). An empty cell for a NOT NULL field keeps the
-    record's value (the field default for a new record). Many-to-many fields (``many=True``
+    record's value (the field default for a new record), as does an empty text for a field that may
+    not be blank. Many-to-many fields (``many=True``
     columns) are replaced by the row's list. Every row is validated with full_clean() before
     anything is written, and every failure is reported (RowsInvalid). Unchanged records are not
     touched, so importing an exported file twice changes nothing. Records matched by key must be in
@@ -175,7 +176,7 @@ def upsert_by_key(
         diff = {}
         for name, model_field in single.items():
             new = row[name]
-            if new is None and not model_field.null:
+            if (new is None and not model_field.null) or (new == "" and not model_field.blank):
                 continue
             old = getattr(instance, model_field.attname) if not created else None
             if created or old != identity(new):
@@ -194,10 +195,11 @@ def upsert_by_key(
             if prepare is not None:
                 prepare(instance, row)
             # Key uniqueness is settled above (one row per key in a file, matched to existing records),
-            # and related objects were just read from the database: checking them again would cost a
-            # query per row.
-            instance.full_clean(exclude=[name for name in relations if row[name] is not None],
-                                validate_unique=False, validate_constraints=False)
+            # and related objects set as objects were just read from the database (by the reader, with
+            # the existing record, or derived by prepare() from those): checking them again would cost
+            # a query per row and relation.
+            loaded = [f.name for f in concrete if f.is_relation and f.is_cached(instance)]
+            instance.full_clean(exclude=loaded, validate_unique=False, validate_constraints=False)
         except ValidationError as error:
             errors.extend(validation_row_errors(spec, row.number, error))
             continue
@@ -261,24 +263,26 @@ def history_recorder(spec: SheetSpec, user, reason: str = "Excel 导入") -> Cal
         return getattr(value, "full_name", None) or str(value)
 
     def record(changes: list[Change]):
-        content_types = {}
+        content_types, labels = {}, {}
+        now, user_id = timezone.now(), getattr(user, "pk", None)
         rows = []
         for change in changes:
             model = type(change.instance)
-            content_type = content_types.setdefault(model, ContentType.objects.get_for_model(model))
+            content_type = content_types.get(model) or content_types.setdefault(model, ContentType.objects.get_for_model(model).pk)
+            action = ChangeAction.CREATE if change.created else ChangeAction.UPDATE
             for name, (old, new) in change.changes.items():
                 old_text, new_text = display(name, old), display(name, new)
                 if change.created and not new_text:
                     continue
-                rows.append(ChangeRecord(
-                    content_type=content_type, object_id=change.instance.pk, field=name,
-                    action=ChangeAction.CREATE if change.created else ChangeAction.UPDATE,
-                    field_label=str(model._meta.get_field(name).verbose_name),
-                    old_value=old_text, new_value=new_text, user=user, reason=reason,
-                ))
-        bulk_insert(ChangeRecord, rows)
+                label = labels.get((model, name)) or labels.setdefault((model, name), str(model._meta.get_field(name).verbose_name))
+                rows.append((content_type, change.instance.pk, name, action.value, label, old_text, new_text, user_id, reason, now))
+        insert_rows(ChangeRecord, RECORD_COLUMNS, rows)
 
     return record
+
+
+RECORD_COLUMNS = ["content_type_id", "object_id", "field", "action", "field_label", "old_value", "new_value", "user_id",
+                  "reason", "created_at"]
 
 
 def _existing(manager, rows, key, relations, many, user):

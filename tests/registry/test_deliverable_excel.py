@@ -137,3 +137,24 @@ def test_api_import_reports_rows_as_json(api_client, yiwu_clerk):
     response = api_client.post("/api/v1/workshops/excel/import/", {"file": io.BytesIO(content)}, format="multipart")
     assert response.status_code == 400
     assert response.json()["error"]["rows"][0]["column"] == "所在村"
+
+
+def test_bulk_workshop_import_keeps_jurisdiction_and_history(client, yiwu_clerk):
+    """Workshops are written in bulk (deliverable_excel.bulk_import): the same refusals and history."""
+    workshop = WorkshopFactory()
+    (elsewhere,) = villages(DONGYANG, 1)
+    client.force_login(yiwu_clerk)
+    rows = sheet_rows(export(client, "workshop"), WORKSHOPS.spec.title)
+    header, (row,) = rows[0], rows[1:]
+    changed = dict(zip(header, row))
+    changed["工坊管家"] = "新管家"
+    refused = fill(WORKSHOPS.spec, [list(changed.values()), ["外县工坊", elsewhere.code, "来料加工式", "一村对一企"]])
+    report = upload(client, "workshop", refused).context["report"]
+    assert report.errors and {e.row_number for e in report.errors} == {3}
+    workshop.refresh_from_db()
+    assert workshop.steward_name != "新管家" and not Workshop.objects.filter(name="外县工坊").exists()
+    report = upload(client, "workshop", fill(WORKSHOPS.spec, [list(changed.values())])).context["report"]
+    assert (report.created, report.updated) == (0, 1)
+    workshop.refresh_from_db()
+    change = history_for(workshop).get(field="steward_name")
+    assert (change.new_value, change.user, change.reason) == ("新管家", yiwu_clerk, "Excel 导入")
