@@ -215,10 +215,16 @@ class TodoView(CaseTableMixin, LoginRequiredMixin, ListView):
         condition = self.TABS[self.tab][1]()
         return unit_cases(user=self.request.user, condition=condition).values(*LIST_COLUMNS).order_by("deadline", "id")
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        # The tab's count is the count of this very list: no second COUNT over the same cases.
+        paginator.count = self.counts[self.tab]
+        return paginator
+
     def get_context_data(self, **kwargs):
+        self.counts = todo_counts(user=self.request.user)
         ctx = super().get_context_data(**kwargs)
-        counts = todo_counts(user=self.request.user)
-        ctx["tabs"] = [(key, label, counts[key]) for key, (label, _) in self.TABS.items()]
+        ctx["tabs"] = [(key, label, self.counts[key]) for key, (label, _) in self.TABS.items()]
         ctx["tab"] = self.tab
         return ctx
 

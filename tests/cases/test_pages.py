@@ -160,3 +160,21 @@ def test_assigning_clerk_edits_case_fields_from_the_page(people, client):
     assert "已被他人修改" in stale.content.decode()
     client.force_login(people.lead_staff)
     assert 'id="case-edit"' not in client.get(f"/cases/{case.pk}/").content.decode()
+
+
+def test_todo_tabs_count_what_they_list_across_pages(people, client):
+    from cases.views import TodoView
+
+    for _ in range(TodoView.paginate_by + 3):
+        case_at(CaseState.ASSIGNED, people)
+    overdue = case_at(CaseState.RECTIFYING, people)
+    Case.objects.filter(pk=overdue.pk).update(deadline=timezone.localdate() - dt.timedelta(days=3))
+    client.force_login(people.co_staff)
+    for tab in TodoView.TABS:
+        first = client.get("/cases/todo/", {"tab": tab})
+        counts = {key: count for key, _, count in first.context["tabs"]}
+        listed = len(first.context["cases"])
+        if first.context["is_paginated"]:
+            listed += len(client.get("/cases/todo/", {"tab": tab, "page": 2}).context["cases"])
+        assert first.context["paginator"].count == counts[tab] == listed
+    assert counts["to_accept"] == TodoView.paginate_by + 3
