@@ -2,8 +2,10 @@
 from django.db.models import Count, Q
 from django.urls import reverse
 
+from registry.generations import cached
+
 from .models import Case, CaseState, Notification
-from .services import DEADLINE_STATES, DUE_SOON_WORKDAYS, local_today
+from .services import DEADLINE_STATES, DUE_SOON_WORKDAYS, local_today, unit_todo_generation
 from .workdays import add_working_days
 
 
@@ -77,14 +79,25 @@ def unit_cases(*, user, condition: Q = Q()):
     return Case.objects.filter(responsible_unit_q(user.organisation_id, condition))
 
 
+TODO_COUNTS_SECONDS = 300
+
+
 def todo_counts(*, user) -> dict:
-    """The county staff's to-do list counts for their unit (one query over the cases still owed)."""
-    return unit_cases(user=user, condition=Q(state__in=DEADLINE_STATES)).aggregate(
-        to_accept=Count("pk", filter=Q(state=CaseState.ASSIGNED)),
-        rectifying=Count("pk", filter=Q(state=CaseState.RECTIFYING)),
-        due_soon=Count("pk", filter=due_soon_q()),
-        overdue=Count("pk", filter=overdue_q()),
-    )
+    """The county staff's to-do list counts for their unit (one query over the cases still owed),
+    cached for the day until an action changes a case the unit is or was responsible for; the
+    timeout bounds what a working-calendar edit can leave stale."""
+    today = local_today()
+
+    def count():
+        return unit_cases(user=user, condition=Q(state__in=DEADLINE_STATES)).aggregate(
+            to_accept=Count("pk", filter=Q(state=CaseState.ASSIGNED)),
+            rectifying=Count("pk", filter=Q(state=CaseState.RECTIFYING)),
+            due_soon=Count("pk", filter=due_soon_q(today)),
+            overdue=Count("pk", filter=overdue_q(today)),
+        )
+
+    unit = user.organisation_id
+    return cached("todo-counts", [unit_todo_generation(unit)], (unit, today.isoformat()), count, TODO_COUNTS_SECONDS)
 
 
 def review_queue(*, user):

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from registry.api.errors import Conflict
+from registry.generations import bump_now_and_on_commit
 from registry.models import Division, DivisionLevel, Organisation, OrganisationKind, User
 from registry.scoping import get_for_user_or_404, user_can_see_division
 
@@ -502,6 +503,15 @@ def _lock(case_id) -> Case:
     return Case.objects.select_for_update(of=("self",)).select_related("owner__division", "county__parent__parent").get(pk=case_id)
 
 
+def unit_todo_generation(unit_id) -> str:
+    return f"unit-todo:{unit_id}"
+
+
+def _owed(case: Case) -> tuple:
+    """What a unit's to-do counts read of a case: its state, deadline and responsible units."""
+    return case.state, case.deadline, case.lead_unit_id, frozenset(case.co_units.values_list("pk", flat=True))
+
+
 @transaction.atomic
 def perform_action(*, case: Case, action: str, by, version: int, **inputs) -> Case:
     """Take `action` on `case` as `by`, if the case is still at `version`; answers the updated case.
@@ -516,12 +526,18 @@ def perform_action(*, case: Case, action: str, by, version: int, **inputs) -> Ca
     spec = check_action(locked, by, action, ctx)
     clean = _clean_inputs(spec, locked, by, inputs)
     from_state = locked.state
+    owed_before = _owed(locked)
     changes, after_save = HANDLERS[action](locked, by, clean, ctx)
     if spec.to_state is not None:
         locked.state = spec.to_state
     locked.version += 1
     locked.full_clean()
     locked.save()
+    owed_after = _owed(locked)
+    if owed_after != owed_before:
+        # The to-do counts of every unit the case was or is owed by (selectors.todo_counts).
+        units = {owed_before[2], owed_after[2], *owed_before[3], *owed_after[3]} - {None}
+        bump_now_and_on_commit(*(unit_todo_generation(unit) for unit in units))
     payload = changes.pop("payload", {})
     if clean["attachments"]:
         payload["attachments"] = [{"id": a.pk, "sha256": a.sha256} for a in clean["attachments"]]

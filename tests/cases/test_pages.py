@@ -178,3 +178,19 @@ def test_todo_tabs_count_what_they_list_across_pages(people, client):
             listed += len(client.get("/cases/todo/", {"tab": tab, "page": 2}).context["cases"])
         assert first.context["paginator"].count == counts[tab] == listed
     assert counts["to_accept"] == TodoView.paginate_by + 3
+
+
+def test_todo_counts_follow_actions_after_being_cached(people, client):
+    from cases.services import perform_action
+
+    case = case_at(CaseState.ASSIGNED, people)
+    client.force_login(people.lead_staff)
+
+    def counts():
+        return {key: count for key, _, count in client.get("/cases/todo/").context["tabs"]}
+
+    assert counts()["to_accept"] == 1
+    assert counts()["to_accept"] == 1  # from the cache
+    case.refresh_from_db()
+    perform_action(case=case, action="accept", by=people.lead_staff, version=case.version)
+    assert (counts()["to_accept"], counts()["rectifying"]) == (0, 1)
