@@ -13,6 +13,7 @@ import http.client
 import json
 import os
 import random
+import re
 import sys
 import threading
 import time
@@ -46,7 +47,7 @@ class Lane:
         self.case_ids = []
         self.writes = 0
         self.acknowledged = 0  # writes the server answered with success
-        self.samples = []  # (kind, seconds, ok, status)
+        self.samples = []  # (kind, what, seconds, ok, status)
 
     def request(self, who, method, path, body=None, content_type="application/json"):
         headers = dict(self.sessions[who])
@@ -66,7 +67,8 @@ class Lane:
         started = time.perf_counter()
         status, data = self.request(who, method, path, body, content_type)
         ok = 200 <= status < 400
-        self.samples.append((kind, time.perf_counter() - started, ok, status))
+        what = f"{method} {re.sub(r'[0-9]+', 'N', path)}"
+        self.samples.append((kind, what, time.perf_counter() - started, ok, status))
         return ok, data
 
     def load_cases(self):
@@ -154,9 +156,16 @@ def run(spec) -> dict:
         t.join()
     elapsed = time.perf_counter() - started
     samples = [s for lane in lanes for s in lane.samples]
-    latencies = [s[1] for s in samples if s[2]]
-    errors = [s[3] for s in samples if not s[2]]
+    latencies = [s[2] for s in samples if s[3]]
+    errors = [s[4] for s in samples if not s[3]]
     by_kind = {kind: sum(1 for s in samples if s[0] == kind) for kind, _ in WEIGHTS}
+    # Where the time goes: each request type's count, median and p95 (ms).
+    by_request = {}
+    for what in sorted({s[1] for s in samples}):
+        times = [s[2] for s in samples if s[1] == what and s[3]]
+        by_request[what] = {"count": sum(1 for s in samples if s[1] == what),
+                            "p50_ms": round(percentile(times, 50) * 1000, 1) if times else None,
+                            "p95_ms": round(percentile(times, 95) * 1000, 1) if times else None}
     return {
         "requests": len(samples),
         "errors": len(errors),
@@ -166,6 +175,7 @@ def run(spec) -> dict:
         "p50_ms": round(percentile(latencies, 50) * 1000, 2) if latencies else None,
         "p95_ms": round(percentile(latencies, 95) * 1000, 2) if latencies else None,
         "by_kind": by_kind,
+        "by_request": by_request,
         "acknowledged_writes": sum(lane.acknowledged for lane in lanes),
     }
 
