@@ -165,25 +165,25 @@ def pipeline(user, f: BoardFilters) -> list[dict]:
 def _pipeline(user, f: BoardFilters) -> list[dict]:
     today = local_today()
     soon = add_working_days(today, DUE_SOON_WORKDAYS)
-    overdue = Q(state__in=DEADLINE_STATES, deadline__lt=today)
-    due_soon = Q(state__in=DEADLINE_STATES, deadline__gte=today, deadline__lte=soon)
-    aggregates = {}
-    for state, _ in PIPELINE_STATES:
-        aggregates[f"{state}"] = Count("pk", filter=Q(state=state))
-        aggregates[f"{state}_overdue"] = Count("pk", filter=Q(state=state) & overdue)
-        aggregates[f"{state}_due_soon"] = Count("pk", filter=Q(state=state) & due_soon)
-    counts = _live_cases(user, f).aggregate(**aggregates)
+    # One row per state with three counts: fifteen filtered counts over every row cost twice as much.
+    rows = (
+        _live_cases(user, f).order_by().values("state")
+        .annotate(count=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=today)),
+                  due_soon=Count("pk", filter=Q(deadline__gte=today, deadline__lte=soon)))
+    )
+    counts = {row["state"]: row for row in rows}
     steps = []
     for state, label in PIPELINE_STATES:
         owed = state in DEADLINE_STATES
+        row = counts.get(state, {"count": 0, "overdue": 0, "due_soon": 0})
         steps.append({
             "state": state.value,
             "label": label,
-            "count": counts[state],
+            "count": row["count"],
             "url": case_list_url(f, state=state.value),
-            "overdue": counts[f"{state}_overdue"] if owed else None,
+            "overdue": row["overdue"] if owed else None,
             "overdue_url": case_list_url(f, state=state.value, overdue="true") if owed else None,
-            "due_soon": counts[f"{state}_due_soon"] if owed else None,
+            "due_soon": row["due_soon"] if owed else None,
             "due_soon_url": case_list_url(f, state=state.value, due_soon="true") if owed else None,
         })
     return steps
