@@ -1,6 +1,10 @@
 """What an uploaded file really is, judged from its bytes (never from its name or the browser's claim)."""
+import hashlib
 import io
 import zipfile
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 
 JPEG, PNG, PDF = "image/jpeg", "image/png", "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -44,3 +48,21 @@ def _ooxml_type(file) -> str | None:
         if any(name.startswith(prefix) for name in names):
             return content_type
     return None
+
+
+def check_upload(file) -> tuple[str, str]:
+    """An uploaded evidence file's content type and SHA-256, or a Chinese ValidationError when it is
+    too large or none of the accepted types (case evidence and report attachments alike)."""
+    limit = settings.CASE_EVIDENCE_MAX_BYTES
+    if file.size > limit:
+        raise ValidationError({"file": f"文件过大：不能超过 {limit // (1024 * 1024)} MB。"})
+    file.seek(0)
+    content_type = sniff(file.read(16), file)
+    if content_type is None:
+        raise ValidationError({"file": "只接受 JPEG、PNG 图片，PDF 和 Office 文档（按文件内容判断，与扩展名无关）。"})
+    file.seek(0)
+    digest = hashlib.sha256()
+    for chunk in file.chunks():
+        digest.update(chunk)
+    file.seek(0)
+    return content_type, digest.hexdigest()

@@ -1,8 +1,7 @@
 """Reads of cases: querysets scoped to the user's jurisdiction, ready for lists, pages and exports."""
 from django.db.models import Count, Q
-from django.urls import reverse
-
 from registry.generations import cached
+from registry.links import id_link
 
 from .models import Case, CaseState, Notification
 from .services import DEADLINE_STATES, DUE_SOON_WORKDAYS, local_today, unit_todo_generation
@@ -31,12 +30,10 @@ STATE_BADGES = {CaseState.CLOSED: "bg-green-lt", CaseState.CANCELLED: "bg-second
 def case_table_rows(rows) -> list[dict]:
     """A page of LIST_COLUMNS rows with what the case table shows besides: labels, badge, link."""
     states, levels = dict(Case._meta.get_field("state").flatchoices), dict(Case._meta.get_field("level").flatchoices)
-    # One reverse for the page, not one per row: the placeholder id is swapped for each case's.
-    placeholder = 987654321
-    link = reverse("case-detail", args=[placeholder])
+    link = id_link("case-detail")
     return [
         {
-            **row, "url": link.replace(str(placeholder), str(row["id"])), "state_label": states.get(row["state"], row["state"]),
+            **row, "url": link(row["id"]), "state_label": states.get(row["state"], row["state"]),
             "state_badge": STATE_BADGES.get(row["state"], "bg-yellow-lt"), "level_label": levels.get(row["level"], row["level"]),
         }
         for row in rows

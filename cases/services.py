@@ -1,7 +1,6 @@
 """Every change to a case: one transaction each, the case row locked, its event and notifications
 written with it. The rules of who may do what live in `cases.workflow`."""
 import datetime as dt
-import hashlib
 import logging
 
 from django.conf import settings
@@ -217,25 +216,13 @@ def attachment_upload(*, case: Case, by, file) -> Attachment:
     """Store an evidence file under a random name, after checking what it really is and its size."""
     if not by.can_write:
         raise ValidationError("您没有上传佐证材料的权限。")
-    limit = settings.CASE_EVIDENCE_MAX_BYTES
-    if file.size > limit:
-        raise ValidationError({"file": f"文件过大：不能超过 {limit // (1024 * 1024)} MB。"})
-    file.seek(0)
-    head = file.read(16)
-    content_type = evidence_types.sniff(head, file)
-    if content_type is None:
-        raise ValidationError({"file": "只接受 JPEG、PNG 图片，PDF 和 Office 文档（按文件内容判断，与扩展名无关）。"})
-    file.seek(0)
-    digest = hashlib.sha256()
-    for chunk in file.chunks():
-        digest.update(chunk)
-    file.seek(0)
+    content_type, sha256 = evidence_types.check_upload(file)
     attachment = Attachment(
         case=case,
         original_name=(file.name or "附件")[:255],
         content_type=content_type,
         size=file.size,
-        sha256=digest.hexdigest(),
+        sha256=sha256,
         uploaded_by=by,
     )
     attachment.file.save("upload", file, save=False)

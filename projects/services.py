@@ -1,17 +1,15 @@
 """Every write on projects and their monthly reports, with all the rules. One function per use case."""
 import datetime
-import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
-from cases.evidence import sniff
+from cases.evidence import check_upload
 from cases.models import Case, CaseCategory, CaseSource, NotificationKind
 from cases.services import case_create, notify_units
 from registry.models import Division, DivisionLevel, Organisation, OrganisationKind, Role
@@ -521,21 +519,10 @@ def report_attachment_add(*, user, report: MonthlyReport, file) -> ReportAttachm
     if report.status == ReportStatus.SUBMITTED and report.submitted_by_id != user.pk:
         raise ValidationError("该月报告已提交，在县专班确认前只有提交人可以添加附件。")
     write_permits({(report.project.county_id, report.month)})
-    limit = settings.CASE_EVIDENCE_MAX_BYTES
-    if file.size > limit:
-        raise ValidationError({"file": f"文件过大：不能超过 {limit // (1024 * 1024)} MB。"})
-    file.seek(0)
-    content_type = sniff(file.read(16), file)
-    if content_type is None:
-        raise ValidationError({"file": "只接受 JPEG、PNG 图片，PDF 和 Office 文档（按文件内容判断，与扩展名无关）。"})
-    file.seek(0)
-    digest = hashlib.sha256()
-    for chunk in file.chunks():
-        digest.update(chunk)
-    file.seek(0)
+    content_type, sha256 = check_upload(file)
     attachment = ReportAttachment(
         report=report, original_name=(file.name or "附件")[:255], content_type=content_type, size=file.size,
-        sha256=digest.hexdigest(), uploaded_by=user,
+        sha256=sha256, uploaded_by=user,
     )
     attachment.file.save("upload", file, save=False)
     attachment.full_clean()

@@ -17,6 +17,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from registry.history import history_for
+from registry.links import id_link
 from registry.models import DivisionLevel, Role
 from registry.scoping import get_for_user_or_404
 from registry.views import ScopedListView
@@ -104,15 +105,14 @@ def _fixed(value, places: int) -> str:
 
 def project_table_rows(rows, month) -> list[dict]:
     kinds, stages = dict(ProjectKind.choices), dict(ProjectStage.choices)
-    placeholder = 987654321
-    link = reverse("project-detail", args=[placeholder])
+    link = id_link("project-detail")
     table = []
     for row in rows:
         # The rates from the two figures read: selecting the annotated rates repeated both subqueries
         # in the SQL once per expression that refers to them.
         figures = selectors.completion_figures(row["year_plan"], row["completed_year"], month)
         table.append({
-            **row, "url": link.replace(str(placeholder), str(row["id"])), "kind_label": kinds.get(row["kind"], row["kind"]),
+            **row, "url": link(row["id"]), "kind_label": kinds.get(row["kind"], row["kind"]),
             "stage_label": stages.get(row["stage"], row["stage"]), "total_investment": _fixed(row["total_investment"], 2),
             "year_plan": _fixed(row["year_plan"], 2), "completed_year": _fixed(row["completed_year"], 2),
             "completion_rate": _fixed(figures["completion_rate"], 1), "schedule_gap": _fixed(figures["schedule_gap"], 1),
