@@ -158,6 +158,9 @@ def upsert_by_key(
     concrete = [f for f in model._meta.concrete_fields if not f.primary_key]
     touched = [f for f in concrete if getattr(f, "auto_now", False)]
     relations = [name for name, f in single.items() if f.is_relation]
+    columns = {c.key: c for c in spec.columns}
+    tests = {name: columns[name].validity_test(f) for name, f in single.items() if name in columns}
+    tests = {name: test for name, test in tests.items() if test is not None}
     manager = model._default_manager
     existing, in_scope = _existing(manager, rows, key, relations, list(many), user)
 
@@ -198,7 +201,9 @@ def upsert_by_key(
             # and related objects set as objects were just read from the database (by the reader, with
             # the existing record, or derived by prepare() from those): checking them again would cost
             # a query per row and relation.
+            # Values the sheet's columns checked already (Column.validity_test) are not checked again.
             loaded = [f.name for f in concrete if f.is_relation and f.is_cached(instance)]
+            loaded += [name for name, test in tests.items() if name in diff and row[name] not in (None, "") and test(row[name])]
             instance.full_clean(exclude=loaded, validate_unique=False, validate_constraints=False)
         except ValidationError as error:
             errors.extend(validation_row_errors(spec, row.number, error))
@@ -296,7 +301,8 @@ def _existing(manager, rows, key, relations, many, user):
         lookups = {f"{name}__in": {identity(r[k]) for r in chunk} for name, k in zip(attnames, key)}
         # Locked until the import commits, so no edit made meanwhile is silently overwritten; related
         # objects come along, as the change history shows their old values.
-        matches = list(manager.filter(**lookups).select_for_update(of=("self",))
+        # No ordering: the model's default one joined the divisions to sort rows nobody reads in order.
+        matches = list(manager.filter(**lookups).order_by().select_for_update(of=("self",))
                        .select_related(*relations).prefetch_related(*many))
         for obj in matches:
             found[tuple(getattr(obj, name) for name in attnames)] = obj

@@ -82,3 +82,17 @@ def test_a_spec_refuses_duplicate_headers_and_unknown_keys():
         SheetSpec("表", columns=[Column("名称", "a")], key_columns=["code"])
     with pytest.raises(ValueError):
         Column("类型", "kind", Kind.CHOICE)
+
+
+def test_a_value_the_column_read_is_not_checked_again_only_where_the_column_checks_as_much():
+    from registry.models import Workshop, WorkshopType
+
+    name = Workshop._meta.get_field("name")  # CharField(max_length=100)
+    assert Column("名称", "name", max_length=200).validity_test(name) is None  # the column allows more
+    assert Column("编号", "name", Kind.INT).validity_test(name) is None
+    test = Column("名称", "name", max_length=100).validity_test(name)
+    assert test("工坊") and not test("工" * 101) and not test(12)
+    kind = Column("类型", "type", Kind.CHOICE, choices=WorkshopType.choices).validity_test(Workshop._meta.get_field("type"))
+    assert kind(WorkshopType.values[0]) and not kind("no-such-kind")
+    opened = Column("开办日期", "opened_on", Kind.DATE).validity_test(Workshop._meta.get_field("opened_on"))
+    assert opened(dt.date(2026, 1, 1)) and not opened("2026-01-01")

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.db import connection
 from django.utils.module_loading import import_string
 
 from registry.divisions import load_divisions
@@ -33,6 +34,11 @@ class Command(BaseCommand):
                 password=options["password"], scale=options["scale"], seed=options["seed"], history=options["history"]
             )
             self.stdout.write(f"{path}: {summary}")
+        if connection.vendor == "postgresql":
+            # Bulk loads leave the planner's statistics describing the empty tables until autovacuum
+            # gets round to them: a seeded province was planned as if it held a few thousand rows.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo logins (password: {pw}):\n"
