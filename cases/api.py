@@ -5,6 +5,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.generics import get_object_or_404
 from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -61,11 +62,16 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     def get_queryset(self):
         if self.action == "list":
             return case_list_rows(user=self.request.user)
-        if self.action in self.ROW_ONLY:
-            # The services read and lock the case again, and answers are read with _detail afterwards:
-            # planning the detail query's ten-table join here as well cost more than the write itself.
-            return Case.objects.for_user(self.request.user)
         return case_detail_queryset(user=self.request.user)
+
+    def get_object(self):
+        if self.action not in self.ROW_ONLY:
+            return super().get_object()
+        # The services read and lock the case again, and answers are read with _detail afterwards:
+        # planning the detail query's ten-table join here as well cost more than the write itself.
+        case = get_for_user_or_404(Case, self.request.user, pk=self.kwargs[self.lookup_url_kwarg or self.lookup_field])
+        self.check_object_permissions(self.request, case)
+        return case
 
     def get_serializer_class(self):
         return {
@@ -77,8 +83,14 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
             "attachments": AttachmentUploadSerializer,
         }.get(self.action, CaseDetailSerializer)
 
+    def filter_queryset(self, queryset):
+        # The list's filters; a single case is found by its id alone (building the filter form for
+        # every write cost as much as its lookup).
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
+
     def _detail(self, case, status_code=status.HTTP_200_OK):
-        case = get_for_user_or_404(case_detail_queryset(user=self.request.user), self.request.user, pk=case.pk)
+        # case_detail_queryset is already the user's: scoping it again doubled the query's union.
+        case = get_object_or_404(case_detail_queryset(user=self.request.user), pk=case.pk)
         return Response(CaseDetailSerializer(case, context=self.get_serializer_context()).data, status=status_code)
 
     def create(self, request, *args, **kwargs):

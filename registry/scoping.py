@@ -92,14 +92,49 @@ class JurisdictionManager(models.Manager.from_queryset(JurisdictionQuerySet)):
 
 
 def get_for_user_or_404(queryset_or_model, user, **lookups):
-    """Fetch one object the user may see; anything else (missing or out of jurisdiction) is a 404."""
+    """Fetch one object the user may see; anything else (missing or out of jurisdiction) is a 404.
+
+    The object is read by its lookups, with the division that places it, and judged by `can_see`:
+    the same rule as ``for_user``, without compiling the jurisdiction's union of subqueries for one
+    row (three times in a case action: its view, its service and its answer).
+    """
     qs = queryset_or_model
     if isinstance(qs, type) and issubclass(qs, models.Model):
         qs = qs._default_manager.all()
+    path = qs.model._jurisdiction_path
+    if path != "self":
+        qs = qs.select_related(path)
     try:
-        return qs.for_user(user).get(**lookups)
+        obj = qs.get(**lookups)
     except (qs.model.DoesNotExist, ValueError, TypeError):
         raise Http404("对象不存在或不在您的管辖范围内")
+    if not can_see(user, obj):
+        raise Http404("对象不存在或不在您的管辖范围内")
+    return obj
+
+
+def can_see(user, obj) -> bool:
+    """Whether ``type(obj).objects.for_user(user)`` holds obj (tests compare the two on every pair)."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.sees_everything:
+        return True
+    division = user.division
+    if division is None:
+        return False
+    model = type(obj)
+    place = obj
+    if model._jurisdiction_path != "self":
+        for name in model._jurisdiction_path.split("__"):
+            place = getattr(place, name) if place is not None else None
+    level = None if model._jurisdiction_path == "self" else _target_level(model, model._jurisdiction_path)
+    if place is not None and place.key.startswith(division.key) and (level is None or place.level == level):
+        return True
+    involved = model._jurisdiction_involved
+    if not involved or user.organisation_id is None:
+        return False
+    parties = Q(*(Q(**{path: user.organisation_id}) for path in involved), _connector=Q.OR)
+    return model._base_manager.filter(parties, pk=obj.pk).exists()
 
 
 def user_can_see_division(user, division) -> bool:

@@ -51,14 +51,14 @@ def evidence(case, by, **kw):
     return attachment_upload(case=case, by=by, file=png(**kw)).pk
 
 
-def new_case(people, *, joint_parties=(), **kw):
+def new_case(people, *, joint_parties=(), by=None, **kw):
     defaults = {
         "title": "村道破损未修复",
         "category": CaseCategory.objects.get(name="督查发现问题"),
         "county": people.county,
         "description": "督查发现某村村道破损严重",
     }
-    return case_create(by=people.clerk, joint_parties=joint_parties, **{**defaults, **kw})
+    return case_create(by=by or people.clerk, joint_parties=joint_parties, **{**defaults, **kw})
 
 
 def case_at(state, people, **kw):

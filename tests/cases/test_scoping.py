@@ -30,3 +30,48 @@ def test_notifications_reach_only_the_units_concerned(people):
     recipients = set(Notification.objects.values_list("recipient_id", flat=True))
     assert recipients == {people.lead_staff.pk, people.co_staff.pk}
     assert Case.objects.count() == 1
+
+
+def test_one_object_is_judged_as_the_users_list_holds_it(people):
+    """get_for_user_or_404 and can_see judge one object in Python; for_user filters in SQL. They must
+    agree for every user and every case, event and attachment, involved parties included."""
+    import pytest
+    from django.http import Http404
+
+    from cases.models import Attachment
+    from registry.models import OrganisationKind
+    from registry.scoping import can_see, get_for_user_or_404
+    from tests.factories import make_user, org_for
+
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from .factories import act, evidence, new_case
+
+    dongyang = make_people(county_code="330783")
+    pairing = org_for("330000", OrganisationKind.STATE_OWNED_ENTERPRISE, name="浙江省能源集团（测试）")
+    cases = [
+        case_at(CaseState.RECTIFYING, people),
+        case_at(CaseState.FEEDBACK, dongyang, joint_parties=[pairing]),
+        new_case(dongyang, by=people.province_clerk),
+    ]
+    # A Yiwu unit co-responsible for a Dongyang case: its staff see that case from another county.
+    act(cases[2], "assign", people.province_clerk, lead_unit=dongyang.lead_unit,
+        co_units=[people.co_unit], deadline=timezone.localdate() + dt.timedelta(days=30))
+    evidence(cases[0], people.lead_staff)
+    users = [*vars(people).values(), *vars(dongyang).values(),
+             make_user("county_staff", "330000", organisation=pairing), make_user("county_staff", "330782")]
+    users = [u for u in users if hasattr(u, "is_authenticated")]
+    for model in (Case, CaseEvent, Attachment):
+        objects = list(model.objects.all())
+        assert objects
+        for user in users:
+            visible = set(model.objects.for_user(user))
+            assert {o for o in objects if can_see(user, o)} == visible, (model, user)
+            for obj in objects:
+                if obj in visible:
+                    assert get_for_user_or_404(model, user, pk=obj.pk) == obj
+                else:
+                    with pytest.raises(Http404):
+                        get_for_user_or_404(model, user, pk=obj.pk)
