@@ -5,7 +5,6 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.generics import get_object_or_404
 from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -15,7 +14,7 @@ from registry.scoping import get_for_user_or_404
 
 from .filters import CaseFilter
 from .models import Attachment, Case, CaseEvent, Notification
-from .selectors import case_detail_queryset, case_list_rows, unread_notification_count
+from .selectors import case_details, case_list_rows, unread_notification_count
 from .serializers import (
     ActionInputSerializer,
     AttachmentSerializer,
@@ -62,14 +61,14 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     def get_queryset(self):
         if self.action == "list":
             return case_list_rows(user=self.request.user)
-        return case_detail_queryset(user=self.request.user)
+        return Case.objects.for_user(self.request.user)
 
     def get_object(self):
-        if self.action not in self.ROW_ONLY:
-            return super().get_object()
-        # The services read and lock the case again, and answers are read with _detail afterwards:
-        # planning the detail query's ten-table join here as well cost more than the write itself.
-        case = get_for_user_or_404(Case, self.request.user, pk=self.kwargs[self.lookup_url_kwarg or self.lookup_field])
+        # One case is judged on its own (scoping.get_for_user_or_404), not looked up in the union of
+        # the user's cases. Writes need the row only: the services read and lock it again and the
+        # answer is read with _detail; the detail query's ten-table join here cost more than the write.
+        queryset = Case.objects.all() if self.action in self.ROW_ONLY else case_details()
+        case = get_for_user_or_404(queryset, self.request.user, pk=self.kwargs[self.lookup_url_kwarg or self.lookup_field])
         self.check_object_permissions(self.request, case)
         return case
 
@@ -84,13 +83,15 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         }.get(self.action, CaseDetailSerializer)
 
     def filter_queryset(self, queryset):
-        # The list's filters; a single case is found by its id alone (building the filter form for
-        # every write cost as much as its lookup).
-        return super().filter_queryset(queryset) if self.action == "list" else queryset
+        # A single case is found by its id alone (building the filter form for every write cost as
+        # much as its lookup). The list's filters are applied to all cases first and the user's
+        # jurisdiction after, with those filters inside each of its branches (scoping.for_user).
+        if self.action != "list":
+            return queryset
+        return case_list_rows(user=self.request.user, cases=super().filter_queryset(Case.objects.all()))
 
     def _detail(self, case, status_code=status.HTTP_200_OK):
-        # case_detail_queryset is already the user's: scoping it again doubled the query's union.
-        case = get_object_or_404(case_detail_queryset(user=self.request.user), pk=case.pk)
+        case = get_for_user_or_404(case_details(), self.request.user, pk=case.pk)
         return Response(CaseDetailSerializer(case, context=self.get_serializer_context()).data, status=status_code)
 
     def create(self, request, *args, **kwargs):

@@ -134,6 +134,9 @@ class Case(models.Model):
             models.Index(fields=["state", "deadline"], name="case_state_deadline"),
             # With the id last, a county+state page is read in key order, not sorted (cursor pagination).
             models.Index(fields=["county", "state", "id"], name="case_county_state_id"),
+            # A state's newest cases whatever the county: county staff's lists, whose jurisdiction is a
+            # set of ids (scoping) merged with this index read backwards instead of the whole table.
+            models.Index(fields=["state", "id"], name="case_state_id"),
             models.Index(fields=["content_type", "object_id"], name="case_concerns"),
             models.Index(fields=["lead_unit", "state"], name="case_lead_state"),
             # The review queue: a task force's cases awaiting its close-out (state 已反馈).

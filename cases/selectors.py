@@ -20,8 +20,11 @@ LIST_COLUMNS = (
 )
 
 
-def case_list_rows(*, user):
-    return Case.objects.for_user(user).values(*LIST_COLUMNS)
+def case_list_rows(*, user, cases=None):
+    """The list's rows of `cases` (a filtered queryset of all cases) that `user` may see."""
+    if cases is None:
+        return Case.objects.for_user(user).values(*LIST_COLUMNS)
+    return cases.for_user(user, filtered=True).values(*LIST_COLUMNS)
 
 
 STATE_BADGES = {CaseState.CLOSED: "bg-green-lt", CaseState.CANCELLED: "bg-secondary-lt", CaseState.FEEDBACK: "bg-blue-lt"}
@@ -40,13 +43,17 @@ def case_table_rows(rows) -> list[dict]:
     ]
 
 
-def case_detail_queryset(*, user):
+def case_details():
+    """Cases with everything their page and API answer show. Unscoped: one case is read with
+    registry.scoping.get_for_user_or_404, which judges that case alone (the jurisdiction's union of
+    subqueries, right for lists, cost 12 ms of database time per case at province scale).
+
+    Four joins, the rest by id: PostgreSQL spent 5-10 ms planning the orders of a ten-table join
+    for one row it then read in under a millisecond; with four its planning takes 0.7 ms."""
     return (
-        Case.objects.for_user(user)
-        .select_related(
-            "category", "county", "township", "lead_unit", "owner__division", "assigning_unit", "content_type", "created_by"
-        )
-        .prefetch_related("co_units", "joint_parties__party", "joint_parties__confirmed_by")
+        Case.objects.select_related("category", "county", "township", "lead_unit")
+        .prefetch_related("owner__division", "assigning_unit", "content_type", "created_by", "co_units",
+                          "joint_parties__party", "joint_parties__confirmed_by")
     )
 
 

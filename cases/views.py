@@ -21,7 +21,7 @@ from .forms import CaseCreateForm, CaseEditForm, unit_choices
 from .models import Case, CaseEvent, CaseState, Notification
 from .selectors import (
     LIST_COLUMNS,
-    case_detail_queryset,
+    case_details,
     case_list,
     case_list_rows,
     case_table_rows,
@@ -52,8 +52,10 @@ class CaseListView(CaseTableMixin, ScopedListView):
     template_name = "cases/case_list.html"
 
     def get_queryset(self):
-        self.filterset = CaseFilter(self.request.GET or None, queryset=case_list_rows(user=self.request.user))
-        return self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
+        # Filtered first, then scoped with the filters inside the jurisdiction's union (as the API list).
+        self.filterset = CaseFilter(self.request.GET or None, queryset=Case.objects.all())
+        cases = self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
+        return case_list_rows(user=self.request.user, cases=cases)
 
 
 def _action_forms(case, user, ctx):
@@ -73,7 +75,7 @@ def _action_forms(case, user, ctx):
 
 @login_required
 def case_detail(request, pk):
-    case = get_for_user_or_404(case_detail_queryset(user=request.user), request.user, pk=pk)
+    case = get_for_user_or_404(case_details(), request.user, pk=pk)
     ctx = case_context(case)
     forms, units = _action_forms(case, request.user, ctx)
     events = CaseEvent.objects.filter(case=case).select_related("actor", "actor_unit").prefetch_related("attachments")

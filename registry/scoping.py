@@ -37,10 +37,15 @@ class JurisdictionQuerySet(models.QuerySet):
         # The subtree's ids from the key index, not a join filtered on the key: with the join,
         # PostgreSQL hashed all 27k divisions and could not use the indexes that start with the
         # division's foreign key (a county staff's case list: 36 ms → 3 ms at province scale).
-        subtree = apps.get_model("registry", "Division").objects.filter(key__startswith=division.key)
         # A foreign key limited to one level (a county) needs only that level's ids: one for a county
         # user instead of the 500 townships and villages below it, which made the planner scan.
         level = _target_level(self.model, path)
+        if level == division.level:
+            # The division is the only one of its level in its subtree. Named directly, the planner
+            # knows how many rows it holds; as a subquery it guessed ten for a county's 1,158 cases
+            # and joined all of them before keeping a page of 50 (24 ms instead of 3).
+            return Q(**{path: division.pk})
+        subtree = apps.get_model("registry", "Division").objects.filter(key__startswith=division.key)
         if level is not None:
             subtree = subtree.filter(level=level)
         return Q(**{f"{path}__in": subtree.values("pk")})
@@ -51,7 +56,12 @@ class JurisdictionQuerySet(models.QuerySet):
             return self.all()  # the province: everything, without a filter to evaluate on every row
         return self.filter(self._within_q(division))
 
-    def for_user(self, user):
+    def for_user(self, user, *, filtered=False):
+        """The objects `user` may see. filtered: this queryset's own filters (a list's) are applied
+        inside each branch of the union as well, so that each branch reads only the rows the list
+        shows, from indexes that start with the branch's key and the filtered columns: a county
+        staff's rectifying cases then come from two short index ranges instead of the county's whole
+        id set merged with the table read backwards (29 ms → 3 ms)."""
         if user is None or not user.is_authenticated:
             return self.none()
         if user.sees_everything:
@@ -66,7 +76,7 @@ class JurisdictionQuerySet(models.QuerySet):
         # One id set, the union of indexed lookups (a subquery, so that many-valued paths cannot
         # duplicate rows). An OR of subqueries instead left PostgreSQL guessing their selectivity: it
         # walked the primary key backwards through a third of all cases for one county's list.
-        base = self.model._base_manager.order_by()
+        base = (self if filtered else self.model._base_manager).order_by()
         ids = base.filter(visible).values("pk").union(
             *(base.filter(**{path: user.organisation_id}).values("pk") for path in involved)
         )

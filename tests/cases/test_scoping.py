@@ -75,3 +75,32 @@ def test_one_object_is_judged_as_the_users_list_holds_it(people):
                 else:
                     with pytest.raises(Http404):
                         get_for_user_or_404(model, user, pk=obj.pk)
+
+
+def test_filtered_lists_hold_exactly_the_visible_cases_that_pass_the_filters(people, api_client, client):
+    """The case lists filter all cases first and apply the jurisdiction with those filters inside its
+    union: the result must be the visible cases that pass the filters, involved parties included."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from .factories import act, new_case
+
+    dongyang = make_people(county_code="330783")
+    own = case_at(CaseState.RECTIFYING, people)
+    case_at(CaseState.DISCOVERED, people)
+    case_at(CaseState.RECTIFYING, dongyang)
+    involved = new_case(dongyang, by=people.province_clerk)
+    act(involved, "assign", people.province_clerk, lead_unit=dongyang.lead_unit, co_units=[people.co_unit],
+        deadline=timezone.localdate() + dt.timedelta(days=30))
+    for user in (people.co_staff, people.lead_staff, dongyang.clerk, people.city_clerk):
+        expected = {c.pk for c in Case.objects.for_user(user).filter(state=CaseState.ASSIGNED)}
+        api_client.force_authenticate(user)
+        listed = {row["id"] for row in api_client.get("/api/v1/cases/?state=assigned&page_size=200").json()["results"]}
+        assert listed == expected, user
+        client.force_login(user)
+        page = client.get("/cases/?state=assigned")
+        assert {row["id"] for row in page.context["cases"]} == expected, user
+    api_client.force_authenticate(people.co_staff)
+    assert {r["id"] for r in api_client.get("/api/v1/cases/?state=assigned").json()["results"]} == {involved.pk}
+    assert {r["id"] for r in api_client.get("/api/v1/cases/?state=rectifying").json()["results"]} == {own.pk}
