@@ -26,11 +26,12 @@ ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = os.environ.get("BENCH_PASSWORD", "Demo@2026zj")
 
 
-def start_server(port: int, workers: int):
+def start_server(port: int, workers: int, threads: int):
     env = dict(os.environ, DJANGO_SETTINGS_MODULE=os.environ.get("BENCH_SETTINGS", "config.settings"), DJANGO_DEBUG="false")
+    worker = ["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else ["--worker-class", "sync"]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers),
-         "--worker-class", "gthread", "--threads", "4", "--log-level", "warning"],
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers), *worker,
+         "--log-level", "warning"],
         cwd=ROOT, env=env,
     )
     deadline = time.time() + 60
@@ -230,6 +231,7 @@ def main(argv=None):
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--port", type=int, default=8799)
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2))
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker; 1: sync workers")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results"))
     parser.add_argument("--only", nargs="*", help="scenario names to run")
     parser.add_argument("--steps", nargs="*", default=STEPS, choices=STEPS)
@@ -253,7 +255,7 @@ def main(argv=None):
             print(json.dumps({k: v for k, v in r.items() if k != "raw"}, ensure_ascii=False), flush=True)
 
     if "http" in args.steps or "mix" in args.steps:
-        server = start_server(args.port, args.workers)
+        server = start_server(args.port, args.workers, args.threads)
         try:
             if "http" in args.steps:
                 sessions = {user: login(base_url, user) for user in {s.user for s in scenarios}}

@@ -32,6 +32,7 @@ from .selectors import (
     unit_cases,
 )
 from .services import StaleVersion, attachment_upload, case_create, case_update, notification_mark_read, perform_action
+from .tables import case_rows_html
 from .workflow import DEADLINE, EVIDENCE, LEAD_UNIT, ActionNotAllowed, available_actions, case_context, check_edit
 
 EXPORT_MAX_ROWS = 50_000
@@ -43,6 +44,7 @@ class CaseTableMixin:
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["cases"] = case_table_rows(ctx["object_list"])
+        ctx["case_rows_html"] = case_rows_html(ctx["cases"])
         return ctx
 
 
