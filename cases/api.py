@@ -60,7 +60,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
 
     def get_queryset(self):
         if self.action == "list":
-            return case_list_rows(user=self.request.user)
+            return Case.objects.all()  # filtered, then scoped, by filter_queryset
         return Case.objects.for_user(self.request.user)
 
     def get_object(self):
@@ -88,7 +88,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         # jurisdiction after, with those filters inside each of its branches (scoping.for_user).
         if self.action != "list":
             return queryset
-        return case_list_rows(user=self.request.user, cases=super().filter_queryset(Case.objects.all()))
+        return case_list_rows(user=self.request.user, cases=super().filter_queryset(queryset))
 
     def _detail(self, case, status_code=status.HTTP_200_OK):
         case = get_for_user_or_404(case_details(), self.request.user, pk=case.pk)
