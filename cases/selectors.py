@@ -1,7 +1,8 @@
 """Reads of cases: querysets scoped to the user's jurisdiction, ready for lists, pages and exports."""
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from registry.generations import cached
 from registry.links import id_link
+from registry.models import Organisation
 
 from .models import Case, CaseState, Notification
 from .services import DEADLINE_STATES, DUE_SOON_WORKDAYS, local_today, unit_todo_generation
@@ -50,10 +51,13 @@ def case_details():
 
     Four joins, the rest by id: PostgreSQL spent 5-10 ms planning the orders of a ten-table join
     for one row it then read in under a millisecond; with four its planning takes 0.7 ms."""
+    # Units by id need no order: the organisations' default one joins their divisions.
+    units = Organisation.objects.order_by()
     return (
         Case.objects.select_related("category", "county", "township", "lead_unit")
-        .prefetch_related("owner__division", "assigning_unit", "content_type", "created_by", "co_units",
-                          "joint_parties__party", "joint_parties__confirmed_by")
+        .prefetch_related(Prefetch("owner", units.select_related("division")), Prefetch("assigning_unit", units),
+                          "content_type", "created_by", "co_units", Prefetch("joint_parties__party", units),
+                          "joint_parties__confirmed_by")
     )
 
 
