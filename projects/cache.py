@@ -17,3 +17,9 @@ def figures_changed(**kwargs):
 def cached_figures(user, parts: tuple, compute):
     scope = "all" if user.sees_everything else (user.division.key if user.division else "none")
     return cached("project-figures-html", [GENERATION], (scope, *parts), compute, FIGURES_SECONDS)
+
+
+def cached_filter_fields(query: list, render):
+    """The project filter form's fields as HTML, per query: its only choices from the database are
+    the project categories, whose changes move the same generation."""
+    return cached("project-filter-fields-html", [GENERATION], tuple(query), render, FIGURES_SECONDS)

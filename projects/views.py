@@ -23,7 +23,7 @@ from registry.scoping import get_for_user_or_404
 from registry.views import ScopedListView
 
 from . import selectors, services
-from .cache import cached_figures
+from .cache import cached_figures, cached_filter_fields
 from .filters import ProjectFilter
 from .forms import LockExceptionForm, ProjectForm, ReasonForm, ReportRowFormSet
 from .models import (
@@ -48,6 +48,7 @@ from .periods import (
     window_closes,
 )
 from .records import RECORD_TYPES
+from .tables import project_rows_html
 
 
 def month_param(request, default):
@@ -169,6 +170,12 @@ class ProjectListView(ScopedListView):
         ctx.update(month=self.month, rollup_querystring=query.urlencode(), totals=self.totals, figures_html=figures_html)
         ctx["can_create"] = self.request.user.is_superuser or self.request.user.is_clerk
         ctx["projects"] = project_table_rows(ctx["object_list"], self.month)
+        ctx["project_rows_html"] = project_rows_html(ctx["projects"])
+        # The filter form's widgets cost 7 ms to render (Django renders each through templates); what
+        # they show changes with the query and the category list only.
+        ctx["filter_fields_html"] = cached_filter_fields(
+            sorted(query.lists()), lambda: render_to_string("projects/_filter_fields.html", {"form": self.filterset.form})
+        )
         return ctx
 
 

@@ -318,3 +318,17 @@ def test_list_figures_are_cached_until_reports_change(client, yiwu_staff, yiwu_c
     assert totals() == (Decimal("40"), 0)
     report_return(user=yiwu_clerk, reports=list(MonthlyReport.objects.all()), reason="数字有误")
     assert totals() == (Decimal("0"), 1)
+
+
+@pytest.mark.django_db
+def test_list_filter_form_keeps_the_query_and_shows_a_new_category_at_once(client, yiwu_staff):
+    from projects.models import ProjectCategory
+
+    ProjectFactory(code="F1", name="示范项目")
+    client.force_login(yiwu_staff)
+    page = client.get("/projects/", {"month": MONTH, "q": "示范", "stage": "construction"}).content.decode()
+    assert re.search(r'name="q"[^>]*value="示范"', page)
+    assert re.search(r'<option value="construction" selected>', page)
+    assert "F1" in page and "新增类别（测试）" not in page
+    ProjectCategory.objects.create(name="新增类别（测试）")
+    assert "新增类别（测试）" in client.get("/projects/", {"month": MONTH, "q": "示范"}).content.decode()
