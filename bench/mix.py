@@ -6,6 +6,12 @@ Each thread plays one county (its staff, its clerk and a manager) and writes onl
 government leads, so two threads never race for a case: any 409 or lost write is the product's.
 Every write carries the run's marker in its comment; `count_marked_events` counts them afterwards.
 
+A feedback takes its case out of the staff's hands until the clerk reviews it, so a long run (or
+earlier runs on the same database) would leave the staff nothing to write to. When a lane's staff
+has no rectifying case left, the write is the clerk's review instead: a feedback sent back (退回) to
+be reworked, which returns the case to the staff. Writes never turn into reads; the result gives
+the share of writes, and bench.run checks it.
+
     python -m bench.mix < spec.json          # load; prints the result as JSON
     python -m bench.mix --count MARKER       # events carrying MARKER, from the database (Django)
 """
@@ -43,8 +49,9 @@ class Lane:
         self.marker = marker
         self.rng = rng
         self.conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
-        self.cases = {}  # case id -> version, the cases this lane may still write to
+        self.cases = {}  # case id -> version, the cases this lane's staff may still write to
         self.case_ids = []
+        self.reviews = {}  # case id -> version, feedbacks this lane's clerk may send back
         self.writes = 0
         self.acknowledged = 0  # writes the server answered with success
         self.samples = []  # (kind, what, seconds, ok, status)
@@ -71,15 +78,23 @@ class Lane:
         self.samples.append((kind, what, time.perf_counter() - started, ok, status))
         return ok, data
 
-    def load_cases(self):
-        """The rectifying cases this county's government leads (not timed: the lane's setup)."""
-        path = "/api/v1/cases/?state=rectifying&page_size=200"
-        status, data = self.request("staff", "GET", path)
+    def _listed(self, who, path) -> list:
+        status, data = self.request(who, "GET", path)
         if status != 200:
             raise SystemExit(f"mix: could not list cases for {self.county}: {status}")
-        for item in json.loads(data)["results"]:
+        return json.loads(data)["results"]
+
+    def load_cases(self):
+        """The rectifying cases this county's government leads, and the feedbacks awaiting its task
+        force's review (not timed: the lane's setup)."""
+        for item in self._listed("staff", "/api/v1/cases/?state=rectifying&page_size=200"):
             self.cases[item["id"]] = item["version"]
-        self.case_ids = sorted(self.cases)
+        status, data = self.request("clerk", "GET", "/api/v1/me/")
+        owner = json.loads(data)["organisation"]["id"] if status == 200 else None
+        for item in self._listed("clerk", f"/api/v1/cases/?county={self.county}&state=feedback&page_size=200"):
+            if item["owner"]["id"] == owner:
+                self.reviews[item["id"]] = item["version"]
+        self.case_ids = sorted(set(self.cases) | set(self.reviews))
 
     def read(self):
         county = self.county
@@ -104,7 +119,7 @@ class Lane:
 
     def write(self):
         if not self.cases:
-            return self.read()
+            return self.send_back()
         case_id = self.rng.choice(list(self.cases))
         self.writes += 1
         comment = f"{self.marker} 第{self.writes}次报送"
@@ -130,8 +145,24 @@ class Lane:
         case = json.loads(data)
         if feedback or case["state"] != "rectifying":
             del self.cases[case_id]  # no longer the staff's to write
+            if case["state"] == "feedback":
+                self.reviews[case_id] = case["version"]
         else:
             self.cases[case_id] = case["version"]
+
+    def send_back(self):
+        """The clerk's review of a feedback: sent back for rework, the case is the staff's again."""
+        if not self.reviews:
+            raise SystemExit(f"mix: lane {self.county} has neither rectifying cases nor feedbacks to review")
+        case_id = self.rng.choice(list(self.reviews))
+        self.writes += 1
+        action = {"action": "reject", "version": self.reviews[case_id], "comment": f"{self.marker} 第{self.writes}次审核退回"}
+        ok, data = self.timed(WRITE, "clerk", "POST", f"/api/v1/cases/{case_id}/actions/", json.dumps(action))
+        if not ok:
+            return
+        self.acknowledged += 1
+        del self.reviews[case_id]
+        self.cases[case_id] = json.loads(data)["version"]
 
     def run(self, deadline):
         self.load_cases()
@@ -175,6 +206,7 @@ def run(spec) -> dict:
         "p50_ms": round(percentile(latencies, 50) * 1000, 2) if latencies else None,
         "p95_ms": round(percentile(latencies, 95) * 1000, 2) if latencies else None,
         "by_kind": by_kind,
+        "write_share": round(by_kind[WRITE] / len(samples), 3) if samples else 0.0,
         "by_request": by_request,
         "acknowledged_writes": sum(lane.acknowledged for lane in lanes),
     }

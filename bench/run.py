@@ -191,7 +191,7 @@ def import_rows(args):
 
 # --- month-end mix --------------------------------------------------------------------------------------
 
-MIX_MIN_RPS, MIX_MAX_P95_MS = 150, 300
+MIX_MIN_RPS, MIX_MAX_P95_MS, MIX_MIN_WRITE_SHARE = 150, 300, 0.18
 
 
 def mix_rows(base_url, args):
@@ -210,13 +210,16 @@ def mix_rows(base_url, args):
     stored = _json_child(["-m", "bench.mix", "--count", marker])["events"]
     lost = result["acknowledged_writes"] - stored
     result.update(marker=marker, stored_writes=stored, lost_writes=lost)
+    # A mix whose writes fell short of their share would flatter the rate: reads are cheaper.
     met = (result["rps"] >= MIX_MIN_RPS and result["p95_ms"] is not None and result["p95_ms"] <= MIX_MAX_P95_MS
-           and result["errors"] == 0 and lost == 0)
+           and result["errors"] == 0 and lost == 0 and result["write_share"] >= MIX_MIN_WRITE_SHARE)
     return [row(
         f"month-end mix, {args.mix_duration:g} s (70 % reads, 20 % writes, 10 % board)", "—",
         f"{result['rps']} req/s, p95 {result['p95_ms']} ms, {result['errors']} errors, "
-        f"{result['acknowledged_writes']} writes acknowledged, {stored} stored",
-        f"lost writes {lost}", f"≥ {MIX_MIN_RPS} req/s, p95 ≤ {MIX_MAX_P95_MS} ms, 0 errors, 0 lost", met, result,
+        f"{result['acknowledged_writes']} writes acknowledged, {stored} stored, "
+        f"{result['write_share']:.0%} of requests writes",
+        f"lost writes {lost}",
+        f"≥ {MIX_MIN_RPS} req/s, p95 ≤ {MIX_MAX_P95_MS} ms, 0 errors, 0 lost, ≥ {MIX_MIN_WRITE_SHARE:.0%} writes", met, result,
     )]
 
 
@@ -231,7 +234,7 @@ def main(argv=None):
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--port", type=int, default=8799)
     # gunicorn's own advice, 2 × cores + 1 sync workers, measured best here: the month-end mix ran at
-    # 57 req/s with it, 41 with 2 workers × 4 threads (threads of one process queue for its GIL).
+    # 50 req/s with it, 41 with 2 workers × 4 threads (threads of one process queue for its GIL).
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 2) + 1)
     parser.add_argument("--threads", type=int, default=1, help="threads per worker; 1: sync workers")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results"))

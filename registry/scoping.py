@@ -43,7 +43,7 @@ class JurisdictionQuerySet(models.QuerySet):
         if level == division.level:
             # The division is the only one of its level in its subtree. Named directly, the planner
             # knows how many rows it holds; as a subquery it guessed ten for a county's 1,158 cases
-            # and joined all of them before keeping a page of 50 (24 ms instead of 3).
+            # and joined all of them before keeping a page of 50 (24 ms; 11 ms named).
             return Q(**{path: division.pk})
         subtree = apps.get_model("registry", "Division").objects.filter(key__startswith=division.key)
         if level is not None:
@@ -61,7 +61,7 @@ class JurisdictionQuerySet(models.QuerySet):
         inside each branch of the union as well, so that each branch reads only the rows the list
         shows, from indexes that start with the branch's key and the filtered columns: a county
         staff's rectifying cases then come from two short index ranges instead of the county's whole
-        id set merged with the table read backwards (29 ms → 3 ms)."""
+        id set merged with the table read backwards (29 ms → 2.4 ms)."""
         if user is None or not user.is_authenticated:
             return self.none()
         if user.sees_everything:
