@@ -21,10 +21,8 @@ LIST_COLUMNS = (
 )
 
 
-def case_list_rows(*, user, cases=None):
+def case_list_rows(*, user, cases):
     """The list's rows of `cases` (a filtered queryset of all cases) that `user` may see."""
-    if cases is None:
-        return Case.objects.for_user(user).values(*LIST_COLUMNS)
     return cases.for_user(user, filtered=True).values(*LIST_COLUMNS)
 
 

@@ -38,8 +38,7 @@ def bulk_insert(model, objs: list, *, batch_size: int = 2_000) -> list:
 
 # Values psycopg writes as Django would prepare them: for these the field's own preparation
 # (pre_save, get_db_prep_save: a few calls per value) is skipped.
-_PLAIN_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.BooleanField, models.DateField,
-                 models.ForeignKey)
+_PLAIN_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.BooleanField)
 _PLAIN_VALUES = {str, int, bool, dt.date, type(None)}
 
 

@@ -8,6 +8,8 @@ from enum import StrEnum
 from functools import cached_property
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
+from django.db import models
 from django.utils import timezone
 
 TRUE_LABEL, FALSE_LABEL = "是", "否"
@@ -98,9 +100,6 @@ class Column:
         makes every check model_field.clean() makes, a value passing the test (a type, a length, a
         choice) need not go through clean() again. For large imports, checking each value twice was a
         fifth of the work; a value changed after reading still fails the test and is cleaned."""
-        from django.core.validators import MaxLengthValidator
-        from django.db import models
-
         if any(not isinstance(v, MaxLengthValidator) for v in model_field.validators):
             return None
         match self.kind:
