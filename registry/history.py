@@ -4,6 +4,9 @@ from django.db import models
 
 from .models import ChangeAction, ChangeRecord
 
+CREATION_FIELD = "*"  # the field of a creation record: all of them
+CREATION_LABEL = "初始值"
+
 
 def _display(value) -> str:
     if value is None:
@@ -37,15 +40,27 @@ def snapshot(instance, *, relations=(), extra=None) -> dict:
     return values
 
 
+def creation_text(values) -> str:
+    """A new record's initial values as one history text, a "label：value" line per non-empty value."""
+    return "\n".join(f"{label}：{value}" for label, value in values if value)
+
+
 def record_changes(instance, *, actor, before: dict, after: dict, reason: str = "") -> int:
-    """One ChangeRecord per changed field; on creation every non-empty field counts as changed."""
-    action = ChangeAction.UPDATE if before else ChangeAction.CREATE
+    """A creation is one ChangeRecord holding every initial value; an update, one per changed field.
+
+    A ledger needs the new record's values, not a row per field: a 10,000-row import wrote 90,000
+    rows (and PostgreSQL checked their keys one by one), a third of the import's time."""
     content_type = ContentType.objects.get_for_model(instance)
-    rows = [
-        ChangeRecord(
-            content_type=content_type, object_id=instance.pk, action=action, field=name, field_label=label,
-            old_value=before.get(name, (label, ""))[1], new_value=value, user=actor, reason=reason,
+    common = {"content_type": content_type, "object_id": instance.pk, "user": actor, "reason": reason}
+    if not before:
+        ChangeRecord.objects.create(
+            action=ChangeAction.CREATE, field=CREATION_FIELD, field_label=CREATION_LABEL,
+            new_value=creation_text(after.values()), **common,
         )
+        return 1
+    rows = [
+        ChangeRecord(action=ChangeAction.UPDATE, field=name, field_label=label, old_value=before.get(name, (label, ""))[1],
+                     new_value=value, **common)
         for name, (label, value) in after.items()
         if before.get(name, (label, ""))[1] != value
     ]

@@ -249,10 +249,12 @@ def _replace_sets(many: dict, new_sets: list, batch_size: int):
 
 
 def history_recorder(spec: SheetSpec, user, reason: str = "Excel 导入") -> Callable[[list[Change]], None]:
-    """An ``on_change`` for upsert_by_key writing one ChangeRecord per changed field (who, when,
-    old and new value, why), in bulk: the same history the registry's services keep."""
+    """An ``on_change`` for upsert_by_key writing the registry services' history in bulk: one
+    ChangeRecord per created record (its initial values) and one per changed field of an updated
+    record (who, when, old and new value, why)."""
     from django.contrib.contenttypes.models import ContentType
 
+    from registry.history import CREATION_FIELD, CREATION_LABEL, creation_text
     from registry.models import ChangeAction, ChangeRecord
 
     columns = {c.key: c for c in spec.columns}
@@ -270,17 +272,22 @@ def history_recorder(spec: SheetSpec, user, reason: str = "Excel 导入") -> Cal
     def record(changes: list[Change]):
         content_types, labels = {}, {}
         now, user_id = timezone.now(), getattr(user, "pk", None)
+
+        def label(model, name):
+            return labels.get((model, name)) or labels.setdefault((model, name), str(model._meta.get_field(name).verbose_name))
+
         rows = []
         for change in changes:
             model = type(change.instance)
             content_type = content_types.get(model) or content_types.setdefault(model, ContentType.objects.get_for_model(model).pk)
-            action = ChangeAction.CREATE if change.created else ChangeAction.UPDATE
+            common = (content_type, change.instance.pk)
+            if change.created:
+                text = creation_text((label(model, name), display(name, new)) for name, (_, new) in change.changes.items())
+                rows.append((*common, CREATION_FIELD, ChangeAction.CREATE.value, CREATION_LABEL, "", text, user_id, reason, now))
+                continue
             for name, (old, new) in change.changes.items():
-                old_text, new_text = display(name, old), display(name, new)
-                if change.created and not new_text:
-                    continue
-                label = labels.get((model, name)) or labels.setdefault((model, name), str(model._meta.get_field(name).verbose_name))
-                rows.append((content_type, change.instance.pk, name, action.value, label, old_text, new_text, user_id, reason, now))
+                rows.append((*common, name, ChangeAction.UPDATE.value, label(model, name), display(name, old), display(name, new),
+                             user_id, reason, now))
         insert_rows(ChangeRecord, RECORD_COLUMNS, rows)
 
     return record

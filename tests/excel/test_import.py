@@ -180,8 +180,9 @@ def test_imported_changes_are_recorded_in_the_history(yiwu_clerk):
     content = fill(ORGANISATION_SHEET, [["义乌市总工会", "", "其他单位", "330782", "是"]])
     run_import(ORGANISATION_SHEET, content, yiwu_clerk, apply=organisations_import)
     org = Organisation.objects.get(name="义乌市总工会")
-    created = {(r.field, r.new_value) for r in history_for(org)}
-    assert {("name", "义乌市总工会"), ("kind", "其他单位"), ("division", "金华市/义乌市"), ("is_active", "是")} <= created
+    [created] = history_for(org)
+    assert (created.action, created.field, created.user) == ("create", "*", yiwu_clerk)
+    assert {"单位名称：义乌市总工会", "单位类型：其他单位", "所在区划：金华市/义乌市", "启用：是"} <= set(created.new_value.splitlines())
 
     edited = fill(ORGANISATION_SHEET, [["义乌市总工会", "总工会", "其他单位", "330782", "否"]])
     run_import(ORGANISATION_SHEET, edited, yiwu_clerk, apply=organisations_import)

@@ -24,7 +24,12 @@ def test_clerk_creates_a_workshop_after_a_chinese_field_error(page, login_as, tm
     page.fill("#id_village", village.full_name)
     page.click("#record-submit")
     assert page.locator(".page-title").inner_text() == "共富工坊：稠城来料加工共富工坊"
-    assert "新建" in page.locator("#history-table").inner_text()
+    # The creation is one history row: its initial values, one per line.
+    creation = page.locator("#history-table tbody tr")
+    assert creation.count() == 1
+    assert creation.locator("td").nth(2).inner_text() == "新建"
+    lines = creation.locator("td").nth(5).inner_text().splitlines()
+    assert lines[0] == "工坊名称：稠城来料加工共富工坊" and f"所在村：{village.full_name}" in lines
     page.click("text=返回列表")
     assert "稠城来料加工共富工坊" in page.locator("#record-table").inner_text()
     page.screenshot(path=str(tmp_path / "workshop-list.png"), full_page=True)

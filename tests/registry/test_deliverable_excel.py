@@ -58,7 +58,12 @@ def test_template_fill_import_export_reimport_is_a_fixed_point(client, yiwu_cler
     workshop = Workshop.objects.get(name="稠城来料加工共富工坊")
     assert (workshop.county.code, workshop.township, workshop.steward_name) == (YIWU, village_a.parent, "张伟")
     assert Workshop.objects.get(name="江东直播共富工坊").status == "operating"
-    assert history_for(workshop).filter(action="create").exists()
+    [created] = history_for(workshop)
+    assert (created.action, created.field, created.user, created.reason) == ("create", "*", yiwu_clerk, "Excel 导入")
+    assert created.new_value.splitlines() == [
+        "工坊名称：稠城来料加工共富工坊", f"所在村：{village_a.full_name}", "工坊类型：来料加工式", "结对形式：一村对一企",
+        "工坊管家：张伟", "管家所在单位：江滨社区", "管家联系电话：13800000000", "开办日期：2024-03-01", "运营状态：运营中",
+    ]
     exported = export(client, "workshop")
     second = upload(client, "workshop", exported).context["report"]
     assert (second.created, second.updated, second.unchanged) == (0, 0, 2)

@@ -369,10 +369,13 @@ def test_edit_records_who_changed_which_field_from_what_to_what(province_clerk):
 
 def test_creation_is_recorded_and_unchanged_update_records_nothing(province_clerk):
     workshop = services.workshop_create(actor=province_clerk, data=workshop_data())
-    created = history_for(workshop)
-    assert {r.action for r in created} == {"create"}
-    assert created.get(field="name").new_value == "佛堂来料加工工坊"
-    count = created.count()
+    [created] = history_for(workshop)
+    assert (created.action, created.field_label, created.user) == ("create", "初始值", province_clerk)
+    lines = created.new_value.splitlines()
+    assert "工坊名称：佛堂来料加工工坊" in lines and "工坊类型：来料加工式" in lines
+    assert f"所在村：{villages(YIWU)[0].full_name}" in lines
+    assert not any(line.endswith("：") for line in lines)  # empty values are left out
+    count = 1
     services.workshop_update(actor=province_clerk, instance=workshop, data={"name": "佛堂来料加工工坊"})
     assert history_for(workshop).count() == count
 
