@@ -27,6 +27,7 @@ import uuid
 from urllib.parse import urlsplit
 
 from .client import percentile
+from .scenarios import JSON_FLOOR, PAGE_FLOOR
 
 # The same one-pixel PNG the case demo uses as evidence.
 PIXEL_PNG = bytes.fromhex(
@@ -173,11 +174,32 @@ class Lane:
         self.conn.close()
 
 
+class FloorLane(Lane):
+    """The same lane, users and request sequence with every request answered by its floor (an API
+    request by the constant JSON view, a page by the constant template page, a write by the JSON
+    view): what this machine serves at the mix's concurrency when the product's work costs nothing."""
+
+    def timed(self, kind, who, method, path, body=None, content_type="application/json"):
+        _, floor, _ = (JSON_FLOOR if path.startswith("/api/") else PAGE_FLOOR)[0]
+        return super().timed(kind, who, "GET", floor)
+
+    def load_cases(self):
+        self.case_ids = [0]  # the case page is read like any page
+
+    def write(self):
+        self.writes += 1
+        if self.writes % FEEDBACK_EVERY == 0:
+            self.timed(WRITE, "staff", "POST", "/api/v1/cases/0/attachments/")
+        ok, _ = self.timed(WRITE, "staff", "POST", "/api/v1/cases/0/actions/")
+        self.acknowledged += ok
+
+
 def run(spec) -> dict:
     if urlsplit(spec["base_url"]).hostname not in ("127.0.0.1", "localhost", "::1"):
         raise SystemExit("bench mix only targets the loopback interface")
     marker = spec["marker"]
-    lanes = [Lane(spec, lane, marker, random.Random(i)) for i, lane in enumerate(spec["lanes"])]
+    lane_class = FloorLane if spec.get("floor") else Lane
+    lanes = [lane_class(spec, lane, marker, random.Random(i)) for i, lane in enumerate(spec["lanes"])]
     started = time.perf_counter()
     deadline = started + spec["duration"]
     threads = [threading.Thread(target=lane.run, args=(deadline,)) for lane in lanes]

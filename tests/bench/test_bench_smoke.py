@@ -54,5 +54,8 @@ def test_benchmark_runs_end_to_end_and_writes_results(divisions, tmp_path, monke
     assert imported["raw"]["product"]["created"] == 20
     (mix,) = [r for n, r in rows.items() if n.startswith("month-end mix")]
     assert mix["raw"]["errors"] == 0 and mix["raw"]["lost_writes"] == 0
+    # Its ceiling: the same lanes on the floors, every kind of request included, none an error.
+    floor = mix["raw"]["floor"]
+    assert floor["errors"] == 0 and all(floor["by_kind"].values())
     assert mix["raw"]["stored_writes"] == CaseEvent.objects.filter(comment__startswith=mix["raw"]["marker"]).count()
     assert (tmp_path / result_file.name.replace(".json", ".md")).read_text(encoding="utf-8").startswith("| figure |")
