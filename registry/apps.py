@@ -6,7 +6,7 @@ class RegistryConfig(AppConfig):
     verbose_name = "基础信息与成果台账"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import checks, signals  # noqa: F401
         from .deliverable_views import RECORD_TYPES
         from .models import Role
         from .home import HomeCard, register_card
