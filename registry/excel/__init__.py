@@ -51,7 +51,7 @@ The pieces:
   ``clean_relations(...)``) before full_clean(); every failing row is reported; unchanged rows are
   not written, so re-importing an export is a fixed point. No save() or signals: bulk writes.
   `history_recorder(spec, user, reason="Excel 导入")` is the ``on_change`` that writes the
-  registry's ChangeRecord history (one row per changed field, in bulk).
+  registry's ChangeRecord history (one row per created record, one per changed field of an updated one; in bulk).
 - Views (`registry.excel.views`): `ExcelTemplateView`, `ExcelExportView` (configured like a
   `ScopedListView`: queryset + filterset_class, so the export is exactly the filtered list),
   `ExcelImportView` (template ``excel/import.html``), `ExcelImportAPIView` and `report_response`

@@ -10,7 +10,8 @@ class ChangeAction(models.TextChoices):
 
 
 class ChangeRecord(models.Model):
-    """One field of one record changed by one user at one time; written by the services only."""
+    """One field of one record changed by one user at one time, or a new record with all its initial
+    values (action "create", field "*"); written by the services only."""
 
     content_type = models.ForeignKey(ContentType, verbose_name="记录类型", on_delete=models.PROTECT, related_name="+")
     object_id = models.PositiveBigIntegerField("记录编号")
