@@ -1,8 +1,7 @@
 """The project list's rows as HTML, written out in Python (as cases.tables does for cases): the
 template loop over a page of 30 rows × 11 cells was a quarter of the page. The markup is
 projects/project_list.html's; values are escaped as the template escaped them."""
-from html import escape
-
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 _STATUS = {
@@ -12,16 +11,12 @@ _STATUS = {
 }
 
 
-def _text(value) -> str:
-    return escape(str(value))
-
-
 def _gap(p) -> str:
     if not p["schedule_gap"]:
         return "—"
     if p["is_lagging"]:
-        return f'<span class="badge badge-red" title="滞后于序时进度">{_text(p["schedule_gap"])}</span>'
-    return _text(p["schedule_gap"])
+        return f'<span class="badge badge-red" title="滞后于序时进度">{escape(p["schedule_gap"])}</span>'
+    return escape(p["schedule_gap"])
 
 
 def project_rows_html(rows) -> str:
@@ -29,13 +24,13 @@ def project_rows_html(rows) -> str:
     out = []
     for p in rows:
         status = "reported" if p["reported"] else "draft" if p["month_status"] == "draft" else "missing"
-        rate = f'{_text(p["completion_rate"])}%' if p["completion_rate"] else "—"
+        rate = f'{escape(p["completion_rate"])}%' if p["completion_rate"] else "—"
         out.append(
-            f'<tr><td><a href="{_text(p["url"])}">{_text(p["code"])}</a></td><td>{_text(p["name"])}</td>'
-            f'<td>{_text(p["category__name"])}</td><td>{_text(p["county__name"])}</td>'
-            f'<td>{_text(p["kind_label"])} / {_text(p["stage_label"])}</td>'
-            f'<td class="text-end">{_text(p["total_investment"])}</td><td class="text-end">{_text(p["year_plan"])}</td>'
-            f'<td class="text-end">{_text(p["completed_year"])}</td><td class="text-end">{rate}</td>'
+            f'<tr><td><a href="{escape(p["url"])}">{escape(p["code"])}</a></td><td>{escape(p["name"])}</td>'
+            f'<td>{escape(p["category__name"])}</td><td>{escape(p["county__name"])}</td>'
+            f'<td>{escape(p["kind_label"])} / {escape(p["stage_label"])}</td>'
+            f'<td class="text-end">{escape(p["total_investment"])}</td><td class="text-end">{escape(p["year_plan"])}</td>'
+            f'<td class="text-end">{escape(p["completed_year"])}</td><td class="text-end">{rate}</td>'
             f'<td class="text-end">{_gap(p)}</td><td>{_STATUS[status]}</td></tr>'
         )
     return mark_safe("".join(out))

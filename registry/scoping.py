@@ -138,7 +138,7 @@ def can_see(user, obj) -> bool:
         for name in model._jurisdiction_path.split("__"):
             place = getattr(place, name) if place is not None else None
     level = None if model._jurisdiction_path == "self" else _target_level(model, model._jurisdiction_path)
-    if place is not None and place.key.startswith(division.key) and (level is None or place.level == level):
+    if place is not None and division.contains(place) and (level is None or place.level == level):
         return True
     involved = model._jurisdiction_involved
     if not involved or user.organisation_id is None:
@@ -151,4 +151,4 @@ def user_can_see_division(user, division) -> bool:
     if user.sees_everything:
         return True
     own = user.division
-    return own is not None and division is not None and division.key.startswith(own.key)
+    return own is not None and division is not None and own.contains(division)
