@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 
 from registry.models import Division, DivisionLevel, Organisation
+from registry.models.divisions import KEY_LENGTH
 
 from .spec import CellError, Column, Kind
 
@@ -49,8 +50,7 @@ def resolve(column: Column, user, tokens: set[str]) -> dict:
 
 
 def _divisions(column: Column, user, tokens: set[str]) -> dict:
-    # Parents come along: Division.county and friends then walk up without a query per row.
-    base = _scoped(Division.objects.select_related("parent__parent__parent"), column, user)
+    base = _scoped(Division.objects.all(), column, user)
     wanted = {}  # token -> (code or None, path or None)
     for token in tokens:
         match = _WITH_CODE.match(token)
@@ -77,6 +77,7 @@ def _divisions(column: Column, user, tokens: set[str]) -> dict:
         for d in named.filter(name__in=chunk):
             by_name[d.name].append(d)
 
+    _attach_ancestors([*by_code.values(), *(d for found in (*by_path.values(), *by_name.values()) for d in found)])
     result = {}
     for token, (code, path) in wanted.items():
         if code:
@@ -101,6 +102,21 @@ def _divisions(column: Column, user, tokens: set[str]) -> dict:
         else:
             result[token] = found[0]
     return result
+
+
+def _attach_ancestors(divisions: list[Division]):
+    """Set each division's parent chain from one query for all their ancestors (each a prefix of
+    the key): Division.county and friends then walk up without a query per row. select_related
+    built a copy of the township, county and city for each of 5,000 villages, 20,000 objects where
+    6,400 are distinct."""
+    own = {d.key for d in divisions}
+    keys = {d.key[:length] for d in divisions for level, length in KEY_LENGTH.items() if level < d.level} - own
+    ancestors = [d for chunk in _chunks(keys) for d in Division.objects.filter(key__in=chunk)]
+    by_pk = {d.pk: d for d in [*ancestors, *divisions]}
+    parent = Division._meta.get_field("parent")
+    for division in [*divisions, *ancestors]:
+        if division.parent_id in by_pk:
+            parent.set_cached_value(division, by_pk[division.parent_id])
 
 
 def _organisations(column: Column, user, tokens: set[str]) -> dict:
