@@ -60,6 +60,22 @@ def test_an_edited_export_updates_only_what_changed(yiwu_clerk):
     assert org.short_name == "供销社"
 
 
+def test_records_are_matched_by_their_whole_key(yiwu_clerk):
+    # Each name exists, each division too, but not as these pairs: both rows are new units.
+    fotang = Organisation.objects.create(name="农业服务中心", kind="other", division_id=_division("330782001"))
+    yiwu = Organisation.objects.create(name="供销社", kind="other", division_id=_division("330782"))
+    crossed = fill(ORGANISATION_SHEET, [["供销社", "佛堂", "其他单位", "330782001", "是"],
+                                        ["农业服务中心", "义乌", "其他单位", "330782", "是"],
+                                        ["供销社", "已有", "其他单位", "330782", "是"]])
+    report = run_import(ORGANISATION_SHEET, crossed, yiwu_clerk, apply=organisations_import)
+    assert (report.created, report.updated, report.unchanged) == (2, 1, 0), report.errors
+    fotang.refresh_from_db()
+    yiwu.refresh_from_db()
+    assert (fotang.short_name, yiwu.short_name) == ("", "已有")
+    assert set(Organisation.objects.filter(short_name__in=["佛堂", "义乌"]).values_list("name", "division__code")) == {
+        ("供销社", "330782001"), ("农业服务中心", "330782")}
+
+
 def _division(code):
     from registry.models import Division
 
