@@ -16,16 +16,31 @@ PREFIX = "gen"
 
 def cached(namespace: str, generations: list[str], parts: tuple, compute, timeout: int):
     """compute() under a key made of `parts` and the current tokens of `generations`."""
+    return cached_many(namespace, {None: (generations, parts)}, lambda names: {None: compute()}, timeout)[None]
+
+
+def cached_many(namespace: str, entries: dict, compute, timeout: int) -> dict:
+    """Several cached values at once, each as `cached` keeps it: entries are {name: (generations,
+    parts)}; compute(names) returns {name: value} for the names not in the cache. Two cache round
+    trips whatever the number of entries, and one call of compute for all that are missing."""
+    generations = {g for names, _ in entries.values() for g in names}
     tokens = cache.get_many([f"{PREFIX}:{g}" for g in generations])
-    current = [tokens.get(f"{PREFIX}:{g}", "0") for g in generations]
+    keys = {name: _key(namespace, [tokens.get(f"{PREFIX}:{g}", "0") for g in names], parts)
+            for name, (names, parts) in entries.items()}
+    found = cache.get_many(list(keys.values()))
+    values = {name: found[key] for name, key in keys.items() if found.get(key) is not None}
+    missing = [name for name in keys if name not in values]
+    if missing:
+        computed = compute(missing)
+        cache.set_many({keys[name]: computed[name] for name in missing}, timeout)
+        values.update(computed)
+    return values
+
+
+def _key(namespace: str, tokens: list[str], parts: tuple) -> str:
     # Parts may carry a request's query string: hashed, so a key stays short and plain.
     digest = hashlib.sha1(repr(parts).encode()).hexdigest()
-    key = ":".join([namespace, *current, digest])
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, timeout)
-    return value
+    return ":".join([namespace, *tokens, digest])
 
 
 def bump(*generations: str):

@@ -18,7 +18,7 @@ from cases.workdays import add_working_days
 from projects.models import PeriodLock
 from projects.periods import add_months, current_month, is_locked, parse_month
 from projects.selectors import schedule_share
-from registry.generations import cached
+from registry.generations import cached, cached_many
 from registry.models import Division, DivisionLevel
 from registry.scoping import user_can_see_division
 
@@ -119,17 +119,6 @@ def filters_from_params(user, params) -> BoardFilters:
 
 # --- live pipeline --------------------------------------------------------------------------------
 
-def _live_cases(user, f: BoardFilters):
-    qs = Case.objects.for_user(user).within(f.division)
-    if f.category is not None:
-        qs = qs.filter(category=f.category)
-    if f.record_type is not None:
-        qs = qs.filter(content_type=f.record_type)
-    if f.mountain_only:
-        qs = qs.filter(county__is_mountain_island=True)
-    return qs
-
-
 def _case_list_base() -> str:
     # The cases page and the cases API filter with the same CaseFilter; the page is preferred when the
     # cases app serves it.
@@ -151,42 +140,65 @@ def case_list_url(f: BoardFilters, **params) -> str:
 
 
 def pipeline(user, f: BoardFilters) -> list[dict]:
-    """Per step of assign – track – close: cases now, and how many of them are overdue or due soon. One
-    query over the live cases, cached until a case in the division changes state or deadline (see
-    rollups.cache): a board opened by many managers does not count the cases once per request."""
-    # `f.division` lies within the user's jurisdiction (board_filters), so the counts depend on the
-    # filters and the day only, not on who asks.
-    parts = (f.division.key, f.category.pk if f.category else "", f.record_type.pk if f.record_type else "",
-             int(f.mountain_only), local_today().isoformat())
-    return cached("pipeline", ["cases", f"cases:{f.division.key}"], parts, lambda: _pipeline(user, f),
-                        cache.PIPELINE_SECONDS)
+    """Per step of assign – track – close: cases now, and how many of them are overdue or due soon.
 
-
-def _pipeline(user, f: BoardFilters) -> list[dict]:
+    Counted per county and cached until a case in that county changes state, deadline or record (see
+    rollups.cache); a city or the province adds up its counties. At month-end some county changes
+    every few seconds: the province then recounts that county's cases, not the province's 100,000."""
     today = local_today()
-    soon = add_working_days(today, DUE_SOON_WORKDAYS)
-    # One row per state with three counts: fifteen filtered counts over every row cost twice as much.
-    rows = (
-        _live_cases(user, f).order_by().values("state")
-        .annotate(count=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=today)),
-                  due_soon=Count("pk", filter=Q(deadline__gte=today, deadline__lte=soon)))
-    )
-    counts = {row["state"]: row for row in rows}
+    # The counts depend on the county, the filters and the day only, not on who asks: the board's
+    # division lies within the user's jurisdiction (board_filters), and so do its counties.
+    filters = (f.category.pk if f.category else "", f.record_type.pk if f.record_type else "", today.isoformat())
+    entries = {pk: (["cases", f"cases:{key}"], (key, *filters)) for pk, key in _counties(f)}
+    per_county = cached_many("pipeline", entries, lambda ids: _county_counts(user, f, ids, today),
+                             cache.PIPELINE_SECONDS)
     steps = []
     for state, label in PIPELINE_STATES:
         owed = state in DEADLINE_STATES
-        row = counts.get(state, {"count": 0, "overdue": 0, "due_soon": 0})
+        count, overdue, due_soon = (sum(counts.get(state.value, (0, 0, 0))[i] for counts in per_county.values())
+                                    for i in range(3))
         steps.append({
             "state": state.value,
             "label": label,
-            "count": row["count"],
+            "count": count,
             "url": case_list_url(f, state=state.value),
-            "overdue": row["overdue"] if owed else None,
+            "overdue": overdue if owed else None,
             "overdue_url": case_list_url(f, state=state.value, overdue="true") if owed else None,
-            "due_soon": row["due_soon"] if owed else None,
+            "due_soon": due_soon if owed else None,
             "due_soon_url": case_list_url(f, state=state.value, due_soon="true") if owed else None,
         })
     return steps
+
+
+def _counties(f: BoardFilters) -> list[tuple[int, str]]:
+    """(id, key) of the counties the board's division covers (the mountain and island ones if asked)."""
+    def read():
+        counties = Division.objects.within(f.division).filter(level=DivisionLevel.COUNTY)
+        if f.mountain_only:
+            counties = counties.filter(is_mountain_island=True)
+        return list(counties.order_by().values_list("pk", "key"))
+
+    return cached("board-counties", ["reference"], (f.division.key, f.mountain_only), read, cache.REFERENCE_SECONDS)
+
+
+def _county_counts(user, f: BoardFilters, county_ids: list[int], today: dt.date) -> dict:
+    """{county id: {state: (cases, overdue, due soon)}} in one query over those counties' cases."""
+    soon = add_working_days(today, DUE_SOON_WORKDAYS)
+    cases = Case.objects.for_user(user).filter(county__in=county_ids)
+    if f.category is not None:
+        cases = cases.filter(category=f.category)
+    if f.record_type is not None:
+        cases = cases.filter(content_type=f.record_type)
+    # One row per county and state with three counts: filtered counts per step cost twice as much.
+    rows = (
+        cases.order_by().values_list("county_id", "state")
+        .annotate(count=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=today)),
+                  due_soon=Count("pk", filter=Q(deadline__gte=today, deadline__lte=soon)))
+    )
+    counts = {pk: {} for pk in county_ids}
+    for county_id, state, *numbers in rows:
+        counts[county_id][state] = tuple(numbers)
+    return counts
 
 
 # --- snapshot table, totals, trend -----------------------------------------------------------------

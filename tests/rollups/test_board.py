@@ -7,13 +7,14 @@ import re
 
 import pytest
 from django.db import connection
+from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case, CaseCategory, CaseState
 from cases.rollups.models import RollupRun, RunStatus
-from cases.rollups.selectors import board, board_filters, home_card, rank, trend
+from cases.rollups.selectors import PIPELINE_STATES, board, board_filters, home_card, rank, trend
 from cases.rollups.services import rollup_month
 from projects.models import PeriodLock
 from projects.periods import current_month
@@ -22,6 +23,7 @@ from tests.factories import TEST_PASSWORD, make_user
 
 SEPTEMBER = dt.date(2026, 9, 1)
 pytestmark = pytest.mark.django_db
+PIPELINE = {state.value for state, _ in PIPELINE_STATES}
 
 
 def login(client, user):
@@ -208,6 +210,31 @@ def test_pipeline_is_read_once_until_a_case_changes_state(history, people, djang
         perform_action(case=assigned, action="accept", by=people.yiwu_staff, version=assigned.version)
     after = _pipeline_counts(manager)
     assert (after["assigned"], after["rectifying"]) == (before["assigned"] - 1, before["rectifying"] + 1)
+
+
+def test_the_province_adds_up_its_counties_and_recounts_only_the_one_that_changed(
+        history, people, django_capture_on_commit_callbacks):
+    from cases.services import perform_action
+
+    manager = people.province_manager
+    Division.objects.filter(pk=people.dongyang.pk).update(is_mountain_island=True)
+
+    def raw(**filters):
+        rows = Case.objects.filter(state__in=PIPELINE, **filters).values_list("state").annotate(n=Count("pk"))
+        return dict.fromkeys(PIPELINE, 0) | dict(rows)
+
+    assert _pipeline_counts(manager) == raw()
+    mountain = board(manager, board_filters(manager, mountain_only=True))["pipeline"]
+    assert {s["state"]: s["count"] for s in mountain} == raw(county=people.dongyang) != raw()
+
+    assigned = Case.objects.filter(state=CaseState.ASSIGNED, county=people.yiwu).first()
+    with django_capture_on_commit_callbacks(execute=True):
+        perform_action(case=assigned, action="accept", by=people.yiwu_staff, version=assigned.version)
+    with CaptureQueriesContext(connection) as ctx:
+        after = _pipeline_counts(manager)
+    assert after == raw()
+    [recount] = [q["sql"] for q in ctx.captured_queries if '"cases_case"' in q["sql"]]
+    assert f'"cases_case"."county_id" IN ({people.yiwu.pk})' in recount  # Dongyang's counts came from the cache
 
 
 def test_board_figures_are_cached_until_the_next_rollup_run(history, people, client):
