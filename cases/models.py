@@ -62,13 +62,14 @@ class Case(models.Model):
     priority = models.PositiveSmallIntegerField("优先级", choices=CasePriority.choices, default=CasePriority.NORMAL)
     # The record the case concerns: any registry record or project, built by other apps.
     content_type = models.ForeignKey(
-        ContentType, verbose_name="关联对象类型", null=True, blank=True, on_delete=models.PROTECT
+        ContentType, verbose_name="关联对象类型", null=True, blank=True, on_delete=models.PROTECT,
+        db_index=False,  # the first column of case_concerns
     )
     object_id = models.PositiveBigIntegerField("关联对象编号", null=True, blank=True)
     concerns = GenericForeignKey("content_type", "object_id")
     county = models.ForeignKey(
         "registry.Division", verbose_name="所在县（市、区）", on_delete=models.PROTECT, related_name="cases",
-        limit_choices_to={"level": 3},
+        limit_choices_to={"level": 3}, db_index=False,  # the first column of case_county_state_id
     )
     township = models.ForeignKey(
         "registry.Division",
@@ -79,11 +80,13 @@ class Case(models.Model):
         related_name="township_cases",
     )
     assigning_unit = models.ForeignKey(
-        "registry.Organisation", verbose_name="交办单位", on_delete=models.PROTECT, related_name="assigned_cases"
+        "registry.Organisation", verbose_name="交办单位", on_delete=models.PROTECT, related_name="assigned_cases",
+        db_index=False,  # the first column of case_unique_external_ref
     )
     # The task force that owns the case now; it follows escalation.
     owner = models.ForeignKey(
-        "registry.Organisation", verbose_name="责任专班", on_delete=models.PROTECT, related_name="owned_cases"
+        "registry.Organisation", verbose_name="责任专班", on_delete=models.PROTECT, related_name="owned_cases",
+        db_index=False,  # the first column of case_owner_state
     )
     lead_unit = models.ForeignKey(
         "registry.Organisation",
@@ -92,6 +95,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="led_cases",
+        db_index=False,  # the first column of case_lead_state
     )
     co_units = models.ManyToManyField(
         "registry.Organisation", verbose_name="协同责任单位", blank=True, related_name="co_cases"
@@ -161,7 +165,8 @@ class Case(models.Model):
 class CaseEvent(models.Model):
     """One immutable step of a case, hash-chained to the previous step of the same case."""
 
-    case = models.ForeignKey(Case, verbose_name="交办事项", on_delete=models.PROTECT, related_name="events")
+    # Not indexed alone: the first column of case_event_unique_seq.
+    case = models.ForeignKey(Case, verbose_name="交办事项", on_delete=models.PROTECT, related_name="events", db_index=False)
     seq = models.PositiveIntegerField("序号")
     action = models.CharField("操作", max_length=32)
     from_state = models.CharField("原状态", max_length=20, choices=CaseState.choices, blank=True)

@@ -391,13 +391,14 @@ class WorkshopStatus(models.TextChoices):
 class Workshop(Deliverable):
     name = models.CharField("工坊名称", max_length=100)
     village = models.ForeignKey(
-        "registry.Division", verbose_name="所在村", on_delete=models.PROTECT, related_name="workshops"
+        "registry.Division", verbose_name="所在村", on_delete=models.PROTECT, related_name="workshops",
+        db_index=False,  # the first column of workshop_unique_name_per_village
     )
     township = models.ForeignKey(
         "registry.Division", verbose_name="所在乡镇", on_delete=models.PROTECT, related_name="+", editable=False
     )
-    county = county_field("county_workshops", editable=False)
-    type = models.CharField("工坊类型", max_length=20, choices=WorkshopType.choices, db_index=True)
+    county = county_field("county_workshops", editable=False, db_index=False)  # first column of workshop_county_name_id
+    type = models.CharField("工坊类型", max_length=20, choices=WorkshopType.choices)
     pairing_form = models.CharField("结对形式", max_length=12, choices=PairingForm.choices)
     partner_enterprises = models.ManyToManyField(
         "registry.Organisation", verbose_name="合作企业", blank=True, related_name="workshops"
@@ -407,7 +408,7 @@ class Workshop(Deliverable):
     steward_phone = models.CharField("管家联系电话", max_length=32, blank=True)
     opened_on = models.DateField("开办日期", null=True, blank=True)
     status = models.CharField(
-        "运营状态", max_length=12, choices=WorkshopStatus.choices, default=WorkshopStatus.OPERATING, db_index=True
+        "运营状态", max_length=12, choices=WorkshopStatus.choices, default=WorkshopStatus.OPERATING
     )
 
     class Meta:
@@ -425,6 +426,10 @@ class Workshop(Deliverable):
             models.Index(fields=["name", "id"], name="workshop_name_id"),
             models.Index(fields=["opened_on", "id"], name="workshop_opened_id"),
             models.Index(fields=["county", "name", "id"], name="workshop_county_name_id"),
+            # Choice codes are matched whole: db_index=True would add a LIKE-pattern index to each, which
+            # every write maintains and no query reads.
+            models.Index(fields=["type"], name="workshop_type"),
+            models.Index(fields=["status"], name="workshop_status"),
         ]
 
     def __str__(self):

@@ -13,7 +13,9 @@ class ChangeRecord(models.Model):
     """One field of one record changed by one user at one time, or a new record with all its initial
     values (action "create", field "*"); written by the services only."""
 
-    content_type = models.ForeignKey(ContentType, verbose_name="记录类型", on_delete=models.PROTECT, related_name="+")
+    # Not indexed alone: the first column of change_record_object.
+    content_type = models.ForeignKey(ContentType, verbose_name="记录类型", on_delete=models.PROTECT, related_name="+",
+                                     db_index=False)
     object_id = models.PositiveBigIntegerField("记录编号")
     record = GenericForeignKey("content_type", "object_id")
     action = models.CharField("操作", max_length=12, choices=ChangeAction.choices)
