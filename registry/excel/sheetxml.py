@@ -10,6 +10,7 @@ bounds as before: a row may not hold more cells than Excel allows, memory stays 
 handed on per chunk read), and reading stops at </sheetData>.
 """
 import datetime as dt
+import functools
 import re
 from xml.parsers import expat
 
@@ -28,11 +29,15 @@ _COLUMN_LETTERS = re.compile(r"[A-Z]{1,3}")
 
 def column_index(reference: str) -> int:
     """'B7' -> 2 (1-based)."""
-    letters = _COLUMN_LETTERS.match(reference)
-    if letters is None:
-        raise ValueError(f"bad cell reference {reference!r}")
+    return _column_number(reference.rstrip("0123456789"))
+
+
+@functools.lru_cache(maxsize=None)  # bounded by the alphabet: at most 18,278 one- to three-letter names
+def _column_number(letters: str) -> int:
+    if not _COLUMN_LETTERS.fullmatch(letters):
+        raise ValueError(f"bad cell reference letters {letters!r}")
     index = 0
-    for letter in letters.group():
+    for letter in letters:
         index = index * 26 + ord(letter) - 64
     return index
 

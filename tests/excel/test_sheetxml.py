@@ -28,6 +28,12 @@ def test_column_letters_are_numbered_from_one(reference, index):
     assert column_index(reference) == index
 
 
+@pytest.mark.parametrize("reference", ["7", "a1", "A1B2", "AAAA1", ""])
+def test_a_malformed_cell_reference_is_refused(reference):
+    with pytest.raises(ValueError):
+        column_index(reference)
+
+
 def test_every_cell_type_is_read_as_openpyxl_reads_it():
     xml = sheet(
         '<sheetData><row r="2">'
