@@ -159,6 +159,7 @@ def upsert_by_key(
     single = {name: f for name, f in model_fields.items() if name not in many}
     concrete = [f for f in model._meta.concrete_fields if not f.primary_key]
     touched = [f for f in concrete if getattr(f, "auto_now", False)]
+    concrete_relations = [f for f in concrete if f.is_relation]
     relations = [name for name, f in single.items() if f.is_relation]
     columns = {c.key: c for c in spec.columns}
     tests = {name: columns[name].validity_test(f) for name, f in single.items() if name in columns}
@@ -195,7 +196,7 @@ def upsert_by_key(
         if not created and not diff:
             result.unchanged += 1
             continue
-        before = {f.name: getattr(instance, f.attname) for f in concrete}
+        before = None if created else {f.name: getattr(instance, f.attname) for f in concrete}
         try:
             if prepare is not None:
                 prepare(instance, row)
@@ -204,7 +205,7 @@ def upsert_by_key(
             # the existing record, or derived by prepare() from those): checking them again would cost
             # a query per row and relation.
             # Values the sheet's columns checked already (Column.validity_test) are not checked again.
-            loaded = [f.name for f in concrete if f.is_relation and f.is_cached(instance)]
+            loaded = [f.name for f in concrete_relations if f.is_cached(instance)]
             loaded += [name for name, test in tests.items() if name in diff and row[name] not in (None, "") and test(row[name])]
             instance.full_clean(exclude=loaded, validate_unique=False, validate_constraints=False)
         except ValidationError as error:
@@ -260,35 +261,45 @@ def history_recorder(spec: SheetSpec, user, reason: str = "Excel 导入") -> Cal
     from registry.models import ChangeAction, ChangeRecord
 
     columns = {c.key: c for c in spec.columns}
+    formats = {}  # (model, field name) -> (label, how a value is shown), worked out once per field
 
-    def display(name, value) -> str:
+    def field_format(model, name):
+        found = formats.get((model, name))
+        if found is None:
+            field, column = model._meta.get_field(name), columns.get(name)
+            if column is not None and column.kind in (Kind.BOOL, Kind.CHOICE):
+                def show(value):
+                    return str(column.to_cell(value))
+            elif field.is_relation:
+                def show(value):
+                    return getattr(value, "full_name", None) or str(value)
+            else:
+                show = str
+            found = formats[(model, name)] = (str(field.verbose_name), show)
+        return found
+
+    def display(show, value) -> str:
         if value is None or value == "":
             return ""
         if isinstance(value, (list, tuple)):
-            return "、".join(display(name, item) for item in value)
-        column = columns.get(name)
-        if column is not None and column.kind in (Kind.BOOL, Kind.CHOICE):
-            return str(column.to_cell(value))
-        return getattr(value, "full_name", None) or str(value)
+            return "、".join(display(show, item) for item in value)
+        return show(value)
 
     def record(changes: list[Change]):
-        content_types, labels = {}, {}
+        content_types = {}
         now, user_id = timezone.now(), getattr(user, "pk", None)
-
-        def label(model, name):
-            return labels.get((model, name)) or labels.setdefault((model, name), str(model._meta.get_field(name).verbose_name))
-
         rows = []
         for change in changes:
             model = type(change.instance)
             content_type = content_types.get(model) or content_types.setdefault(model, ContentType.objects.get_for_model(model).pk)
             common = (content_type, change.instance.pk)
+            shown = [(name, *field_format(model, name), old, new) for name, (old, new) in change.changes.items()]
             if change.created:
-                text = creation_text((label(model, name), display(name, new)) for name, (_, new) in change.changes.items())
+                text = creation_text((label, display(show, new)) for _, label, show, _, new in shown)
                 rows.append((*common, CREATION_FIELD, ChangeAction.CREATE.value, CREATION_LABEL, "", text, user_id, reason, now))
                 continue
-            for name, (old, new) in change.changes.items():
-                rows.append((*common, name, ChangeAction.UPDATE.value, label(model, name), display(name, old), display(name, new),
+            for name, label, show, old, new in shown:
+                rows.append((*common, name, ChangeAction.UPDATE.value, label, display(show, old), display(show, new),
                              user_id, reason, now))
         insert_rows(ChangeRecord, RECORD_COLUMNS, rows)
 
