@@ -1,4 +1,4 @@
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
@@ -10,11 +10,11 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from registry.scoping import get_for_user_or_404
+from registry.scoping import can_see, get_for_user_or_404
 
 from .filters import CaseFilter
 from .models import Attachment, Case, CaseEvent, Notification
-from .selectors import case_details, case_list_rows, unread_notification_count
+from .selectors import case_details, case_list_rows, unread_notification_count, with_details
 from .serializers import (
     ActionInputSerializer,
     AttachmentSerializer,
@@ -135,7 +135,11 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         case = perform_action(case=case, action=data.pop("action"), by=request.user, version=data.pop("version"), **data)
-        return self._detail(case)
+        # Answered from the case the service wrote (re-reading it was half of an action's work), still
+        # only while the user may see it.
+        if not can_see(request.user, case):
+            raise Http404("对象不存在或不在您的管辖范围内")
+        return Response(CaseDetailSerializer(with_details(case), context=self.get_serializer_context()).data)
 
     @extend_schema(tags=[TAG], summary="上传佐证材料", request=AttachmentUploadSerializer, responses={201: AttachmentSerializer})
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])

@@ -1,10 +1,10 @@
 """Reads of cases: querysets scoped to the user's jurisdiction, ready for lists, pages and exports."""
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from registry.generations import cached
 from registry.links import id_link
 from registry.models import Organisation
 
-from .models import Case, CaseState, Notification
+from .models import Case, CaseState, JointConfirmation, Notification
 from .services import DEADLINE_STATES, DUE_SOON_WORKDAYS, local_today, unit_todo_generation
 from .workdays import add_working_days
 
@@ -57,6 +57,21 @@ def case_details():
                           "content_type", "created_by", "co_units", Prefetch("joint_parties__party", units),
                           "joint_parties__confirmed_by")
     )
+
+
+def with_details(case: Case) -> Case:
+    """What case_details() reads, added to a case an action has just written: the service read it
+    with its owner, county and units, so only the rest is read (by id), and the case is not read
+    again. The joint parties are read again: a confirmation changes their rows, not the ones the
+    service holds."""
+    getattr(case, "_prefetched_objects_cache", {}).pop("joint_parties", None)
+    units = Organisation.objects.order_by()
+    prefetch_related_objects(
+        [case], "category", "township", Prefetch("lead_unit", units), Prefetch("assigning_unit", units), "content_type",
+        "co_units",  # in the order case_details() reads them
+        Prefetch("joint_parties", JointConfirmation.objects.select_related("party", "confirmed_by")),
+    )
+    return case
 
 
 def overdue_q(today=None) -> Q:

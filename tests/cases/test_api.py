@@ -61,6 +61,41 @@ def test_assign_through_actions_endpoint_returns_updated_case(people, api_client
     assert Notification.objects.filter(recipient=people.lead_staff, kind="assigned").exists()
 
 
+def test_each_action_answers_the_case_as_a_fresh_read_shows_it(people, api_client, django_assert_max_num_queries):
+    """The answer is built from the case the service wrote; it must equal the detail read afterwards,
+    through a joint case's whole life (units set, confirmations made and cleared)."""
+    from tests.factories import make_user, org_for
+    from registry.models import OrganisationKind
+
+    party = org_for("330000", OrganisationKind.PROVINCIAL_DEPARTMENT, name="省农业农村厅（测试）")
+    party_staff = make_user("county_staff", "330000", organisation=party)
+    case = new_case(people, joint_parties=[party])
+    deadline = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+    steps = [
+        (people.clerk, {"action": "assign", "lead_unit": people.lead_unit.pk, "co_units": [people.co_unit.pk],
+                        "deadline": deadline}),
+        (people.lead_staff, {"action": "accept"}),
+        (people.lead_staff, {"action": "progress", "comment": "已完成一半"}),
+        (people.lead_staff, {"action": "feedback", "comment": "已修复", "attachments": "evidence"}),
+        (party_staff, {"action": "confirm", "comment": "同意"}),
+        (people.clerk, {"action": "reject", "comment": "材料不全"}),
+        (people.lead_staff, {"action": "feedback", "comment": "已补充", "attachments": "evidence"}),
+        (party_staff, {"action": "confirm"}),
+        (people.clerk, {"action": "close", "comment": "联合销号"}),
+    ]
+    for user, step in steps:
+        case.refresh_from_db()
+        if step.get("attachments") == "evidence":
+            step = {**step, "attachments": [evidence(case, user)]}
+        login(api_client, user)
+        with django_assert_max_num_queries(30):
+            answer = api_client.post(f"{URL}{case.pk}/actions/", {**step, "version": case.version}, format="json")
+        assert answer.status_code == 200, (step, answer.content)
+        assert answer.json() == api_client.get(f"{URL}{case.pk}/").json(), step["action"]
+    assert answer.json()["state"] == "closed"
+    assert [p["confirmed_by"] is not None for p in answer.json()["joint_parties"]] == [True]
+
+
 def test_illegal_action_answers_400_naming_state_and_allowed_actions(people, api_client):
     case = case_at(CaseState.ASSIGNED, people)
     login(api_client, people.clerk)
