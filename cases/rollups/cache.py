@@ -1,13 +1,17 @@
 """The board's cached reads, invalidated by generation (registry.generations):
-- The live pipeline, kept per county: generation "cases:<county key>" moves (at once and after the commit) whenever
-  a case in that county changes state, deadline or record (every such change writes a case event); "cases"
-  moves for edits, which may move a case between counties. Cities and the province add up their counties.
+- The live pipeline of a division: generation "cases:<division key>" moves (at once and after the commit) for the
+  county, its city and the province whenever a case in the county changes state, deadline or record (every
+  such change writes a case event); "cases" moves for edits, which may move a case between counties. Beneath,
+  each county's counts are kept under its own generation, so a city or the province recounts only the
+  counties that changed.
 - Reference data (divisions, categories) for the board's filters: generation "reference".
 - The month's snapshot figures (table, totals, trend): generation "snapshots", moved by every roll-up
   run after it writes a month.
 Timeouts bound what a change made outside the services (bulk loads, the admin) can leave stale.
 """
 from registry.generations import bump_now_and_on_commit
+from registry.models import DivisionLevel
+from registry.models.divisions import KEY_LENGTH
 
 PIPELINE_SECONDS = 120
 REFERENCE_SECONDS = 3600
@@ -15,6 +19,12 @@ SNAPSHOTS = "snapshots"
 SNAPSHOT_SECONDS = 600
 # Actions that change no case's state, deadline, category, county or record: the pipeline stands.
 PIPELINE_NEUTRAL_ACTIONS = frozenset({"progress", "urge", "escalate", "extend", "confirm"})
+
+
+def county_generations(county_key: str) -> list[str]:
+    """The pipeline generations a change in a county moves: its own, its city's and the province's."""
+    levels = (DivisionLevel.PROVINCE, DivisionLevel.CITY, DivisionLevel.COUNTY)
+    return [f"cases:{county_key[: KEY_LENGTH[level]]}" for level in levels]
 
 
 def case_event_saved(sender, instance, created, **kwargs):
@@ -28,7 +38,7 @@ def case_event_saved(sender, instance, created, **kwargs):
         county_key = Case.objects.filter(pk=instance.case_id).values_list("county__key", flat=True).first()
         if county_key is None:
             return
-        generations = [f"cases:{county_key}"]
+        generations = county_generations(county_key)
     bump_now_and_on_commit(*generations)
 
 

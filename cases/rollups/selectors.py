@@ -142,32 +142,44 @@ def case_list_url(f: BoardFilters, **params) -> str:
 def pipeline(user, f: BoardFilters) -> list[dict]:
     """Per step of assign – track – close: cases now, and how many of them are overdue or due soon.
 
-    Counted per county and cached until a case in that county changes state, deadline or record (see
-    rollups.cache); a city or the province adds up its counties. At month-end some county changes
-    every few seconds: the province then recounts that county's cases, not the province's 100,000."""
+    Cached per division until a case below it changes state, deadline or record (see rollups.cache),
+    and, beneath, per county: a city or the province adds up its counties' counts, so after a change
+    it recounts that county's cases, not the province's 100,000 (at month-end some county changes
+    every few seconds)."""
     today = local_today()
-    # The counts depend on the county, the filters and the day only, not on who asks: the board's
+    # The counts depend on the place, the filters and the day only, not on who asks: the board's
     # division lies within the user's jurisdiction (board_filters), and so do its counties.
     filters = (f.category.pk if f.category else "", f.record_type.pk if f.record_type else "", today.isoformat())
+    totals = cached("pipeline", ["cases", f"cases:{f.division.key}"], (f.division.key, f.mountain_only, *filters),
+                    lambda: _add_up_counties(user, f, filters, today), cache.PIPELINE_SECONDS)
+    return [_step(f, state, label, totals.get(state.value, (0, 0, 0))) for state, label in PIPELINE_STATES]
+
+
+def _add_up_counties(user, f: BoardFilters, filters: tuple, today: dt.date) -> dict:
+    """{state: (cases, overdue, due soon)} of the division, as the sum of its counties' cached counts."""
     entries = {pk: (["cases", f"cases:{key}"], (key, *filters)) for pk, key in _counties(f)}
-    per_county = cached_many("pipeline", entries, lambda ids: _county_counts(user, f, ids, today),
+    per_county = cached_many("pipeline-county", entries, lambda ids: _county_counts(user, f, ids, today),
                              cache.PIPELINE_SECONDS)
-    steps = []
-    for state, label in PIPELINE_STATES:
-        owed = state in DEADLINE_STATES
-        count, overdue, due_soon = (sum(counts.get(state.value, (0, 0, 0))[i] for counts in per_county.values())
-                                    for i in range(3))
-        steps.append({
-            "state": state.value,
-            "label": label,
-            "count": count,
-            "url": case_list_url(f, state=state.value),
-            "overdue": overdue if owed else None,
-            "overdue_url": case_list_url(f, state=state.value, overdue="true") if owed else None,
-            "due_soon": due_soon if owed else None,
-            "due_soon_url": case_list_url(f, state=state.value, due_soon="true") if owed else None,
-        })
-    return steps
+    totals = {}
+    for counts in per_county.values():
+        for state, numbers in counts.items():
+            totals[state] = tuple(map(sum, zip(totals.get(state, (0, 0, 0)), numbers)))
+    return totals
+
+
+def _step(f: BoardFilters, state: CaseState, label: str, numbers: tuple) -> dict:
+    owed = state in DEADLINE_STATES
+    count, overdue, due_soon = numbers
+    return {
+        "state": state.value,
+        "label": label,
+        "count": count,
+        "url": case_list_url(f, state=state.value),
+        "overdue": overdue if owed else None,
+        "overdue_url": case_list_url(f, state=state.value, overdue="true") if owed else None,
+        "due_soon": due_soon if owed else None,
+        "due_soon_url": case_list_url(f, state=state.value, due_soon="true") if owed else None,
+    }
 
 
 def _counties(f: BoardFilters) -> list[tuple[int, str]]:

@@ -340,9 +340,10 @@ def _pks_by_key(manager, fields, keys: set[tuple]) -> list:
     that are no key of the file. On PostgreSQL the keys go as one array per column (a query of any
     size, two parameters: quoting 20,000 parameters cost more than the search); elsewhere as VALUES.
     """
+    if not keys:
+        return []
     table = connection.ops.quote_name(manager.model._meta.db_table)
-    columns = ", ".join(f"{table}.{connection.ops.quote_name(f.column)}" for f in fields)
-    columns = f"({columns})"
+    columns = "(" + ", ".join(f"{table}.{connection.ops.quote_name(f.column)}" for f in fields) + ")"
     found = manager.order_by().values_list("pk", flat=True)
     if connection.vendor == "postgresql":
         arrays = [[f.get_db_prep_value(value, connection) for value in values] for f, values in zip(fields, zip(*keys))]
@@ -359,6 +360,6 @@ def _pks_by_key(manager, fields, keys: set[tuple]) -> list:
 
 def _array_element_type(field) -> str:
     # Text keys compare as text: a cast to varchar(n) would silently cut a longer value.
-    if isinstance(field, CharField):
+    if isinstance(field.target_field if field.is_relation else field, CharField):
         return connection.ops.cast_char_field_without_max_length
     return field.db_type(connection)
