@@ -1,4 +1,4 @@
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
@@ -10,7 +10,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from registry.scoping import can_see, get_for_user_or_404
+from registry.scoping import get_for_user_or_404, visible_or_404
 
 from .filters import CaseFilter
 from .models import Attachment, Case, CaseEvent, Notification
@@ -137,8 +137,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         case = perform_action(case=case, action=data.pop("action"), by=request.user, version=data.pop("version"), **data)
         # Answered from the case the service wrote (re-reading it was half of an action's work), still
         # only while the user may see it.
-        if not can_see(request.user, case):
-            raise Http404("对象不存在或不在您的管辖范围内")
+        visible_or_404(request.user, case)
         return Response(CaseDetailSerializer(with_details(case), context=self.get_serializer_context()).data)
 
     @extend_schema(tags=[TAG], summary="上传佐证材料", request=AttachmentUploadSerializer, responses={201: AttachmentSerializer})

@@ -101,6 +101,9 @@ class JurisdictionManager(models.Manager.from_queryset(JurisdictionQuerySet)):
         cls._jurisdiction_involved = self.involved
 
 
+OUT_OF_REACH = "对象不存在或不在您的管辖范围内"
+
+
 def get_for_user_or_404(queryset_or_model, user, **lookups):
     """Fetch one object the user may see; anything else (missing or out of jurisdiction) is a 404.
 
@@ -117,9 +120,14 @@ def get_for_user_or_404(queryset_or_model, user, **lookups):
     try:
         obj = qs.get(**lookups)
     except (qs.model.DoesNotExist, ValueError, TypeError):
-        raise Http404("对象不存在或不在您的管辖范围内")
+        raise Http404(OUT_OF_REACH)
+    return visible_or_404(user, obj)
+
+
+def visible_or_404(user, obj):
+    """obj if the user may see it, else the same 404 as for a missing object."""
     if not can_see(user, obj):
-        raise Http404("对象不存在或不在您的管辖范围内")
+        raise Http404(OUT_OF_REACH)
     return obj
 
 
