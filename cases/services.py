@@ -7,12 +7,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 
 from registry.api.errors import Conflict
 from registry.generations import bump_now_and_on_commit
 from registry.models import Division, DivisionLevel, Organisation, OrganisationKind, User
-from registry.scoping import get_for_user_or_404, user_can_see_division
+from registry.scoping import OUT_OF_REACH, user_can_see_division, visible_or_404
 
 from . import evidence as evidence_types
 from .ledger import chain_event
@@ -183,8 +184,7 @@ EDITABLE_FIELDS = ("title", "description", "category", "source", "priority", "to
 @transaction.atomic
 def case_update(*, case: Case, by, version: int, comment: str = "", **fields) -> Case:
     """Change the case's descriptive fields at `version`; the event keeps every old and new value."""
-    get_for_user_or_404(Case, by, pk=case.pk)
-    locked = _lock(case.pk)
+    locked = _lock_for(by, case.pk)
     if locked.version != version:
         raise StaleVersion(f"该事项已被他人修改（您提交的版本 {version}，当前版本 {locked.version}），请刷新页面后重试。")
     check_edit(locked, by)
@@ -493,6 +493,16 @@ def _lock(case_id) -> Case:
             .prefetch_related("co_units", "joint_parties__party").get(pk=case_id))
 
 
+def _lock_for(by, case_id) -> Case:
+    """The case locked for a change by `by`, judged on the locked row: a case they may not see is
+    the same 404 as a missing one (reading it a second time to judge it cost a query per write)."""
+    try:
+        locked = _lock(case_id)
+    except Case.DoesNotExist:
+        raise Http404(OUT_OF_REACH) from None
+    return visible_or_404(by, locked)
+
+
 def unit_todo_generation(unit_id) -> str:
     return f"unit-todo:{unit_id}"
 
@@ -508,8 +518,7 @@ def perform_action(*, case: Case, action: str, by, version: int, **inputs) -> Ca
 
     Inputs: comment, deadline (date) or deadline_workdays (int), lead_unit, co_units, attachments (ids).
     """
-    get_for_user_or_404(Case, by, pk=case.pk)
-    locked = _lock(case.pk)
+    locked = _lock_for(by, case.pk)
     if locked.version != version:
         raise StaleVersion(f"该事项已被他人修改（您提交的版本 {version}，当前版本 {locked.version}），请刷新页面后重试。")
     ctx = case_context(locked)
