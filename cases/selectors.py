@@ -5,7 +5,7 @@ from registry.links import id_link
 from registry.models import Organisation
 
 from .models import Case, CaseState, JointConfirmation, Notification
-from .services import DEADLINE_STATES, DUE_SOON_WORKDAYS, local_today, unit_todo_generation
+from .services import DEADLINE_STATES, DUE_SOON_WORKDAYS, inbox_generation, local_today, unit_todo_generation
 from .workdays import add_working_days
 
 
@@ -100,6 +100,7 @@ def unit_cases(*, user, condition: Q = Q()):
     return Case.objects.filter(responsible_unit_q(user.organisation_id, condition))
 
 
+INBOX_SECONDS = 10 * 60
 TODO_COUNTS_SECONDS = 300
 
 
@@ -132,5 +133,10 @@ def review_queue(*, user):
 
 
 def unread_notification_count(*, user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    """The badge in every page's navigation bar: cached until the user's inbox changes (the services
+    move inbox_generation); the timeout bounds what a write outside them can leave stale."""
+    def count():
+        return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
+
+    return cached("inbox-unread", [inbox_generation(user.pk)], (user.pk,), count, INBOX_SECONDS)
 

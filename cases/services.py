@@ -69,6 +69,8 @@ def notify_users(*, users, kind: str, message: str, case: Case | None = None, li
         for uid, oid in users.values_list("pk", "organisation_id")
     ]
     Notification.objects.bulk_create(rows)
+    if rows:
+        bump_now_and_on_commit(*{inbox_generation(row.recipient_id) for row in rows})
     return len(rows)
 
 
@@ -88,7 +90,15 @@ def notification_mark_read(*, user, ids=None) -> int:
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=ids)
-    return qs.update(read_at=timezone.now())
+    marked = qs.update(read_at=timezone.now())
+    if marked:
+        bump_now_and_on_commit(inbox_generation(user.pk))
+    return marked
+
+
+def inbox_generation(user_id) -> str:
+    """Moved whenever the user's unread notifications change (selectors.unread_notification_count)."""
+    return f"inbox:{user_id}"
 
 
 # --- events -----------------------------------------------------------------------------------

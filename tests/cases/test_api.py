@@ -293,3 +293,19 @@ def test_case_pages_are_written_exactly_as_the_list_serializer_fields_say(people
     rows = Case.objects.values(*LIST_COLUMNS).order_by("id")  # what the list API pages
     assert CaseListSerializer(rows, many=True).data == one_by_one
     assert any(item["lead_unit"] is None for item in one_by_one) and any(item["lead_unit"] for item in one_by_one)
+
+
+def test_the_unread_badge_is_cached_until_the_inbox_changes(people, api_client, django_assert_num_queries):
+    from cases.selectors import unread_notification_count
+
+    case = case_at(CaseState.DISCOVERED, people)
+    staff = people.lead_staff
+    assert unread_notification_count(user=staff) == 0
+    with django_assert_num_queries(0):
+        assert unread_notification_count(user=staff) == 0
+    act(case, "assign", people.clerk, lead_unit=people.lead_unit, deadline_workdays=10)  # notifies the unit
+    assert unread_notification_count(user=staff) == 1
+    login(api_client, staff)
+    assert api_client.get("/api/v1/notifications/unread-count/").json() == {"unread": 1}
+    assert api_client.post("/api/v1/notifications/mark-read/", {"ids": None}, format="json").status_code == 200
+    assert unread_notification_count(user=staff) == 0
