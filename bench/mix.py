@@ -53,6 +53,7 @@ class Lane:
         self.cases = {}  # case id -> version, the cases this lane's staff may still write to
         self.case_ids = []
         self.reviews = {}  # case id -> version, feedbacks this lane's clerk may send back
+        self.clerk_unit = None  # the county task force: the owner of the cases its clerk reviews
         self.writes = 0
         self.acknowledged = 0  # writes the server answered with success
         self.samples = []  # (kind, what, seconds, ok, status)
@@ -91,9 +92,9 @@ class Lane:
         for item in self._listed("staff", "/api/v1/cases/?state=rectifying&page_size=200"):
             self.cases[item["id"]] = item["version"]
         status, data = self.request("clerk", "GET", "/api/v1/me/")
-        owner = json.loads(data)["organisation"]["id"] if status == 200 else None
+        self.clerk_unit = json.loads(data)["organisation"]["id"] if status == 200 else None
         for item in self._listed("clerk", f"/api/v1/cases/?county={self.county}&state=feedback&page_size=200"):
-            if item["owner"]["id"] == owner:
+            if item["owner"]["id"] == self.clerk_unit:
                 self.reviews[item["id"]] = item["version"]
         self.case_ids = sorted(set(self.cases) | set(self.reviews))
 
@@ -146,7 +147,8 @@ class Lane:
         case = json.loads(data)
         if feedback or case["state"] != "rectifying":
             del self.cases[case_id]  # no longer the staff's to write
-            if case["state"] == "feedback":
+            # Only the task force that owns the case reviews it: an escalated case is the city's.
+            if case["state"] == "feedback" and case["owner"]["id"] == self.clerk_unit:
                 self.reviews[case_id] = case["version"]
         else:
             self.cases[case_id] = case["version"]

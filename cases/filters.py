@@ -1,13 +1,23 @@
 import django_filters
 from django.contrib.contenttypes.models import ContentType
 
+from registry.filters import ClassFormFilterSet
+from registry.generations import cached
 from registry.models import Division, DivisionLevel
 
 from .models import Case, CaseCategory, CaseLevel, CaseState
+from .rollups.cache import REFERENCE_SECONDS
 from .selectors import due_soon_q, overdue_q, responsible_unit_q
 
 
-class CaseFilter(django_filters.FilterSet):
+def division_by_code(code: str):
+    """A division named by its code, or None: cached with the board's reference data (a lookup on
+    most case list requests, which lists filter by county)."""
+    return cached("division-by-code", ["reference"], (code,), lambda: Division.objects.filter(code=code).first(),
+                  REFERENCE_SECONDS)
+
+
+class CaseFilter(ClassFormFilterSet):
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label="标题")
     # No DISTINCT: filtering on the case's own column cannot repeat rows, and SELECT DISTINCT over every
     # column makes PostgreSQL sort all matching cases instead of reading the first page in key order.
@@ -29,7 +39,7 @@ class CaseFilter(django_filters.FilterSet):
         fields = []
 
     def filter_county(self, queryset, name, value):
-        division = Division.objects.filter(code=value.strip()).first()
+        division = division_by_code(value.strip())
         if division is None:
             return queryset.none()
         if division.level == DivisionLevel.COUNTY:

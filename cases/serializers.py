@@ -4,6 +4,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from registry.api.fields import ChoiceLabel
 from registry.models import Division, Organisation
 
 from .models import Attachment, Case, CaseCategory, CaseEvent, CaseSource, Notification
@@ -61,8 +62,8 @@ class CaseListSerializer(serializers.ModelSerializer):
     category = serializers.CharField(source="category.name")
     county = serializers.CharField(source="county.code")
     county_name = serializers.CharField(source="county.name")
-    state_label = serializers.CharField(source="get_state_display")
-    level_label = serializers.CharField(source="get_level_display")
+    state_label = ChoiceLabel("state")
+    level_label = ChoiceLabel("level")
     lead_unit = UnitSerializer(allow_null=True)
     owner = UnitSerializer()
 
@@ -89,7 +90,7 @@ class JointPartySerializer(serializers.Serializer):
 
 
 class CaseDetailSerializer(CaseListSerializer):
-    source_label = serializers.CharField(source="get_source_display")
+    source_label = ChoiceLabel("source")
     township = serializers.CharField(source="township.code", allow_null=True, default=None)
     assigning_unit = UnitSerializer()
     co_units = UnitSerializer(many=True)
@@ -204,7 +205,7 @@ class AttachmentUploadSerializer(serializers.Serializer):
 
 
 class NotificationSerializer(serializers.ModelSerializer):
-    kind_label = serializers.CharField(source="get_kind_display")
+    kind_label = ChoiceLabel("kind")
 
     class Meta:
         model = Notification

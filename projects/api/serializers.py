@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from django.urls import reverse
 from rest_framework import serializers
 
+from registry.api.fields import ChoiceLabel
 from registry.models import Division, DivisionLevel
 
 from ..filters import parse_record
@@ -29,8 +30,8 @@ class ProjectSerializer(serializers.ModelSerializer):
     county = serializers.CharField(source="county.code", read_only=True)
     county_name = serializers.CharField(source="county.name", read_only=True)
     township = serializers.CharField(source="township.code", read_only=True, allow_null=True, default=None)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    stage_display = serializers.CharField(source="get_stage_display", read_only=True)
+    kind_display = ChoiceLabel("kind")
+    stage_display = ChoiceLabel("stage")
     records = serializers.ListField(child=RecordField(), source="record_links.all", read_only=True)
     year_plan = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True, help_text="本年计划投资（万元）")
     completed_year = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True, help_text="本年累计完成（万元）")
@@ -89,7 +90,7 @@ class ReportAttachmentUploadSerializer(serializers.Serializer):
 
 class ReportSerializer(serializers.ModelSerializer):
     month = serializers.DateField(format="%Y-%m", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = ChoiceLabel("status")
     cumulative_year = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True, help_text="本年累计完成（万元，已提交口径）")
     submitted_by = serializers.StringRelatedField()
     confirmed_by = serializers.StringRelatedField()

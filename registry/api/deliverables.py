@@ -5,6 +5,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 
 from registry import selectors, services
+from registry.api.fields import ChoiceLabel
 from registry.api.pagination import DeferredJoinPagination
 from registry.filters import (
     AxisFilter,
@@ -72,7 +73,7 @@ class AxisNodeSerializer(serializers.ModelSerializer):
 
 class AxisSerializer(PlanSerializerMixin, DeliverableSerializer):
     county = division_field()
-    batch_display = serializers.CharField(source="get_batch_display", read_only=True)
+    batch_display = ChoiceLabel("batch")
     nodes = AxisNodeSerializer(many=True, required=False)
 
     class Meta(DeliverableSerializer.Meta):
@@ -87,8 +88,8 @@ class CentralTownSerializer(PlanSerializerMixin, DeliverableSerializer):
     division = division_field()
     name = serializers.CharField(read_only=True)
     county = serializers.CharField(source="county.code", read_only=True)
-    track_display = serializers.CharField(source="get_track_display", read_only=True)
-    batch_display = serializers.CharField(source="get_batch_display", read_only=True)
+    track_display = ChoiceLabel("track")
+    batch_display = ChoiceLabel("batch")
 
     class Meta(DeliverableSerializer.Meta):
         model = CentralTown
@@ -128,7 +129,7 @@ class ClusterSerializer(DeliverableSerializer):
     members = division_field(many=True)
     radiated_villages = division_field(many=True, required=False)
     cross_county_counties = division_field(many=True, required=False)
-    level_display = serializers.CharField(source="get_level_display", read_only=True)
+    level_display = ChoiceLabel("level")
     model_name = serializers.CharField(source="model.name", read_only=True, default=None)
 
     class Meta(DeliverableSerializer.Meta):
@@ -145,9 +146,9 @@ class WorkshopSerializer(DeliverableSerializer):
     village_name = serializers.CharField(source="village.full_name", read_only=True)
     township = serializers.CharField(source="township.code", read_only=True)
     county = serializers.CharField(source="county.code", read_only=True)
-    type_display = serializers.CharField(source="get_type_display", read_only=True)
-    pairing_form_display = serializers.CharField(source="get_pairing_form_display", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    type_display = ChoiceLabel("type")
+    pairing_form_display = ChoiceLabel("pairing_form")
+    status_display = ChoiceLabel("status")
 
     class Meta(DeliverableSerializer.Meta):
         model = Workshop
@@ -179,7 +180,7 @@ class PairingSerializer(DeliverableSerializer):
     county = division_field()
     partner_county = division_field(required=False, allow_null=True)
     partner_county_name = serializers.CharField(source="partner_county.full_name", read_only=True, default=None)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = ChoiceLabel("kind")
     lead_unit_name = serializers.CharField(source="lead_unit.name", read_only=True, default=None)
     soe_name = serializers.CharField(source="soe.name", read_only=True, default=None)
     is_mountain_island = serializers.BooleanField(source="county.is_mountain_island", read_only=True)

@@ -1,12 +1,13 @@
 from rest_framework import serializers
 
+from registry.api.fields import ChoiceLabel
 from registry.models import Division, Organisation, User
 
 
 class DivisionSerializer(serializers.ModelSerializer):
     parent = serializers.CharField(source="parent.code", read_only=True, allow_null=True, default=None)
-    level_display = serializers.CharField(source="get_level_display", read_only=True)
-    index_class_display = serializers.CharField(source="get_index_class_display", read_only=True)
+    level_display = ChoiceLabel("level")
+    index_class_display = ChoiceLabel("index_class")
 
     class Meta:
         model = Division
@@ -24,7 +25,7 @@ class DivisionBriefSerializer(serializers.ModelSerializer):
 
 class OrganisationSerializer(serializers.ModelSerializer):
     division = DivisionBriefSerializer(read_only=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = ChoiceLabel("kind")
 
     class Meta:
         model = Organisation
@@ -33,7 +34,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
 class CurrentUserSerializer(serializers.ModelSerializer):
     organisation = OrganisationSerializer(read_only=True)
-    role_display = serializers.CharField(source="get_role_display", read_only=True)
+    role_display = ChoiceLabel("role")
     jurisdiction = DivisionBriefSerializer(source="division", read_only=True)
     display_name = serializers.CharField(source="__str__", read_only=True)
 

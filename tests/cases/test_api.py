@@ -309,3 +309,35 @@ def test_the_unread_badge_is_cached_until_the_inbox_changes(people, api_client, 
     assert api_client.get("/api/v1/notifications/unread-count/").json() == {"unread": 1}
     assert api_client.post("/api/v1/notifications/mark-read/", {"ids": None}, format="json").status_code == 200
     assert unread_notification_count(user=staff) == 0
+
+
+def test_the_county_filter_follows_a_division_change(people, api_client):
+    """The division a county filter names is cached with the board's reference data; saving a
+    division moves that data's generation, so the filter never answers from a stale code."""
+    from registry.models import Division
+
+    case = case_at(CaseState.ASSIGNED, people)
+    login(api_client, people.clerk)
+    county = Division.objects.get(pk=case.county_id)
+    assert [c["id"] for c in api_client.get(URL, {"county": county.code}).json()["results"]] == [case.pk]
+    old_code, county.code = county.code, "339901"
+    county.save()
+    assert api_client.get(URL, {"county": old_code}).json()["results"] == []
+    assert [c["id"] for c in api_client.get(URL, {"county": "339901"}).json()["results"]] == [case.pk]
+    assert api_client.get(URL, {"county": "000000"}).json()["results"] == []
+
+
+def test_filter_sets_share_their_form_class_but_not_their_filters_or_fields(db):
+    from django.http import QueryDict
+
+    from cases.filters import CaseFilter
+
+    first, second = CaseFilter(QueryDict("state=closed")), CaseFilter(QueryDict("state=bogus&category=1"))
+    assert first.form.__class__ is second.form.__class__
+    for name, filter_ in first.filters.items():
+        assert filter_ is not second.filters[name] and filter_ is not CaseFilter.base_filters[name]
+        assert filter_.parent is first and second.filters[name].parent is second
+        assert filter_.extra is not CaseFilter.base_filters[name].extra
+    assert first.form.fields["category"] is not second.form.fields["category"]
+    assert first.form.fields["category"].queryset is not second.form.fields["category"].queryset
+    assert first.is_valid() and not second.is_valid() and "state" in second.errors

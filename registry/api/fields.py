@@ -1,0 +1,20 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+
+@extend_schema_field(serializers.CharField())
+class ChoiceLabel(serializers.Field):
+    """The label of a model's choice field: ChoiceLabel("level") answers get_level_display().
+
+    A CharField with source="get_level_display" gives the same text, but DRF inspects the method's
+    signature for every value it reads through a callable source: two labels on a 50-row page were
+    a sixth of the division list API's time.
+    """
+
+    def __init__(self, field_name: str, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+        self.method = f"get_{field_name}_display"
+
+    def to_representation(self, instance):
+        label = getattr(instance, self.method)()
+        return None if label is None else str(label)  # a null value without a choice, as CharField gives it
