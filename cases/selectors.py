@@ -2,9 +2,10 @@
 from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from registry.generations import cached
 from registry.links import id_link
-from registry.models import Organisation
+from registry.models import Division, DivisionLevel, Organisation
 
-from .models import Case, CaseState, JointConfirmation, Notification
+from .models import Case, CaseCategory, CaseState, JointConfirmation, Notification
+from .rollups.cache import REFERENCE_SECONDS
 from .services import DEADLINE_STATES, DUE_SOON_WORKDAYS, inbox_generation, local_today, unit_todo_generation
 from .workdays import add_working_days
 
@@ -14,11 +15,38 @@ def case_list(*, user):
 
 
 # What a page of the case list shows, read as plain rows: building five model instances for each of
-# 50 cases cost more than the query itself.
+# 50 cases cost more than the query itself. The category's name and the county's code and name are
+# added from reference data by `labelled`.
 LIST_COLUMNS = (
-    "id", "title", "category__name", "county__code", "county__name", "state", "level", "deadline",
+    "id", "title", "category_id", "county_id", "state", "level", "deadline",
     "lead_unit_id", "lead_unit__name", "owner_id", "owner__name", "yellow_card", "red_card", "version", "created_at",
 )
+
+
+def labelled(rows) -> list[dict]:
+    """LIST_COLUMNS rows with their category's name (category__name) and their county's code and name
+    (county__code, county__name), taken from the reference data cached for the board. Joined in SQL,
+    the two tables made PostgreSQL plan a five-table join for every page: 0.7 ms of planning to read
+    50 rows in 0.1 ms, on every list request."""
+    rows = list(rows)
+    labels = cached("case-list-labels", ["reference"], (), lambda: _list_labels(Q(level=DivisionLevel.COUNTY), Q()),
+                    REFERENCE_SECONDS)
+    categories, counties = labels["categories"], labels["counties"]
+    new_categories = {r["category_id"] for r in rows} - categories.keys()
+    new_counties = {r["county_id"] for r in rows} - counties.keys()
+    if new_categories or new_counties:  # newer than the cached data (a bulk load), read as they are
+        more = _list_labels(Q(pk__in=new_counties), Q(pk__in=new_categories))
+        categories, counties = {**categories, **more["categories"]}, {**counties, **more["counties"]}
+    for row in rows:
+        row["category__name"] = categories[row["category_id"]]
+        row["county__code"], row["county__name"] = counties[row["county_id"]]
+    return rows
+
+
+def _list_labels(counties: Q, categories: Q) -> dict:
+    places = Division.objects.filter(counties).order_by().values_list("pk", "code", "name")
+    return {"categories": dict(CaseCategory.objects.filter(categories).order_by().values_list("pk", "name")),
+            "counties": {pk: (code, name) for pk, code, name in places}}
 
 
 def case_list_rows(*, user, cases):
@@ -33,6 +61,7 @@ def case_table_rows(rows) -> list[dict]:
     """A page of LIST_COLUMNS rows with what the case table shows besides: labels, badge, link."""
     states, levels = dict(Case._meta.get_field("state").flatchoices), dict(Case._meta.get_field("level").flatchoices)
     link = id_link("case-detail")
+    rows = labelled(rows)
     return [
         {
             **row, "url": link(row["id"]), "state_label": states.get(row["state"], row["state"]),

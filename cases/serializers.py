@@ -8,6 +8,7 @@ from registry.api.fields import ChoiceLabel
 from registry.models import Division, Organisation
 
 from .models import Attachment, Case, CaseCategory, CaseEvent, CaseSource, Notification
+from .selectors import labelled
 from .workflow import ACTIONS, available_actions
 
 
@@ -35,6 +36,7 @@ class CasePageSerializer(serializers.ListSerializer):
     CaseListSerializer's (tests/cases/test_api.py compares them)."""
 
     def to_representation(self, data):
+        data = labelled(data)
         states, levels = dict(Case._meta.get_field("state").flatchoices), dict(Case._meta.get_field("level").flatchoices)
         tz = timezone.get_current_timezone()
         return [

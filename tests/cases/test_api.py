@@ -341,3 +341,21 @@ def test_filter_sets_share_their_form_class_but_not_their_filters_or_fields(db):
     assert first.form.fields["category"] is not second.form.fields["category"]
     assert first.form.fields["category"].queryset is not second.form.fields["category"].queryset
     assert first.is_valid() and not second.is_valid() and "state" in second.errors
+
+
+def test_list_labels_come_from_reference_data_even_for_a_category_it_has_not_cached(people, api_client):
+    """The list reads its rows without joining categories and counties (their names come from the
+    cached reference data); a category added behind the cache's back (no signal) is read as it is."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case = case_at(CaseState.ASSIGNED, people)
+    login(api_client, people.clerk)
+    with CaptureQueriesContext(connection) as ctx:
+        first = api_client.get(URL, {"county": case.county.code}).json()["results"]
+    assert first[0]["category"] == case.category.name and first[0]["county_name"] == case.county.name
+    listing = [q["sql"] for q in ctx.captured_queries if 'FROM "cases_case"' in q["sql"]]
+    assert listing and not any("cases_casecategory" in sql or "registry_division" in sql for sql in listing)
+    [new] = CaseCategory.objects.bulk_create([CaseCategory(name="批量新增类别")])
+    Case.objects.filter(pk=case.pk).update(category=new)
+    assert api_client.get(URL, {"county": case.county.code}).json()["results"][0]["category"] == "批量新增类别"
