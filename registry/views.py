@@ -11,6 +11,7 @@ from .forms import LoginForm
 from .home import home_sections
 from .models import Division, Organisation
 from .scoping import get_for_user_or_404
+from .tables import division_rows_html
 
 
 class LoginView(auth_views.LoginView):
@@ -61,6 +62,11 @@ class DivisionListView(ScopedListView):
     queryset = Division.objects.select_related("parent")
     filterset_class = DivisionFilter
     template_name = "registry/division_list.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["division_rows_html"] = division_rows_html(ctx["object_list"])
+        return ctx
 
 
 class DivisionDetailView(LoginRequiredMixin, DetailView):

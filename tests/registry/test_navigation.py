@@ -38,3 +38,21 @@ def test_pages_stay_chinese_for_an_english_browser(client, yiwu_staff):
 def test_anonymous_is_sent_to_login(client, divisions):
     response = client.get(reverse("home"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_division_list_rows_show_what_the_template_showed(client, divisions):
+    """The rows are written in Python (registry.tables): link, path, level, parent, mountain flag,
+    index class, escaped; an empty filter result keeps its message."""
+    from registry.models import Division
+
+    client.force_login(make_user("clerk", "330000"))
+    html = client.get("/divisions/", {"level": 3, "q": "文成"}).content.decode()
+    county = Division.objects.get(full_name__endswith="文成县")
+    expected = (
+        f'<tr><td><a href="/divisions/{county.code}/">{county.code}</a></td><td>{county.full_name}</td>'
+        f'<td>县（市、区）</td><td>{county.parent.name}</td><td>是</td><td>{county.get_index_class_display()}</td></tr>'
+    )
+    assert expected in html and html.count("<tr><td><a") == 1
+    province = client.get("/divisions/", {"level": 1}).content.decode()
+    assert "<td>省</td><td>—</td><td></td><td></td></tr>" in province
+    assert "没有符合条件的区划。" in client.get("/divisions/", {"q": "不存在的地名"}).content.decode()
