@@ -1,10 +1,11 @@
+from html import escape
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
@@ -42,11 +43,13 @@ def _divisions_to_choose(own) -> list[dict]:
 
 def _options(choices, selected) -> str:
     """A select's <option>s built in Python: through the template engine the province's 101 divisions
-    and 25 months cost more than the rest of the board."""
-    return format_html_join(
-        "", '<option value="{}"{}>{}</option>',
-        ((value, mark_safe(" selected") if str(value) == str(selected) else "", label) for value, label in choices),
-    )
+    and 25 months cost more than the rest of the board, and format_html_join's per-value escaping
+    machinery still took a tenth of it. Escaped as format_html escapes."""
+    selected = str(selected)
+    return mark_safe("".join(
+        f'<option value="{escape(str(value))}"{" selected" if str(value) == selected else ""}>{escape(str(label))}</option>'
+        for value, label in choices
+    ))
 
 
 def _choices(user, f):

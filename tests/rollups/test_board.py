@@ -251,3 +251,10 @@ def test_board_figures_are_cached_until_the_next_rollup_run(history, people, cli
     rollup_month(month=month)
     after = trend(people.province_manager, board_filters(people.province_manager, month=month))[-1]["dispatched"]
     assert after != before and dispatched() == after
+
+
+def test_select_options_are_escaped_and_mark_the_selected_value():
+    from cases.rollups.views import _options
+
+    html = _options([("a&b", '<"名">'), (2, "二")], 2)
+    assert html == '<option value="a&amp;b">&lt;&quot;名&quot;&gt;</option><option value="2" selected>二</option>'
