@@ -52,13 +52,14 @@ def user_with_unit(user_id):
         user_id = int(user_id)
     except (TypeError, ValueError):
         return None
-    sql, layout = _user_with_unit_query(connections["default"].vendor)
-    with connections["default"].cursor() as cursor:
+    connection = connections["default"]
+    sql, layout = _user_with_unit_query()
+    with connection.cursor() as cursor:
         cursor.execute(sql, [user_id])
         row = cursor.fetchone()
     if row is None:
         return None
-    connection, built, start = connections["default"], [], 0
+    built, start = [], 0
     for model, names, pk_index, converters in layout:
         values = list(row[start : start + len(names)])
         start += len(names)
@@ -75,11 +76,12 @@ def user_with_unit(user_id):
     return user
 
 
-@functools.cache
-def _user_with_unit_query(vendor: str):
+@functools.cache  # the default database's backend, hence its SQL and converters, is fixed per process
+def _user_with_unit_query():
     from registry.models import Division, Organisation
 
-    connection, quote = connections["default"], connections["default"].ops.quote_name
+    connection = connections["default"]
+    quote = connection.ops.quote_name
     User = get_user_model()
     tables = [(model, f"t{position}") for position, model in enumerate([User, Organisation, Division])]
     columns, layout = [], []
