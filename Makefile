@@ -33,11 +33,16 @@ demo: migrate
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # Chromium and a CJK font for browser tests, from Debian (never `playwright install`).
+# chromium-l10n: without it Chromium draws native widgets in English even in a zh-CN context.
+BROWSER_PACKAGES := chromium chromium-l10n fonts-wqy-microhei
 browser:
-	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei)
-	@fc-list 2>/dev/null | grep -qi wqy || (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei)
+	@installed=$$(dpkg-query -W -f='$${db:Status-Status}\n' $(BROWSER_PACKAGES) 2>/dev/null | grep -c '^installed$$'); \
+	[ "$$installed" -eq $(words $(BROWSER_PACKAGES)) ] || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES))
 
+# var/ holds the embedded database and test media; a fresh clone has none.
 test: install-dev browser
+	mkdir -p var
 	$(PY) manage.py makemigrations --check --dry-run --settings=config.settings.test
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 

@@ -11,6 +11,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# A fresh clone has no var/: the SQLite test database and test media live there.
+(BASE_DIR / "var").mkdir(exist_ok=True)
+
 # A file, not memory, so that a real Celery worker process can open the same SQLite test database.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}  # noqa: F405
