@@ -1,9 +1,25 @@
-"""Working-day arithmetic on the official Chinese calendar.
+"""Working-day arithmetic on the official Chinese calendar, and which years of it are loaded.
 
-The WorkCalendarDay table (seeded from `chinesecalendar`, editable by administrators) decides each
-listed day; a day not listed falls back to Monday to Friday.
+The WorkCalendarDay table (seeded from `chinesecalendar`, imported from the State Council's annual
+notice, editable in the admin) decides each listed day; a day not listed follows Monday to Friday.
+A year counts as loaded (official) only when a WorkCalendarYear row says so: past the loaded years the
+arithmetic still answers, by Monday to Friday, and `calendar_warning` says so wherever a deadline
+falls there — it is never passed off as the official calendar.
+
+The arithmetic reads, in one query, only the days that differ from Monday to Friday (some 30 a year:
+holidays on weekdays, make-up working days on weekends) and counts the weekdays between them with
+closed formulas: its cost grows with those exceptions, not with the number of days counted.
 """
 import datetime as dt
+
+from django.db.models import Q
+
+# Deadlines in working days are capped where they are entered (forms, API, Excel): a year of working
+# days covers every deadline the programme sets; more is a typing error.
+MAX_DEADLINE_WORKDAYS = 250
+# The arithmetic itself refuses spans beyond this (ten years of working days): past it a date would
+# reach beyond any calendar anyone has loaded, and eventually beyond year 9999.
+MAX_WORKDAY_SPAN = 2500
 
 HOLIDAY_NAMES = {
     "New Year's Day": "元旦",
@@ -34,67 +50,139 @@ def official_days(start: dt.date, end: dt.date):
         day += dt.timedelta(days=1)
 
 
-def _overrides(start: dt.date, end: dt.date) -> dict:
+# --- Monday to Friday, in closed form ----------------------------------------------------------------
+# date.toordinal() 1 is Monday 0001-01-01, so the weekdays in [day 1, day o] are 5 per full week plus
+# the first five days of the last partial one.
+
+def _weekdays_upto(ordinal: int) -> int:
+    weeks, rest = divmod(ordinal, 7)
+    return weeks * 5 + min(rest, 5)
+
+
+def _nth_weekday(count: int) -> int:
+    """The ordinal of the weekday whose _weekdays_upto is `count` (count >= 1)."""
+    weeks, rest = divmod(count - 1, 5)
+    return weeks * 7 + rest + 1
+
+
+def weekdays_between(start: dt.date, end: dt.date) -> int:
+    """Monday-to-Friday days in (start, end]."""
+    return max(0, _weekdays_upto(end.toordinal()) - _weekdays_upto(start.toordinal()))
+
+
+def _weekday_after(day: dt.date, n: int) -> dt.date:
+    """The n-th Monday-to-Friday day after `day` (n >= 1)."""
+    return dt.date.fromordinal(_nth_weekday(_weekdays_upto(day.toordinal()) + n))
+
+
+def _weekday_before(day: dt.date, n: int) -> dt.date:
+    """The n-th Monday-to-Friday day before `day`, not counting `day` (n >= 1)."""
+    return dt.date.fromordinal(_nth_weekday(_weekdays_upto(day.toordinal() - 1) - n + 1))
+
+
+# --- the official calendar: its exceptions to Monday to Friday ----------------------------------------
+
+def _exceptions(**date_range) -> list[tuple[dt.date, bool]]:
+    """(date, is_workday) of the listed days that differ from Monday to Friday, in date order."""
     from .models import WorkCalendarDay
 
-    return dict(WorkCalendarDay.objects.filter(date__range=(start, end)).values_list("date", "is_workday"))
+    differs = Q(is_workday=False, date__iso_week_day__lte=5) | Q(is_workday=True, date__iso_week_day__gte=6)
+    return list(WorkCalendarDay.objects.filter(differs, **date_range).order_by("date").values_list("date", "is_workday"))
 
 
-def _is_workday(day: dt.date, overrides: dict) -> bool:
-    return overrides.get(day, day.weekday() < 5)
+def _check_span(n: int):
+    if n < 0:
+        raise ValueError("n must not be negative")
+    if n > MAX_WORKDAY_SPAN:
+        raise ValueError(f"working-day spans are limited to {MAX_WORKDAY_SPAN}")
 
 
 def is_workday(day: dt.date) -> bool:
-    return _is_workday(day, _overrides(day, day))
+    from .models import WorkCalendarDay
+
+    listed = WorkCalendarDay.objects.filter(date=day).values_list("is_workday", flat=True).first()
+    return day.weekday() < 5 if listed is None else listed
 
 
 def add_working_days(start: dt.date, n: int) -> dt.date:
-    """The n-th working day after `start` (n >= 1); n == 0 answers `start` itself."""
-    if n < 0:
-        raise ValueError("n must not be negative")
+    """The n-th working day after `start` (0 <= n <= MAX_WORKDAY_SPAN); n == 0 answers `start` itself."""
+    _check_span(n)
     if n == 0:
         return start
-    # Long holidays are at most ~9 days: this window always holds n working days, read in one query.
-    window_end = start + dt.timedelta(days=n * 2 + 20)
-    overrides = _overrides(start, window_end)
-    day, found = start, 0
-    while True:
-        day += dt.timedelta(days=1)
-        if day > window_end:
-            window_end = day + dt.timedelta(days=n * 2 + 20)
-            overrides.update(_overrides(day, window_end))
-        if _is_workday(day, overrides):
-            found += 1
-            if found == n:
+    cursor, need = start, n
+    # Between two exceptions every day follows Monday to Friday: jump over the stretch in one step.
+    for day, workday in _exceptions(date__gt=start):
+        stretch = weekdays_between(cursor, day - dt.timedelta(days=1))
+        if stretch >= need:
+            return _weekday_after(cursor, need)
+        need -= stretch
+        if workday:
+            need -= 1
+            if need == 0:
                 return day
+        cursor = day
+    return _weekday_after(cursor, need)
 
 
 def working_days_between(start: dt.date, end: dt.date) -> int:
     """Working days in (start, end]: how many working days have passed after `start` by `end`."""
     if end <= start:
         return 0
-    overrides = _overrides(start, end)
-    count = 0
-    day = start
-    while day < end:
-        day += dt.timedelta(days=1)
-        if _is_workday(day, overrides):
-            count += 1
+    count = weekdays_between(start, end)
+    for _, workday in _exceptions(date__gt=start, date__lte=end):
+        count += 1 if workday else -1
     return count
 
 
 def nth_working_day_back(end: dt.date, n: int) -> dt.date:
     """The n-th working day counting back from `end` (`end` itself counts when it is a working day):
     exactly the days d before it have working_days_between(d, end) >= n."""
-    window_start = end - dt.timedelta(days=n * 2 + 20)
-    overrides = _overrides(window_start, end)
-    day, found = end, 0
-    while True:
-        if day < window_start:
-            window_start = day - dt.timedelta(days=n * 2 + 20)
-            overrides.update(_overrides(window_start, day))
-        if _is_workday(day, overrides):
-            found += 1
-            if found == n:
+    _check_span(n)
+    if n == 0:
+        raise ValueError("n must be at least 1")
+    cursor, need = end + dt.timedelta(days=1), n
+    for day, workday in reversed(_exceptions(date__lte=end)):
+        stretch = weekdays_between(day, cursor - dt.timedelta(days=1))
+        if stretch >= need:
+            return _weekday_before(cursor, need)
+        need -= stretch
+        if workday:
+            need -= 1
+            if need == 0:
                 return day
-        day -= dt.timedelta(days=1)
+        cursor = day
+    return _weekday_before(cursor, need)
+
+
+# --- which years are loaded ---------------------------------------------------------------------------
+
+def loaded_years() -> set[int]:
+    from .models import WorkCalendarYear
+
+    return set(WorkCalendarYear.objects.values_list("year", flat=True))
+
+
+def unconfirmed_years(start: dt.date, end: dt.date, loaded: set[int] | None = None) -> list[int]:
+    """The years touching [start, end] whose official calendar is not loaded."""
+    loaded = loaded_years() if loaded is None else loaded
+    return [year for year in range(start.year, end.year + 1) if year not in loaded]
+
+
+def calendar_warning(deadline: dt.date | None, loaded: set[int] | None = None) -> str:
+    """The Chinese flag for a deadline in a year whose calendar is not loaded; "" when it is official."""
+    if deadline is None or not unconfirmed_years(deadline, deadline, loaded):
+        return ""
+    return (f"{deadline.year} 年法定节假日安排尚未导入工作日历：该年度的日期暂按周一至周五推算，"
+            f"未计入节假日和调休，导入国务院办公厅通知后请核对期限 {deadline:%Y-%m-%d}。")
+
+
+def missing_year_notices(today: dt.date, loaded: set[int] | None = None) -> list[int]:
+    """Years the clerks should load now: this year if missing, and from November next year."""
+    loaded = loaded_years() if loaded is None else loaded
+    due = [today.year] + ([today.year + 1] if today.month >= 11 else [])
+    return [year for year in due if year not in loaded]
+
+
+def missing_year_text(year: int) -> str:
+    return (f"{year} 年法定节假日安排尚未导入工作日历：落在该年度的办理期限暂按周一至周五推算。"
+            f"请省专班工作人员导入国务院办公厅的节假日安排通知（工作日历导入），或在管理后台录入并标记该年度已完整导入。")
