@@ -2,7 +2,10 @@ from django.contrib import admin
 
 from registry.admin_mixins import ReadOnlyAdminMixin
 
-from .models import Attachment, Case, CaseCategory, CaseEvent, JointConfirmation, Notification, WorkCalendarDay
+from .models import (
+    Attachment, Case, CaseCategory, CaseEvent, JointConfirmation, Notification, WorkCalendarDay, WorkCalendarYear,
+)
+from .work_calendar import calendar_day_save, calendar_year_mark_loaded, calendar_year_save
 
 
 @admin.register(CaseCategory)
@@ -64,3 +67,27 @@ class WorkCalendarDayAdmin(admin.ModelAdmin):
     list_filter = ["is_workday"]
     date_hierarchy = "date"
     search_fields = ["note"]
+    actions = ["mark_years_loaded"]
+
+    def save_model(self, request, obj, form, change):
+        # Through the service, so the change history says who moved a holiday (list edits too).
+        calendar_day_save(instance=obj, by=request.user)
+
+    @admin.action(description="将所选日期所在年度标记为“已完整导入”")
+    def mark_years_loaded(self, request, queryset):
+        years = sorted({day.year for day in queryset.values_list("date", flat=True)})
+        for year in years:
+            calendar_year_mark_loaded(year=year, source="管理后台录入", by=request.user)
+        self.message_user(request, f"已标记为完整导入：{'、'.join(f'{y} 年' for y in years)}。")
+
+
+@admin.register(WorkCalendarYear)
+class WorkCalendarYearAdmin(admin.ModelAdmin):
+    """A year listed here is official; deleting it puts its deadlines back under the warning."""
+
+    list_display = ["year", "source", "loaded_by", "loaded_at"]
+    fields = ["year", "source", "loaded_by", "loaded_at"]
+    readonly_fields = ["loaded_by", "loaded_at"]
+
+    def save_model(self, request, obj, form, change):
+        calendar_year_save(instance=obj, by=request.user)

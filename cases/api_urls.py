@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from .api import AttachmentDownloadView, CaseViewSet, NotificationViewSet
 from .excel import CaseImportAPIView
+from .work_calendar import HolidayImportAPIView
 
 router = DefaultRouter()
 router.include_root_view = False
@@ -12,6 +13,7 @@ router.register("notifications", NotificationViewSet, basename="notification")
 urlpatterns = [
     # Before the router: its detail route would otherwise take "import" for a case id.
     path("cases/import/", CaseImportAPIView.as_view(), name="api-case-import"),
+    path("calendar/import/", HolidayImportAPIView.as_view(), name="api-calendar-import"),
     path("case-attachments/<int:pk>/download/", AttachmentDownloadView.as_view(), name="api-case-attachment-download"),
     *router.urls,
 ]

@@ -23,6 +23,7 @@ from registry.models import DivisionLevel
 
 from .models import Case, CaseCategory, CasePriority, CaseSource
 from .services import case_create, check_may_log_cases, perform_action
+from .workdays import MAX_DEADLINE_WORKDAYS
 
 CO_UNIT_SEPARATORS = re.compile(r"\s*[、；;\n]\s*")
 CHUNK = 500
@@ -44,7 +45,7 @@ CASE_SHEET = SheetSpec(
         Column("牵头责任单位", "lead_unit", Kind.ORGANISATION, help="填写则导入后即交办，须同时填写办结期限或工作日数"),
         Column("协办单位", "co_units", max_length=2000, help="多个单位用“、”或“；”分隔；同名单位写成“单位名称（区划代码）”"),
         Column("办结期限", "deadline", Kind.DATE, help="与“工作日数”二选一"),
-        Column("工作日数", "deadline_workdays", Kind.INT, min_value=1, max_value=750,
+        Column("工作日数", "deadline_workdays", Kind.INT, min_value=1, max_value=MAX_DEADLINE_WORKDAYS,
                help="自导入之日起的工作日数（按法定节假日和调休计算），与“办结期限”二选一"),
         Column("标签", "tags", max_length=200, help="多个标签用逗号分隔"),
         Column("关联项目编号", "concerns", Kind.FK, model=Project, to_field="code",

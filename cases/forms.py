@@ -1,8 +1,12 @@
+import datetime as dt
+
 from django import forms
+from django.utils import timezone
 
 from registry.models import Division, DivisionLevel, Organisation
 
 from .models import CaseCategory, CasePriority, CaseSource
+from .workdays import MAX_DEADLINE_WORKDAYS, calendar_warning, unconfirmed_years
 
 
 def _units(user):
@@ -23,7 +27,10 @@ class CaseCreateForm(forms.Form):
     lead_unit = forms.ModelChoiceField(label="牵头责任单位（填写则同时交办）", queryset=Organisation.objects.none(), required=False)
     co_units = forms.ModelMultipleChoiceField(label="协同责任单位", queryset=Organisation.objects.none(), required=False)
     deadline = forms.DateField(label="办理期限", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    deadline_workdays = forms.IntegerField(label="或：工作日数", min_value=1, required=False)
+    deadline_workdays = forms.IntegerField(
+        label="或：工作日数", min_value=1, max_value=MAX_DEADLINE_WORKDAYS, required=False,
+        error_messages={"min_value": "工作日数须为正整数。", "max_value": "工作日数不能超过 %(limit_value)s 个。"},
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -40,6 +47,26 @@ class CaseCreateForm(forms.Form):
         if data.get("lead_unit") and not (data.get("deadline") or data.get("deadline_workdays")):
             self.add_error("deadline", "交办时请填写办理期限（日期或工作日数）。")
         return data
+
+    @property
+    def deadline_calendar_warning(self) -> str:
+        """Shown next to the deadline: a chosen date in a year whose calendar is not loaded, or else
+        any such year a deadline of up to MAX_DEADLINE_WORKDAYS working days can reach."""
+        deadline = getattr(self, "cleaned_data", {}).get("deadline")
+        if deadline is not None:
+            return calendar_warning(deadline)
+        return reachable_calendar_warning()
+
+
+def reachable_calendar_warning() -> str:
+    """The warning for the deadlines a form can still produce (today up to the cap's reach)."""
+    today = timezone.localdate()
+    years = unconfirmed_years(today, today + dt.timedelta(days=MAX_DEADLINE_WORKDAYS * 7 // 5 + 30))
+    if not years:
+        return ""
+    listed = "、".join(f"{year} 年" for year in years)
+    return (f"{listed}的法定节假日安排尚未导入工作日历：落在该年度的办理期限（含按工作日数推算的）暂按周一至周五计算，"
+            f"未计入节假日和调休，导入国务院办公厅通知后请核对。")
 
 
 def unit_choices(user):

@@ -9,6 +9,7 @@ from registry.models import Division, Organisation
 
 from .models import Attachment, Case, CaseCategory, CaseEvent, CaseSource, Notification
 from .selectors import labelled
+from .workdays import MAX_DEADLINE_WORKDAYS, calendar_warning
 from .workflow import ACTIONS, available_actions
 
 
@@ -99,6 +100,10 @@ class CaseDetailSerializer(CaseListSerializer):
     concerns = serializers.SerializerMethodField()
     joint_parties = serializers.SerializerMethodField()
     available_actions = serializers.SerializerMethodField()
+    deadline_calendar_unconfirmed = serializers.SerializerMethodField(
+        help_text="办理期限所在年度的法定节假日安排尚未导入工作日历：期限按周一至周五推算，不是正式日历的结果"
+    )
+    deadline_calendar_note = serializers.SerializerMethodField(help_text="上述情况的中文说明；期限按正式日历时为空字符串")
 
     class Meta(CaseListSerializer.Meta):
         list_serializer_class = serializers.ListSerializer
@@ -106,7 +111,7 @@ class CaseDetailSerializer(CaseListSerializer):
             "description", "source", "source_label", "priority", "township", "assigning_unit", "co_units", "tags",
             "external_ref",
             "concerns", "joint_parties", "extension_deadline", "extension_reason", "assigned_at", "closed_at",
-            "available_actions",
+            "available_actions", "deadline_calendar_unconfirmed", "deadline_calendar_note",
         ]
 
     @extend_schema_field(serializers.DictField(allow_null=True))
@@ -114,6 +119,21 @@ class CaseDetailSerializer(CaseListSerializer):
         if obj.content_type_id is None:
             return None
         return {"type": f"{obj.content_type.app_label}.{obj.content_type.model}", "id": obj.object_id}
+
+    def _calendar_note(self, obj) -> str:
+        # Read once per answer: both fields come from it.
+        notes = self.context.setdefault("_calendar_notes", {})
+        if obj.pk not in notes:
+            notes[obj.pk] = calendar_warning(obj.deadline)
+        return notes[obj.pk]
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_deadline_calendar_unconfirmed(self, obj) -> bool:
+        return bool(self._calendar_note(obj))
+
+    @extend_schema_field(serializers.CharField())
+    def get_deadline_calendar_note(self, obj) -> str:
+        return self._calendar_note(obj)
 
     @extend_schema_field(JointPartySerializer(many=True))
     def get_joint_parties(self, obj):
@@ -175,7 +195,10 @@ class ActionInputSerializer(serializers.Serializer):
     version = serializers.IntegerField(label="版本号")
     comment = serializers.CharField(required=False, allow_blank=True, default="", label="说明")
     deadline = serializers.DateField(required=False, allow_null=True, default=None, label="期限")
-    deadline_workdays = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, label="期限（工作日数）")
+    deadline_workdays = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=MAX_DEADLINE_WORKDAYS, label="期限（工作日数）",
+        error_messages={"min_value": "工作日数须为正整数。", "max_value": "工作日数不能超过 {max_value} 个。"},
+    )
     lead_unit = serializers.PrimaryKeyRelatedField(
         queryset=Organisation.objects.filter(is_active=True), required=False, allow_null=True, default=None, label="牵头责任单位"
     )

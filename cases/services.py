@@ -6,7 +6,7 @@ import logging
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -28,7 +28,10 @@ from .models import (
     Notification,
     NotificationKind,
 )
-from .workdays import add_working_days, nth_working_day_back, working_days_between
+from .workdays import (
+    MAX_DEADLINE_WORKDAYS, add_working_days, loaded_years, nth_working_day_back, unconfirmed_years,
+    working_days_between,
+)
 from .workflow import COMMENT, DEADLINE, EVIDENCE, LEAD_UNIT, case_context, check_action, check_edit
 
 LEVEL_BY_DIVISION_LEVEL = {
@@ -258,6 +261,8 @@ def _clean_inputs(action, case: Case, by, inputs: dict) -> dict:
             workdays = -1
         if workdays < 1:
             errors["deadline_workdays"] = "工作日数须为正整数。"
+        elif workdays > MAX_DEADLINE_WORKDAYS:
+            errors["deadline_workdays"] = f"工作日数不能超过 {MAX_DEADLINE_WORKDAYS} 个。"
         else:
             deadline = add_working_days(local_today(), workdays)
     if isinstance(deadline, str):
@@ -578,6 +583,7 @@ def deadline_check(*, today: dt.date | None = None) -> dict:
     escalate = base.filter(level__lt=CaseLevel.PROVINCE, deadline__lt=escalate_before).filter(
         Q(escalated_on__isnull=True) | Q(escalated_on__lt=escalate_before)
     )
+    _log_unconfirmed_calendar(today, base, escalate_before, soon)
     summary = {"yellow": 0, "red": 0, "escalated": 0}
     for case_id in yellow.values_list("pk", flat=True):
         summary["yellow"] += _card(case_id, "yellow_card", today, soon)
@@ -590,6 +596,20 @@ def deadline_check(*, today: dt.date | None = None) -> dict:
             # One case without a higher task force must not stop the others.
             logger.warning("case %s not escalated: %s", case_id, exc.messages)
     return summary
+
+
+def _log_unconfirmed_calendar(today, cases, first, last):
+    """Say in the job's log where it counted past the official calendar (Monday to Friday only)."""
+    loaded = loaded_years()
+    counted = unconfirmed_years(first, last, loaded)
+    if counted:
+        logger.warning("deadline check %s: no official calendar loaded for %s; working days there were counted "
+                       "Monday to Friday only (unconfirmed)", today, counted)
+    by_year = dict(cases.exclude(deadline__year__in=loaded).order_by().values_list("deadline__year").annotate(n=Count("pk")))
+    if by_year:
+        logger.warning("deadline check %s: open cases with a deadline in a year without an official calendar "
+                       "(deadline unconfirmed, Monday to Friday only): %s", today,
+                       ", ".join(f"{year}: {n}" for year, n in sorted(by_year.items())))
 
 
 @transaction.atomic

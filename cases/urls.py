@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import excel, views
+from . import excel, views, work_calendar
 
 urlpatterns = [
     path("cases/", views.CaseListView.as_view(), name="case-list"),
@@ -8,6 +8,8 @@ urlpatterns = [
     path("cases/export.xlsx", views.case_export, name="case-export"),
     path("cases/import/", excel.CaseImportView.as_view(), name="case-import"),
     path("cases/import/template.xlsx", excel.CaseTemplateView.as_view(), name="case-excel-template"),
+    path("calendar/import/", work_calendar.HolidayImportView.as_view(), name="calendar-import"),
+    path("calendar/import/template.xlsx", work_calendar.HolidayTemplateView.as_view(), name="calendar-excel-template"),
     path("cases/review/", views.ReviewQueueView.as_view(), name="case-review"),
     path("cases/todo/", views.TodoView.as_view(), name="case-todo"),
     path("cases/<int:pk>/", views.case_detail, name="case-detail"),

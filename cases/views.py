@@ -17,7 +17,7 @@ from registry.scoping import get_for_user_or_404
 from registry.views import ScopedListView
 
 from .filters import CaseFilter
-from .forms import CaseCreateForm, CaseEditForm, unit_choices
+from .forms import CaseCreateForm, CaseEditForm, reachable_calendar_warning, unit_choices
 from .models import Case, CaseEvent, CaseState, Notification
 from .selectors import (
     LIST_COLUMNS,
@@ -33,6 +33,7 @@ from .selectors import (
 )
 from .services import StaleVersion, attachment_upload, case_create, case_update, notification_mark_read, perform_action
 from .tables import case_rows_html
+from .workdays import MAX_DEADLINE_WORKDAYS, calendar_warning
 from .workflow import DEADLINE, EVIDENCE, LEAD_UNIT, ActionNotAllowed, available_actions, case_context, check_edit
 
 EXPORT_MAX_ROWS = 50_000
@@ -93,7 +94,9 @@ def case_detail(request, pk):
         "cases/case_detail.html",
         {
             "case": case, "events": events, "action_forms": forms, "units": units, "edit_form": edit_form,
-            "today": timezone.localdate(),
+            "today": timezone.localdate(), "max_deadline_workdays": MAX_DEADLINE_WORKDAYS,
+            "deadline_warning": calendar_warning(case.deadline),
+            "deadline_reach_warning": reachable_calendar_warning() if any(f["needs_deadline"] for f in forms) else "",
         },
     )
 
@@ -147,7 +150,15 @@ def case_act(request, pk):
         messages.error(request, "；".join(exc.messages))
     else:
         messages.success(request, "操作成功。")
+        _warn_unconfirmed_deadline(request, case)
     return redirect("case-detail", pk=case.pk)
+
+
+def _warn_unconfirmed_deadline(request, case):
+    case.refresh_from_db(fields=["deadline"])
+    warning = calendar_warning(case.deadline)
+    if warning:
+        messages.warning(request, warning)
 
 
 @login_required
@@ -188,6 +199,7 @@ def case_create_view(request):
                 form.add_error(field if field in form.fields else None, errors)
         else:
             messages.success(request, "事项已登记" + ("并交办。" if data["lead_unit"] else "。"))
+            _warn_unconfirmed_deadline(request, case)
             return redirect("case-detail", pk=case.pk)
     return render(request, "cases/case_form.html", {"form": form})
 
