@@ -6,13 +6,6 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def mark_seeded_years(apps, schema_editor):
-    # The years 0002 seeded from chinesecalendar are complete; any later year waits for the clerks.
-    from cases.reference import seed_calendar_years
-
-    seed_calendar_years(apps.get_model("cases", "WorkCalendarYear"), apps.get_model("cases", "WorkCalendarDay"))
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -36,5 +29,4 @@ class Migration(migrations.Migration):
                 'ordering': ['year'],
             },
         ),
-        migrations.RunPython(mark_seeded_years, migrations.RunPython.noop),
     ]
