@@ -104,24 +104,33 @@ def is_workday(day: dt.date) -> bool:
     return day.weekday() < 5 if listed is None else listed
 
 
-def add_working_days(start: dt.date, n: int) -> dt.date:
-    """The n-th working day after `start` (0 <= n <= MAX_WORKDAY_SPAN); n == 0 answers `start` itself."""
-    _check_span(n)
-    if n == 0:
-        return start
-    cursor, need = start, n
-    # Between two exceptions every day follows Monday to Friday: jump over the stretch in one step.
-    for day, workday in _exceptions(date__gt=start):
-        stretch = weekdays_between(cursor, day - dt.timedelta(days=1))
-        if stretch >= need:
-            return _weekday_after(cursor, need)
-        need -= stretch
+def _walk(cursor: dt.date, need: int, exceptions, stretch, jump) -> dt.date:
+    """The need-th working day from `cursor` in one direction: between two exceptions (met in order)
+    every day follows Monday to Friday, so each stretch is crossed in one step. stretch(cursor, day)
+    counts the weekdays strictly between them; jump(cursor, k) is the k-th weekday past cursor."""
+    for day, workday in exceptions:
+        between = stretch(cursor, day)
+        if between >= need:
+            return jump(cursor, need)
+        need -= between
         if workday:
             need -= 1
             if need == 0:
                 return day
         cursor = day
-    return _weekday_after(cursor, need)
+    return jump(cursor, need)
+
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+def add_working_days(start: dt.date, n: int) -> dt.date:
+    """The n-th working day after `start` (0 <= n <= MAX_WORKDAY_SPAN); n == 0 answers `start` itself."""
+    _check_span(n)
+    if n == 0:
+        return start
+    return _walk(start, n, _exceptions(date__gt=start), lambda cursor, day: weekdays_between(cursor, day - ONE_DAY),
+                 _weekday_after)
 
 
 def working_days_between(start: dt.date, end: dt.date) -> int:
@@ -140,18 +149,8 @@ def nth_working_day_back(end: dt.date, n: int) -> dt.date:
     _check_span(n)
     if n == 0:
         raise ValueError("n must be at least 1")
-    cursor, need = end + dt.timedelta(days=1), n
-    for day, workday in reversed(_exceptions(date__lte=end)):
-        stretch = weekdays_between(day, cursor - dt.timedelta(days=1))
-        if stretch >= need:
-            return _weekday_before(cursor, need)
-        need -= stretch
-        if workday:
-            need -= 1
-            if need == 0:
-                return day
-        cursor = day
-    return _weekday_before(cursor, need)
+    return _walk(end + ONE_DAY, n, reversed(_exceptions(date__lte=end)),
+                 lambda cursor, day: weekdays_between(day, cursor - ONE_DAY), _weekday_before)
 
 
 # --- which years are loaded ---------------------------------------------------------------------------
