@@ -166,6 +166,16 @@ def test_admin_edits_a_day_and_marks_a_year_loaded_with_history(admin_user, clie
     assert client.get("/admin/cases/workcalendaryear/").status_code == 200
 
 
+def test_admin_action_marks_the_years_of_entered_days_loaded(admin_user, client):
+    WorkCalendarYear.objects.filter(year=2027).delete()
+    day = WorkCalendarDay.objects.create(date=D(2027, 1, 1), is_workday=False, note="测试元旦")
+    client.force_login(admin_user)
+    response = client.post("/admin/cases/workcalendarday/", {"action": "mark_years_loaded", "_selected_action": [day.pk]})
+    assert response.status_code == 302
+    year = WorkCalendarYear.objects.get(year=2027)
+    assert (year.loaded_by, year.source) == (admin_user, "管理后台录入")
+
+
 def test_admin_home_shows_a_missing_year(admin_user, client):
     client.force_login(admin_user)
     WorkCalendarYear.objects.all().delete()
