@@ -1,12 +1,9 @@
-import datetime as dt
-
 from django import forms
-from django.utils import timezone
 
 from registry.models import Division, DivisionLevel, Organisation
 
 from .models import CaseCategory, CasePriority, CaseSource
-from .workdays import MAX_DEADLINE_WORKDAYS, calendar_warning, unconfirmed_years
+from .workdays import MAX_DEADLINE_WORKDAYS, calendar_warning, reachable_calendar_warning
 
 
 def _units(user):
@@ -56,17 +53,6 @@ class CaseCreateForm(forms.Form):
         if deadline is not None:
             return calendar_warning(deadline)
         return reachable_calendar_warning()
-
-
-def reachable_calendar_warning() -> str:
-    """The warning for the deadlines a form can still produce (today up to the cap's reach)."""
-    today = timezone.localdate()
-    years = unconfirmed_years(today, today + dt.timedelta(days=MAX_DEADLINE_WORKDAYS * 7 // 5 + 30))
-    if not years:
-        return ""
-    listed = "、".join(f"{year} 年" for year in years)
-    return (f"{listed}的法定节假日安排尚未导入工作日历：落在该年度的办理期限（含按工作日数推算的）暂按周一至周五计算，"
-            f"未计入节假日和调休，导入国务院办公厅通知后请核对。")
 
 
 def unit_choices(user):

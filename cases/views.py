@@ -17,7 +17,7 @@ from registry.scoping import get_for_user_or_404
 from registry.views import ScopedListView
 
 from .filters import CaseFilter
-from .forms import CaseCreateForm, CaseEditForm, reachable_calendar_warning, unit_choices
+from .forms import CaseCreateForm, CaseEditForm, unit_choices
 from .models import Case, CaseEvent, CaseState, Notification
 from .selectors import (
     LIST_COLUMNS,
@@ -33,7 +33,7 @@ from .selectors import (
 )
 from .services import StaleVersion, attachment_upload, case_create, case_update, notification_mark_read, perform_action
 from .tables import case_rows_html
-from .workdays import MAX_DEADLINE_WORKDAYS, calendar_warning
+from .workdays import MAX_DEADLINE_WORKDAYS, calendar_warning, reachable_calendar_warning
 from .workflow import DEADLINE, EVIDENCE, LEAD_UNIT, ActionNotAllowed, available_actions, case_context, check_edit
 
 EXPORT_MAX_ROWS = 50_000

@@ -13,6 +13,7 @@ closed formulas: its cost grows with those exceptions, not with the number of da
 import datetime as dt
 
 from django.db.models import Q
+from django.utils import timezone
 
 # Deadlines in working days are capped where they are entered (forms, API, Excel): a year of working
 # days covers every deadline the programme sets; more is a typing error.
@@ -173,6 +174,18 @@ def calendar_warning(deadline: dt.date | None, loaded: set[int] | None = None) -
         return ""
     return (f"{deadline.year} 年法定节假日安排尚未导入工作日历：该年度的日期暂按周一至周五推算，"
             f"未计入节假日和调休，导入国务院办公厅通知后请核对期限 {deadline:%Y-%m-%d}。")
+
+
+def reachable_calendar_warning(today: dt.date | None = None) -> str:
+    """The flag for the deadlines a form can still produce: any year without its calendar between
+    today and the farthest deadline MAX_DEADLINE_WORKDAYS working days allow."""
+    today = today or timezone.localdate()
+    years = unconfirmed_years(today, today + dt.timedelta(days=MAX_DEADLINE_WORKDAYS * 7 // 5 + 30))
+    if not years:
+        return ""
+    listed = "、".join(f"{year} 年" for year in years)
+    return (f"{listed}的法定节假日安排尚未导入工作日历：落在该年度的办理期限（含按工作日数推算的）暂按周一至周五计算，"
+            f"未计入节假日和调休，导入国务院办公厅通知后请核对。")
 
 
 def missing_year_notices(today: dt.date, loaded: set[int] | None = None) -> list[int]:
