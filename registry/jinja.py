@@ -1,0 +1,40 @@
+"""The Jinja2 environment of the second template backend, and rendering of its fragments.
+
+Jinja2 renders only hot fragments (table rows: see docs/performance.md); every page stays a Django
+template. The environment exposes only what those fragments use.
+"""
+import re
+
+from django.template import engines
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+from jinja2 import Environment
+from jinja2.ext import Extension
+
+from .links import id_link
+
+
+class JoinLines(Extension):
+    """Drops each line break and the indentation after it from a template's source before it is
+    compiled, so that a row can be written over several indented lines and still come out as the one
+    line the pages have always had (the tests compare rows byte for byte). A space the output needs at
+    a line's end has to be written inside a tag: `{{ " " }}`."""
+
+    _BREAK = re.compile(r"\n[ \t]*")
+
+    def preprocess(self, source, name, filename=None):
+        return self._BREAK.sub("", source)
+
+
+def environment(**options) -> Environment:
+    env = Environment(extensions=[JoinLines], **options)
+    # url("name", args) reverses once; id_link("name") returns pk -> URL for a whole table's rows.
+    env.globals.update(url=lambda name, *args: reverse(name, args=args), id_link=id_link, static=static)
+    return env
+
+
+def render_fragment(template_name: str, **context) -> SafeString:
+    """A fragment of templates/jinja2/ rendered with `context`, safe to put into a Django template.
+    The environment compiles each template once and keeps it (with DEBUG it re-reads a changed file)."""
+    return mark_safe(engines["jinja2"].get_template(template_name).render(context))
