@@ -9,7 +9,7 @@ from django.template import engines
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
-from jinja2 import Environment
+from jinja2 import Environment, StrictUndefined
 from jinja2.ext import Extension
 
 from .links import id_link
@@ -27,7 +27,23 @@ class JoinLines(Extension):
         return self._BREAK.sub("", source)
 
 
+class ChoiceLabels(dict):
+    """A field's choice labels for a fragment to read as `labels[value]` (a dict lookup, where
+    `labels.get(value, value)` is a call through the template's context: a tenth of a division row);
+    a value without a label shows as itself, as get_FOO_display() shows it."""
+
+    def __init__(self, field):
+        super().__init__(field.flatchoices)
+
+    def __missing__(self, value):
+        return value
+
+
 def environment(**options) -> Environment:
+    # A name or key a fragment reads and its context lacks is an error, not an empty cell: the
+    # fragments' context is ours, so a miss is a bug (Django's default is silence, or a placeholder
+    # text with DEBUG).
+    options["undefined"] = StrictUndefined
     env = Environment(extensions=[JoinLines], **options)
     # url("name", args) reverses once; id_link("name") returns pk -> URL for a whole table's rows.
     env.globals.update(url=lambda name, *args: reverse(name, args=args), id_link=id_link, static=static)
