@@ -19,7 +19,7 @@ class JoinLines(Extension):
     """Drops each line break and the indentation after it from a template's source before it is
     compiled, so that a row can be written over several indented lines and still come out as the one
     line the pages have always had (the tests compare rows byte for byte). A space the output needs at
-    a line's end has to be written inside a tag: `{{ " " }}`."""
+    a line's end has to be written inside a tag, `{{ " " }}`, and no tag may be broken over lines."""
 
     _BREAK = re.compile(r"\n[ \t]*")
 
@@ -45,7 +45,7 @@ def environment(**options) -> Environment:
     # text with DEBUG).
     options["undefined"] = StrictUndefined
     env = Environment(extensions=[JoinLines], **options)
-    # url("name", args) reverses once; id_link("name") returns pk -> URL for a whole table's rows.
+    # url("name", *args) reverses one URL; id_link("name") returns pk -> URL for a whole table's rows.
     env.globals.update(url=lambda name, *args: reverse(name, args=args), id_link=id_link, static=static)
     return env
 
