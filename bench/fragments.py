@@ -60,7 +60,8 @@ def divisions(n: int) -> list:
     for i in range(n):
         name = NASTY if i % 10 == 0 else f"佛堂镇第{i}村"
         rows.append(Division(id=10 + i, code=f"330782{i:06d}", name=name, full_name=f"金华市/义乌市/{name}",
-                             level=DivisionLevel.VILLAGE, parent=county if i % 8 else None, is_mountain_island=i % 2 == 0))
+                             level=DivisionLevel.VILLAGE, parent=county if i % 8 else None, is_mountain_island=i % 2 == 0,
+                             index_class=IndexClass.choices[i % len(IndexClass.choices)][0] if i % 5 == 0 else ""))
     return rows
 
 
