@@ -55,6 +55,15 @@ TEMPLATES = [
             ],
         },
     },
+    # Second, for the hot fragments only (table rows: registry.jinja.render_fragment asks for this
+    # backend by name); every page is the Django backend's. Autoescaped, compiled once per process.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "registry.jinja.environment", "autoescape": True},
+    },
 ]
 
 AUTH_USER_MODEL = "registry.User"

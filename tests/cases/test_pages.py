@@ -194,3 +194,21 @@ def test_todo_counts_follow_actions_after_being_cached(people, client):
     case.refresh_from_db()
     perform_action(case=case, action="accept", by=people.lead_staff, version=case.version)
     assert (counts()["to_accept"], counts()["rectifying"]) == (0, 1)
+
+
+def test_case_table_row_escapes_user_text(people, client):
+    """The rows are a Jinja2 fragment (cases.tables): user text comes out escaped, markup and quotes
+    included, in the row the f-string version wrote (markupsafe spells quotes &#34; and &#39;)."""
+    case = case_at(CaseState.ASSIGNED, people, title="<script>alert('x')</script> \"引号\" & 村")
+    Case.objects.filter(pk=case.pk).update(red_card=True)
+    client.force_login(people.clerk)
+    page = client.get("/cases/").content.decode()
+    expected = (
+        f'<tr data-case="{case.pk}"><td>{case.pk}</td><td><a href="/cases/{case.pk}/">'
+        "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &#34;引号&#34; &amp; 村</a></td>"
+        f"<td>督查发现问题</td><td>{people.county.name}</td><td><span class=\"badge bg-yellow-lt\">{case.get_state_display()}</span></td>"
+        f"<td>{case.get_level_display()}</td><td>{people.lead_unit.name}</td>"
+        f'<td>{case.deadline.isoformat()} <span class="badge bg-red text-red-fg" title="已逾期">红牌</span></td></tr>'
+    )
+    assert expected in page
+    assert "<script>alert(" not in page

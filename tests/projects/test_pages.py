@@ -332,3 +332,23 @@ def test_list_filter_form_keeps_the_query_and_shows_a_new_category_at_once(clien
     assert "F1" in page and "新增类别（测试）" not in page
     ProjectCategory.objects.create(name="新增类别（测试）")
     assert "新增类别（测试）" in client.get("/projects/", {"month": MONTH, "q": "示范"}).content.decode()
+
+
+@pytest.mark.django_db
+def test_list_rows_escape_user_text(client, yiwu_staff):
+    """The rows are a Jinja2 fragment (projects.tables): user text comes out escaped, markup and quotes
+    included, in the row the f-string version wrote (markupsafe spells quotes &#34; and &#39;)."""
+    project = ProjectFactory(name="<script>alert('x')</script> \"引号\" & 村", plan={LAST_MONTH.year: Decimal("100")})
+    SubmittedReportFactory(project=project, month=LAST_MONTH, submitted_by=yiwu_staff)
+    client.force_login(yiwu_staff)
+    page = client.get("/projects/", {"month": MONTH}).content.decode()
+    cells = (
+        f'<tr><td><a href="/projects/{project.pk}/">{project.code}</a></td>'
+        "<td>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &#34;引号&#34; &amp; 村</td><td>基础设施</td><td>义乌市</td>"
+        f"<td>{project.get_kind_display()} / {project.get_stage_display()}</td>"
+        '<td class="text-end">100000.00</td><td class="text-end">100.00</td><td class="text-end">100.00</td>'
+        '<td class="text-end">100.0%</td>'
+    )
+    # The schedule gap depends on the month of the year the test runs in.
+    assert re.search(re.escape(cells) + r'<td class="text-end">-?[\d.]+</td><td><span class="badge bg-green-lt">已报</span></td></tr>', page)
+    assert "<script>alert(" not in page

@@ -41,7 +41,7 @@ def test_anonymous_is_sent_to_login(client, divisions):
 
 
 def test_division_list_rows_show_what_the_template_showed(client, divisions):
-    """The rows are written in Python (registry.tables): link, path, level, parent, mountain flag,
+    """The rows are a Jinja2 fragment (registry.tables): link, path, level, parent, mountain flag,
     index class, escaped; an empty filter result keeps its message."""
     from registry.models import Division
 
@@ -56,3 +56,22 @@ def test_division_list_rows_show_what_the_template_showed(client, divisions):
     province = client.get("/divisions/", {"level": 1}).content.decode()
     assert "<td>省</td><td>—</td><td></td><td></td></tr>" in province
     assert "没有符合条件的区划。" in client.get("/divisions/", {"q": "不存在的地名"}).content.decode()
+
+
+def test_division_list_rows_escape_user_text(client, divisions):
+    """The rows are a Jinja2 fragment (registry.tables): names come out escaped, markup and quotes
+    included (markupsafe spells quotes &#34; and &#39;)."""
+    from registry.models import Division
+
+    nasty = "<script>alert('x')</script> \"引号\" & 村"
+    county = Division.objects.get(full_name__endswith="文成县")
+    Division.objects.filter(pk=county.pk).update(full_name=f"{county.full_name}{nasty}")
+    Division.objects.filter(pk=county.parent_id).update(name=f"{county.parent.name}{nasty}")
+    client.force_login(make_user("clerk", "330000"))
+    html = client.get("/divisions/", {"level": 3, "q": "文成"}).content.decode()
+    escaped = "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &#34;引号&#34; &amp; 村"
+    expected = (
+        f'<tr><td><a href="/divisions/{county.code}/">{county.code}</a></td><td>{county.full_name}{escaped}</td>'
+        f'<td>县（市、区）</td><td>{county.parent.name}{escaped}</td><td>是</td><td>{county.get_index_class_display()}</td></tr>'
+    )
+    assert expected in html and "<script>alert(" not in html
