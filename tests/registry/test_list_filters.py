@@ -1,5 +1,5 @@
 """Every list's filter form applies nothing the user did not choose: each select offers 全部 first, and
-plain Chinese choices (no "未知", "（空）" or "---------")."""
+plain Chinese choices (no "未知", "（空）" or "---------"); every list states its total."""
 from html.parser import HTMLParser
 
 import pytest
@@ -66,8 +66,10 @@ def test_every_list_select_offers_all_first_and_no_placeholder_choices(client, p
     for path in paths:
         page = client.get(path)
         assert page.status_code == 200, path
+        html = page.content.decode()
+        assert 'id="list-total"' in html and "共 " in html, path  # the total, even on a single page
         parser = _Selects()
-        parser.feed(page.content.decode())
+        parser.feed(html)
         for name, options in parser.selects.items():
             assert options and options[0] == ("", "全部"), (path, name, options[:2])
             labels = {label for _, label in options}
@@ -86,3 +88,11 @@ def test_searching_with_the_forms_defaults_keeps_an_escalated_city_level_case(cl
     assert defaults["level"] == ""
     listed = client.get("/cases/", {**defaults, "q": ""}).content.decode()
     assert f"/cases/{case.pk}/" in listed
+
+
+@pytest.mark.django_db
+def test_pages_link_a_favicon_and_the_browsers_default_request_finds_it(client, province_clerk):
+    client.force_login(province_clerk)
+    assert 'rel="icon"' in client.get("/cases/").content.decode()
+    answer = client.get("/favicon.ico")
+    assert answer.status_code == 301 and answer["Location"].endswith("favicon.svg")
