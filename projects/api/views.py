@@ -215,7 +215,10 @@ class ProjectMonthViewSet(PeriodLockedAs423, viewsets.ViewSet):
     def lock(self, request, month=None):
         data = s.MonthActionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.month_lock(user=request.user, month=_month_or_404(month), reason=data.validated_data["reason"])
+        services.month_lock(
+            user=request.user, month=_month_or_404(month), reason=data.validated_data["reason"],
+            force=data.validated_data["force"],
+        )
         response = self.retrieve(request, month=month)
         response.status_code = status.HTTP_201_CREATED
         return response
