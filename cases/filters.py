@@ -1,7 +1,7 @@
 import django_filters
 from django.contrib.contenttypes.models import ContentType
 
-from registry.filters import ClassFormFilterSet
+from registry.filters import YES_NO_ALL, ClassFormFilterSet
 from registry.generations import cached
 from registry.models import Division, DivisionLevel
 
@@ -24,9 +24,11 @@ class CaseFilter(ClassFormFilterSet):
     state = django_filters.MultipleChoiceFilter(choices=CaseState.choices, label="状态", distinct=False)
     county = django_filters.CharFilter(method="filter_county", label="区划代码（含下级）")
     category = django_filters.ModelChoiceFilter(queryset=CaseCategory.objects.all(), label="类别")
-    level = django_filters.TypedChoiceFilter(choices=CaseLevel.choices, coerce=int, label="层级")
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label="逾期")
-    due_soon = django_filters.BooleanFilter(method="filter_due_soon", label="临期（3个工作日内）")
+    # A ChoiceFilter, not a TypedChoiceFilter: only the former offers 全部, and without it every search
+    # silently added the first level (an escalated 市级 case disappeared from the list).
+    level = django_filters.ChoiceFilter(choices=CaseLevel.choices, label="层级")
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label="逾期", widget=YES_NO_ALL)
+    due_soon = django_filters.BooleanFilter(method="filter_due_soon", label="临期（3个工作日内）", widget=YES_NO_ALL)
     responsible_unit = django_filters.NumberFilter(method="filter_responsible_unit", label="责任单位编号")
     concerns_type = django_filters.CharFilter(method="filter_concerns_type", label="关联对象类型（如 registry.division）")
     concerns_id = django_filters.NumberFilter(field_name="object_id", label="关联对象编号")

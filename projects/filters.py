@@ -2,6 +2,7 @@ import django_filters
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
+from registry.filters import YES_NO_ALL
 from registry.models import Division
 
 from .models import Project, ProjectCategory, ProjectKind, ProjectStage
@@ -26,8 +27,8 @@ class ProjectFilter(django_filters.FilterSet):
     category = django_filters.ModelChoiceFilter(queryset=ProjectCategory.objects.all(), label="类别")
     stage = django_filters.ChoiceFilter(choices=ProjectStage.choices, label="阶段")
     kind = django_filters.ChoiceFilter(choices=ProjectKind.choices, label="建设性质")
-    lagging = django_filters.BooleanFilter(field_name="is_lagging", label="滞后于序时进度")
-    not_reported = django_filters.BooleanFilter(method="filter_not_reported", label="本月未报")
+    lagging = django_filters.BooleanFilter(field_name="is_lagging", label="滞后于序时进度", widget=YES_NO_ALL)
+    not_reported = django_filters.BooleanFilter(method="filter_not_reported", label="本月未报", widget=YES_NO_ALL)
     record = django_filters.CharFilter(method="filter_record", label="服务的台账记录（类型:ID）")
 
     class Meta:

@@ -218,6 +218,25 @@ def reports_with_cumulative(queryset):
     )
 
 
+def reports_with_cumulative_by_id(report_ids) -> list:
+    """The reports `report_ids` with their true `cumulative_year`. A WHERE that picks the rows would also
+    narrow the window to them (one month's report summed only itself: 820.50 where the year said
+    7,788.02), so the window runs over each project's year up to the latest month asked for, and the
+    wanted rows are picked from its result."""
+    wanted = set(report_ids)
+    keys = list(MonthlyReport.objects.filter(pk__in=wanted).values_list("project_id", "month"))
+    if not keys:
+        return []
+    rows = reports_with_cumulative(
+        MonthlyReport.objects.filter(
+            project_id__in={project for project, _ in keys},
+            month__year__in={month.year for _, month in keys},
+            month__lte=max(month for _, month in keys),
+        ).select_related("submitted_by", "confirmed_by", "approved_by").prefetch_related("attachments")
+    ).order_by("project_id", "month")
+    return [row for row in rows if row.pk in wanted]
+
+
 def project_history(project):
     """A project's reports, newest first, with the year's cumulative and the case its problems became."""
     cases = CaseRecord.objects.filter(content_type=ContentType.objects.get_for_model(MonthlyReport), object_id=OuterRef("pk"))

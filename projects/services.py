@@ -32,7 +32,7 @@ from .models import (
     RevisionAction,
 )
 from .cache import figures_changed
-from .periods import current_month, month_in_window, month_start, reporting_window, write_permits
+from .periods import current_month, is_locked, month_in_window, month_start, reporting_window, write_permits
 from .selectors import missing_reports_by_county
 
 # Fields of a report county staff type; everything else is derived or stamped.
@@ -425,19 +425,39 @@ def report_correct(*, user, report: MonthlyReport, reason: str, **changes) -> Mo
 # --- periods --------------------------------------------------------------------------------------
 
 @transaction.atomic
-def month_lock(*, user, month: datetime.date, reason: str = "") -> PeriodLock:
-    """The province closes a month for every county: from now on its reports refuse writes."""
+def month_lock(*, user, month: datetime.date, reason: str = "", force: bool = False) -> PeriodLock:
+    """The province closes a month for every county: from now on its reports refuse writes. While the
+    month's reporting window is open or reports still wait for their county's confirmation, locking
+    would cut counties off mid-chain: only a forced lock with a reason does that (who and why are kept)."""
     month = month_start(month)
+    reason = (reason or "").strip()
     if _clerk_level(user) != DivisionLevel.PROVINCE:
         raise PermissionDenied("只有省专班工作人员可以锁定月份。")
     if month >= current_month():
         raise ValidationError({"month": "只能锁定已经结束的月份。"})
     if PeriodLock.objects.filter(month=month).exists():
         raise ValidationError({"month": f"{month.year}年{month.month}月已经锁定。"})
-    lock = PeriodLock(month=month, locked_by=user, reason=reason.strip())
+    unfinished = _lock_blockers(month)
+    if unfinished and not force:
+        raise ValidationError({"month": f"{month.year}年{month.month}月{'；'.join(unfinished)}，暂不能锁定；确需锁定请选择强制锁定并说明原因。"})
+    if unfinished and not reason:
+        raise ValidationError({"reason": "强制锁定必须说明原因。"})
+    lock = PeriodLock(month=month, locked_by=user, reason=reason)
     lock.full_clean()
     lock.save()
     return lock
+
+
+def _lock_blockers(month: datetime.date) -> list[str]:
+    """Why `month` is not ready to lock: its reporting window still open, reports awaiting confirmation."""
+    blockers = []
+    _, closes = reporting_window(month)
+    if timezone.localdate() <= closes:
+        blockers.append(f"填报窗口开放至{closes.month}月{closes.day}日")
+    waiting = MonthlyReport.objects.filter(month=month, status=ReportStatus.SUBMITTED).count()
+    if waiting:
+        blockers.append(f"尚有 {waiting} 份报告待县专班确认")
+    return blockers
 
 
 @transaction.atomic
@@ -467,7 +487,7 @@ def reminders_send(*, today: datetime.date) -> int:
     month (ReportReminder keeps one row per county and day, so a second run the same day sends nothing)
     and deliver it to the inboxes of the county government and task force."""
     month = month_in_window(today)
-    if month is None:
+    if month is None or is_locked(month):  # a (force-)locked month takes no more reports: nothing to remind
         return 0
     rows = list(missing_reports_by_county(Project.objects.all(), month=month))
     already = set(ReportReminder.objects.filter(month=month, sent_on=today).values_list("county_id", flat=True))

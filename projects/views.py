@@ -463,7 +463,9 @@ class MonthLockView(LoginRequiredMixin, View):
                     messages.success(request, f"已为{exception_form.cleaned_data['county'].name}开通{month.year}年{month.month}月的锁定例外。")
                     return redirect("project-month-lock")
             else:
-                services.month_lock(user=request.user, month=month, reason=request.POST.get("reason", ""))
+                services.month_lock(
+                    user=request.user, month=month, reason=request.POST.get("reason", ""), force=request.POST.get("force") == "1",
+                )
                 messages.success(request, f"{month.year}年{month.month}月已锁定。")
                 return redirect("project-month-lock")
         except ValueError:

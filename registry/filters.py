@@ -29,6 +29,7 @@ from .models import (
 )
 
 
+# Django's NullBooleanSelect offers "未知" for "no filter"; on a list, no filter means "全部".
 YES_NO_ALL = forms.Select(choices=[("", "全部"), ("true", "是"), ("false", "否")])
 
 
@@ -66,7 +67,7 @@ class ClassFormFilterSet(django_filters.FilterSet):
 
 
 class DivisionFilter(ClassFormFilterSet):
-    level = django_filters.TypedChoiceFilter(choices=DivisionLevel.choices, coerce=int, label="层级")
+    level = django_filters.ChoiceFilter(choices=DivisionLevel.choices, label="层级")
     parent = django_filters.CharFilter(field_name="parent__code", label="上级区划代码")
     code_prefix = django_filters.CharFilter(method="filter_code_prefix", label="区划代码前缀")
     mountain_island = django_filters.BooleanFilter(field_name="is_mountain_island", label="山区海岛县", widget=YES_NO_ALL)
@@ -119,11 +120,7 @@ def _county_filter(path):
 
 
 def _mountain_island_filter(path):
-    # Django's NullBooleanSelect offers "未知" for "no filter"; a list filter means "全部".
-    return django_filters.BooleanFilter(
-        field_name=f"{path}__is_mountain_island", label="山区海岛县",
-        widget=forms.Select(choices=[("", "全部"), ("true", "是"), ("false", "否")]),
-    )
+    return django_filters.BooleanFilter(field_name=f"{path}__is_mountain_island", label="山区海岛县", widget=YES_NO_ALL)
 
 
 class DeliverableFilter(django_filters.FilterSet):

@@ -73,12 +73,19 @@ def _write_month(month: dt.date) -> int:
 
 
 def check_rerun(*, by, force: bool, reason: str):
-    """Only a clerk may force a locked month to be recomputed, and must say why."""
+    """Only the province task force's clerks may force a month the province locked to be recomputed (the
+    lock is theirs), and they must say why; the run records who and why."""
     if force:
-        if by is None or not by.is_clerk:
-            raise ValidationError("只有专班工作人员可以强制重算已锁定月份。")
+        if not may_force_rerun(by):
+            raise ValidationError("只有省专班工作人员可以强制重算已锁定月份。")
         if not (reason or "").strip():
             raise ValidationError({"reason": "请填写重算原因。"})
+
+
+def may_force_rerun(user) -> bool:
+    if user is None:
+        return False
+    return user.is_superuser or (user.is_clerk and user.division is not None and user.division.level == DivisionLevel.PROVINCE)
 
 
 def rollup_request(*, month: dt.date, by, force: bool = False, reason: str = ""):

@@ -115,6 +115,7 @@ def board_view(request):
         "chart_json": _chart_data(data["trend"], f.month),
         "fill_state": fill_state,
         "locked": locked,
+        "may_force": services.may_force_rerun(user),
         "bulletin": selectors.latest_bulletin(user, f),
     }
     return render(request, "rollups/board.html", context)

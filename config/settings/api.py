@@ -36,5 +36,4 @@ SPECTACULAR_SETTINGS = {
 
 # django-filter's own strings (its shipped zh_CN does not serve zh-hans).
 FILTERS_EMPTY_CHOICE_LABEL = "全部"
-FILTERS_NULL_CHOICE_LABEL = "（空）"
 FILTERS_VERBOSE_LOOKUPS = {"exact": "", "icontains": "包含", "gte": "不小于", "lte": "不大于", "in": "属于"}

@@ -133,6 +133,9 @@ class MonthActionSerializer(serializers.Serializer):
         help_text="报告ID；不填则为管辖范围内该月所有可执行此操作的报告",
     )
     reason = serializers.CharField(required=False, allow_blank=True, default="")
+    force = serializers.BooleanField(
+        required=False, default=False, help_text="锁定：填报窗口未关闭或尚有待确认报告时强制锁定（须填原因）",
+    )
 
 
 class LockExceptionInputSerializer(serializers.Serializer):

@@ -95,10 +95,8 @@ class ProjectReportViewSet(PeriodLockedAs423, viewsets.GenericViewSet):
         return get_for_user_or_404(Project.objects.select_related("county"), self.request.user, pk=self.kwargs["project_pk"])
 
     def _report(self, project, month):
-        return selectors.reports_with_cumulative(
-            MonthlyReport.objects.filter(project=project)
-            .select_related("submitted_by", "confirmed_by", "approved_by").prefetch_related("attachments")
-        ).get(month=month)
+        report = MonthlyReport.objects.only("pk").get(project=project, month=month)
+        return selectors.reports_with_cumulative_by_id([report.pk])[0]
 
     @extend_schema(tags=[TAG], summary="项目各月报告（含本年累计）", responses=s.ReportSerializer(many=True))
     def list(self, request, project_pk=None):
@@ -189,10 +187,7 @@ class ProjectMonthViewSet(PeriodLockedAs423, viewsets.ViewSet):
         if step == "return":
             extra["reason"] = data.validated_data["reason"]
         done = service(user=request.user, reports=reports, **extra)
-        result = selectors.reports_with_cumulative(
-            MonthlyReport.objects.filter(pk__in=[r.pk for r in done])
-            .select_related("submitted_by", "confirmed_by", "approved_by").prefetch_related("attachments")
-        )
+        result = selectors.reports_with_cumulative_by_id([r.pk for r in done])
         return Response(s.MonthActionResultSerializer({"count": len(done), "reports": result}).data)
 
     @extend_schema(summary="提交（县乡工作人员）；不指定报告则提交本人管辖范围内该月全部草稿", request=s.MonthActionSerializer, responses=s.MonthActionResultSerializer)
@@ -220,7 +215,10 @@ class ProjectMonthViewSet(PeriodLockedAs423, viewsets.ViewSet):
     def lock(self, request, month=None):
         data = s.MonthActionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.month_lock(user=request.user, month=_month_or_404(month), reason=data.validated_data["reason"])
+        services.month_lock(
+            user=request.user, month=_month_or_404(month), reason=data.validated_data["reason"],
+            force=data.validated_data["force"],
+        )
         response = self.retrieve(request, month=month)
         response.status_code = status.HTTP_201_CREATED
         return response

@@ -181,3 +181,26 @@ def test_list_query_count_does_not_grow_with_projects(api_client, province_clerk
     few = _list_queries(api_client, "/api/v1/projects/?month=2026-03")
     add(10)
     assert _list_queries(api_client, "/api/v1/projects/?month=2026-03") == few
+
+
+@pytest.mark.django_db
+def test_write_answers_carry_the_years_cumulative_not_the_months_own_figure(api_client, yiwu_staff, yiwu_clerk):
+    """The answer of a save, a correction and a month step sums January to the month, as the history does."""
+    project = ProjectFactory(total_investment=Decimal("100000"))
+    ApprovedReportFactory(project=project, month=datetime.date(2026, 1, 1), completed=Decimal("6967.52"))
+    ApprovedReportFactory(project=project, month=datetime.date(2026, 2, 1), completed=Decimal("100"))
+    api_client.force_authenticate(yiwu_staff)
+    saved = api_client.post(f"/api/v1/projects/{project.pk}/reports/", {"month": "2026-03", "completed": "820.50"}, format="json")
+    assert saved.status_code == 201
+    assert Decimal(saved.json()["cumulative_year"]) == Decimal("7067.52")  # a draft counts once submitted
+    submitted = api_client.post("/api/v1/project-months/2026-03/submit/", {}, format="json").json()
+    assert [Decimal(r["cumulative_year"]) for r in submitted["reports"]] == [Decimal("7888.02")]
+
+    api_client.force_authenticate(yiwu_clerk)
+    api_client.post("/api/v1/project-months/2026-03/confirm/", {}, format="json")
+    corrected = api_client.put(
+        f"/api/v1/projects/{project.pk}/reports/2026-03/", {"completed": "720.50", "reason": "核减"}, format="json"
+    )
+    assert corrected.status_code == 200, corrected.json()
+    history = {r["month"]: r["cumulative_year"] for r in api_client.get(f"/api/v1/projects/{project.pk}/reports/").json()}
+    assert Decimal(corrected.json()["cumulative_year"]) == Decimal(history["2026-03"]) == Decimal("7788.02")

@@ -7,8 +7,8 @@ from django.test import override_settings
 from django.utils import timezone
 
 from cases.models import Notification
-from projects.models import LockException, MonthlyReport, ReportingWindow, ReportReminder, ReportStatus
-from projects.periods import PeriodLocked, add_months, month_in_window, month_start, reporting_window
+from projects.models import LockException, MonthlyReport, PeriodLock, ReportingWindow, ReportReminder, ReportStatus
+from projects.periods import PeriodLocked, add_months, current_month, month_in_window, month_start, reporting_window
 from projects.services import (
     ReportEntry,
     lock_exception_grant,
@@ -37,7 +37,8 @@ def test_a_locked_month_refuses_every_write(province_clerk, yiwu_staff, yiwu_cle
     draft = DraftReportFactory(month=MARCH, completed=Decimal("10"))
     submitted = SubmittedReportFactory(month=MARCH, submitted_by=yiwu_staff)
     confirmed = ConfirmedReportFactory(month=MARCH)
-    month_lock(user=province_clerk, month=MARCH, reason="一季度数据定稿")
+    # A report still awaits its county's confirmation: only a forced lock with a reason closes the month.
+    month_lock(user=province_clerk, month=MARCH, reason="一季度数据定稿", force=True)
 
     with pytest.raises(PeriodLocked, match="已由省专班锁定"):
         report_save_draft(user=yiwu_staff, month=MARCH, entries=entry(draft.project, "99"))
@@ -133,3 +134,57 @@ def test_the_daily_task_reminds_on_a_day_inside_the_window(divisions):
 
     assert remind_missing_reports.delay().get() == 1
     assert ReportReminder.objects.get().sent_on == today
+
+
+
+def _previous_month_in_window():
+    """The month just ended, with its reporting window open today whatever today is."""
+    today = timezone.localdate()
+    month = add_months(current_month(), -1)
+    ReportingWindow.objects.create(
+        month=month, opens_on=today - datetime.timedelta(days=1), closes_on=today + datetime.timedelta(days=1)
+    )
+    return month, today + datetime.timedelta(days=1)
+
+
+@pytest.mark.django_db
+def test_a_month_is_not_locked_mid_chain_unless_forced_with_a_reason(province_clerk, yiwu_staff):
+    month, closes = _previous_month_in_window()
+    submitted = SubmittedReportFactory(month=month, submitted_by=yiwu_staff)
+    with pytest.raises(ValidationError, match=f"填报窗口开放至{closes.month}月{closes.day}日") as refused:
+        month_lock(user=province_clerk, month=month)
+    assert "尚有 1 份报告待县专班确认" in str(refused.value)
+    with pytest.raises(ValidationError, match="强制锁定必须说明原因"):
+        month_lock(user=province_clerk, month=month, force=True)
+    lock = month_lock(user=province_clerk, month=month, force=True, reason="省里提前定稿")
+    assert (lock.locked_by, lock.reason) == (province_clerk, "省里提前定稿")
+    assert MonthlyReport.objects.get(pk=submitted.pk).status == ReportStatus.SUBMITTED
+
+
+@pytest.mark.django_db
+def test_a_closed_and_confirmed_month_locks_without_force(province_clerk):
+    ConfirmedReportFactory(month=MARCH)
+    assert month_lock(user=province_clerk, month=MARCH).reason == ""
+
+
+@pytest.mark.django_db
+def test_the_lock_page_and_api_force_with_a_reason(client, api_client, province_clerk, yiwu_staff):
+    month, _ = _previous_month_in_window()
+    SubmittedReportFactory(month=month, submitted_by=yiwu_staff)
+    client.force_login(province_clerk)
+    refused = client.post("/projects/locks/", {"month": f"{month:%Y-%m}", "lock": ""}, follow=True)
+    assert "暂不能锁定" in refused.content.decode() and not PeriodLock.objects.exists()
+    api_client.force_authenticate(province_clerk)
+    url = f"/api/v1/project-months/{month:%Y-%m}/lock/"
+    assert api_client.post(url, {}, format="json").status_code == 400
+    forced = api_client.post(url, {"force": True, "reason": "提前定稿"}, format="json")
+    assert forced.status_code == 201 and forced.json()["locked"] is True
+    assert PeriodLock.objects.get().reason == "提前定稿"
+
+
+@pytest.mark.django_db
+def test_no_reminders_for_a_month_the_province_locked(province_clerk):
+    month, _ = _previous_month_in_window()
+    ProjectFactory()  # owes the month's report
+    month_lock(user=province_clerk, month=month, force=True, reason="提前定稿")
+    assert reminders_send(today=timezone.localdate()) == 0

@@ -83,6 +83,9 @@ def test_a_clerk_forces_a_locked_month_through_the_api_and_the_run_is_recorded(
     api_client.force_authenticate(people.manager)
     refused = api_client.post("/api/v1/rollups/runs/", {"month": "2026-09", "force": True, "reason": "更正"}, format="json")
     assert refused.status_code == 400 and "专班工作人员" in refused.json()["error"]["message"]
+    api_client.force_authenticate(people.dongyang_clerk)
+    county = api_client.post("/api/v1/rollups/runs/", {"month": "2026-09", "force": True, "reason": "更正"}, format="json")
+    assert county.status_code == 400 and "省专班" in county.json()["error"]["message"]
     api_client.force_authenticate(people.province_clerk)
     no_reason = api_client.post("/api/v1/rollups/runs/", {"month": "2026-09", "force": True}, format="json")
     assert no_reason.status_code == 400 and "reason" in no_reason.json()["error"]["fields"]

@@ -166,10 +166,23 @@ def test_home_card_shows_this_months_figures(history, people):
     assert card["value"].startswith("交办 ") and card["url"] == reverse("rollups:board")
 
 
-def test_a_clerk_reruns_a_locked_month_from_the_board_with_a_reason(history, people, client, django_capture_on_commit_callbacks):
+def test_a_city_clerk_cannot_force_a_locked_month_from_the_board(history, people, client):
     rollup_month(month=SEPTEMBER)
     PeriodLock.objects.create(month=SEPTEMBER, locked_by=people.province_clerk)
     login(client, people.city_clerk)
+    page = client.get(reverse("rollups:board"), {"month": "2026-09"}).content.decode()
+    assert "请联系省专班工作人员" in page and 'name="force" value="1"' not in page
+    refused = client.post(reverse("rollups:rerun"), {"month": "2026-09", "force": "1", "reason": "东阳更正9月数据"}, follow=True)
+    assert "只有省专班工作人员可以强制重算" in refused.content.decode()
+    assert not RollupRun.objects.filter(forced=True).exists()
+
+
+def test_a_province_clerk_reruns_a_locked_month_from_the_board_with_a_reason(
+    history, people, client, django_capture_on_commit_callbacks
+):
+    rollup_month(month=SEPTEMBER)
+    PeriodLock.objects.create(month=SEPTEMBER, locked_by=people.province_clerk)
+    login(client, people.province_clerk)
     page = client.get(reverse("rollups:board"), {"month": "2026-09"}).content.decode()
     assert "已由省专班锁定" in page and 'name="force" value="1"' in page
     refused = client.post(reverse("rollups:rerun"), {"month": "2026-09", "force": "1", "reason": ""}, follow=True)
@@ -178,7 +191,7 @@ def test_a_clerk_reruns_a_locked_month_from_the_board_with_a_reason(history, peo
         done = client.post(reverse("rollups:rerun"), {"month": "2026-09", "force": "1", "reason": "东阳更正9月数据"}, follow=True)
     assert "已提交2026年9月的重新统计" in done.content.decode()
     run = RollupRun.objects.get(forced=True)
-    assert (run.status, run.requested_by, run.reason) == (RunStatus.DONE, people.city_clerk, "东阳更正9月数据")
+    assert (run.status, run.requested_by, run.reason) == (RunStatus.DONE, people.province_clerk, "东阳更正9月数据")
 
 
 def test_managers_see_no_rerun_form(history, people, client):

@@ -57,6 +57,10 @@ def test_a_locked_month_is_not_recomputed_unless_a_clerk_forces_it_with_a_reason
 
     with pytest.raises(ValidationError):
         rollup_month(month=SEPTEMBER, force=True, by=people.manager, reason="领导要求")
+    for county_or_city_clerk in (people.dongyang_clerk, people.city_clerk):
+        with pytest.raises(ValidationError, match="省专班"):
+            rollup_month(month=SEPTEMBER, force=True, by=county_or_city_clerk, reason="县里要求")
+    assert not RollupRun.objects.filter(forced=True).exists()
     with pytest.raises(ValidationError):
         rollup_month(month=SEPTEMBER, force=True, by=people.province_clerk, reason=" ")
 
@@ -119,3 +123,15 @@ def test_demo_seeder_rolls_up_the_months_with_data(history):
     assert summary["months"] == len(months_between(dt.date(2026, 8, 1), current_month()))
     assert not missing_months()
     assert seed(scale="small", seed=1, history=1)["rows"] == summary["rows"]  # idempotent
+
+
+def test_the_command_forces_a_locked_month_only_for_a_province_clerk(history, people):
+    rollup_month(month=SEPTEMBER)
+    PeriodLock.objects.create(month=SEPTEMBER, locked_by=people.province_clerk)
+    with pytest.raises(CommandError, match="省专班"):
+        call_command("rollup", "--month", "2026-09", "--force", "--user", people.dongyang_clerk.username, "--reason", "更正")
+    with pytest.raises(CommandError, match="省专班"):
+        call_command("rollup", "--month", "2026-09", "--force", "--reason", "更正")
+    call_command("rollup", "--month", "2026-09", "--force", "--user", people.province_clerk.username, "--reason", "更正")
+    run = RollupRun.objects.get(forced=True)
+    assert (run.status, run.requested_by, run.reason) == (RunStatus.DONE, people.province_clerk, "更正")
