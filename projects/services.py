@@ -33,6 +33,7 @@ from .models import (
 )
 from .cache import figures_changed
 from .periods import current_month, month_in_window, month_start, reporting_window, write_permits
+from .records import check_records
 from .selectors import missing_reports_by_county
 
 # Fields of a report county staff type; everything else is derived or stamped.
@@ -94,12 +95,15 @@ def _set_year_plan(project: Project, year: int, planned: Decimal | None):
     ProjectYearPlan.objects.update_or_create(project=project, year=year, defaults={"planned_investment": planned})
 
 
-def _set_records(project: Project, records):
-    """Makes the project serve exactly `records`, (content_type_id, object_id) pairs."""
+def _set_records(project: Project, records, user):
+    """Makes the project serve exactly `records`, (content_type_id, object_id) pairs. A new link must
+    name a servable record the writer may see (projects.records); links already there are kept when
+    asked for, even if this writer cannot see them (a province clerk linked them)."""
     if records is None:
         return
     wanted = {tuple(r) for r in records}
     links = {(link.content_type_id, link.object_id): link.pk for link in project.record_links.all()}
+    check_records(user, wanted - set(links))
     ProjectRecordLink.objects.filter(pk__in=[pk for key, pk in links.items() if key not in wanted]).delete()
     ProjectRecordLink.objects.bulk_create(
         [ProjectRecordLink(project=project, content_type_id=ct, object_id=oid) for ct, oid in wanted - set(links)]
@@ -145,7 +149,7 @@ def project_create(
     project.code = _next_code(county, year)
     project.save()
     _set_year_plan(project, plan_year or year, annual_plan)
-    _set_records(project, records)
+    _set_records(project, records, user)
     record_changes(project, actor=user, before={}, after=_snapshot(project))
     return project
 
@@ -166,7 +170,7 @@ def project_update(
     project.full_clean()
     project.save()
     _set_year_plan(project, plan_year or timezone.localdate().year, annual_plan)
-    _set_records(project, records)
+    _set_records(project, records, user)
     record_changes(project, actor=user, before=before, after=_snapshot(project), reason=reason)
     return project
 
