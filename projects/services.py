@@ -50,7 +50,7 @@ def _clerk_level(user) -> int | None:
     """The division level a clerk works at (1 province … 3 county); superusers act as the province."""
     if user.is_superuser:
         return DivisionLevel.PROVINCE
-    if user.role != Role.CLERK or user.division is None:
+    if not user.is_clerk or user.division is None:
         return None
     return user.division.level
 
@@ -65,7 +65,7 @@ _LEVEL_NAMES = {DivisionLevel.PROVINCE: "省级", DivisionLevel.CITY: "市级", 
 
 
 def _require_county_staff(user, county: Division):
-    if not (user.is_superuser or (user.role == Role.COUNTY_STAFF and user_can_see_division(user, county))):
+    if not (user.is_superuser or (user.role == Role.COUNTY_STAFF and not user.is_partner and user_can_see_division(user, county))):
         raise PermissionDenied("只有本县（市、区）的县乡工作人员可以填报月度进度。")
 
 
