@@ -1,10 +1,12 @@
 """Least privilege for the "1+3" partners (issue 15): a provincial department or state-owned enterprise
 sees what it is a party to and the counties its pairing records name, nothing else; the province task
 force still sees everything. One mechanism (registry.scoping.areas) for lists, details, APIs and exports."""
+import datetime as dt
 import io
 from types import SimpleNamespace
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -15,7 +17,17 @@ from tests.cases.factories import case_at, make_people, new_case
 from tests.factories import make_user, org_for
 from tests.projects.factories import ProjectFactory
 
-from .factories import CHUN_AN, DONGYANG, PairingFactory, WorkshopFactory, division, provincial_department, soe, villages
+from .factories import (
+    CHUN_AN,
+    DONGYANG,
+    PairingFactory,
+    WorkshopFactory,
+    WorkshopReportFactory,
+    division,
+    provincial_department,
+    soe,
+    villages,
+)
 
 
 @pytest.fixture
@@ -82,6 +94,15 @@ def test_a_partner_sees_its_paired_county_and_what_it_is_party_to_over_the_api(w
     assert api_client.get(f"/api/v1/divisions/{DONGYANG}/").status_code == 404
 
 
+def test_an_soe_sees_a_workshop_it_partners_in_another_county(world, api_client):
+    world.dongyang_workshop.partner_enterprises.set([world.soe_staff.organisation])
+    report = WorkshopReportFactory(workshop=world.dongyang_workshop)
+    WorkshopReportFactory(workshop=WorkshopFactory(village=villages(DONGYANG, 1, offset=1)[0]))
+    assert _api_ids(api_client, world.soe_staff, "/api/v1/workshops/") == {world.chun_an_workshop.pk, world.dongyang_workshop.pk}
+    assert _api_ids(api_client, world.soe_staff, "/api/v1/workshop-reports/") == {report.pk}
+    assert _api_ids(api_client, world.dept_staff, "/api/v1/workshops/") == {world.chun_an_workshop.pk}
+
+
 def test_an_unpaired_department_sees_nothing_but_what_it_is_party_to(world, api_client):
     assert _api_ids(api_client, world.unpaired, "/api/v1/cases/") == set()
     assert _api_ids(api_client, world.unpaired, "/api/v1/projects/") == set()
@@ -127,10 +148,6 @@ def test_a_partner_clerk_has_no_task_force_powers(world):
 
     assert world.dept_clerk.role == Role.CLERK
     assert available_actions(world.chun_an_case, world.dept_clerk) == []
-    import datetime as dt
-
-    from django.core.exceptions import PermissionDenied
-
     with pytest.raises(PermissionDenied):
         month_lock(user=world.dept_clerk, month=dt.date(2026, 3, 1))
 
