@@ -87,3 +87,39 @@ def _ct(obj):
     from django.contrib.contenttypes.models import ContentType
 
     return ContentType.objects.get_for_model(obj)
+
+
+def test_excel_import_refuses_a_project_of_another_county_and_stores_nothing(people):
+    from cases.excel import CASE_SHEET, cases_import
+    from registry.excel import run_import
+    from tests.excel.workbooks import fill
+
+    headers = [c.header for c in CASE_SHEET.columns]
+
+    def task(title, **cells):
+        cells = {"标题": title, "类别": "帮扶任务", "来源": "帮扶计划", "县（市、区）": "330782", **cells}
+        return [cells.get(header) for header in headers]
+
+    own, foreign = ProjectFactory(), ProjectFactory(county=division(DONGYANG))
+    content = fill(CASE_SHEET, [task("本县项目问题", 关联项目编号=own.code), task("外县项目问题", 关联项目编号=foreign.code)])
+    report = run_import(CASE_SHEET, content, people.clerk, apply=cases_import)
+    assert [(e.row_number, e.column_header) for e in report.errors] == [(3, "关联项目编号")]
+    assert not Case.objects.exists()
+
+
+def test_feedback_cannot_cite_evidence_of_another_case(people, api_client):
+    from .factories import evidence
+
+    own = case_at(CaseState.RECTIFYING, people)
+    other = case_at(CaseState.RECTIFYING, people)
+    foreign_evidence = evidence(other, people.lead_staff)
+    api_client.force_authenticate(people.lead_staff)
+    response = api_client.post(
+        f"{URL}{own.pk}/actions/",
+        {"action": "feedback", "version": own.version, "comment": "已整改", "attachments": [foreign_evidence]},
+        format="json",
+    )
+    assert response.status_code == 400, response.content
+    assert "attachments" in response.json()["error"]["fields"]
+    own.refresh_from_db()
+    assert own.state == CaseState.RECTIFYING
