@@ -1,4 +1,3 @@
-from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
@@ -7,6 +6,7 @@ from rest_framework import serializers
 from registry.api.fields import ChoiceLabel
 from registry.models import Division, Organisation
 
+from .concerns import concern_for_user
 from .models import Attachment, Case, CaseCategory, CaseEvent, CaseSource, Notification
 from .selectors import labelled
 from .workdays import MAX_DEADLINE_WORKDAYS, calendar_warning
@@ -176,16 +176,7 @@ class CaseCreateSerializer(serializers.Serializer):
         type_name, object_id = attrs.pop("concerns_type"), attrs.pop("concerns_id")
         attrs["concerns"] = None
         if type_name or object_id is not None:
-            app_label, _, model = type_name.lower().partition(".")
-            content_type = ContentType.objects.filter(app_label=app_label, model=model).first()
-            model_class = content_type.model_class() if content_type else None
-            if model_class is None or object_id is None:
-                raise serializers.ValidationError({"concerns_type": "关联对象类型或编号无效。"})
-            manager = model_class._default_manager
-            qs = manager.for_user(self.context["request"].user) if hasattr(manager, "for_user") else manager.all()
-            target = qs.filter(pk=object_id).first()
-            if target is None:
-                raise serializers.ValidationError({"concerns_id": "关联对象不存在或不在您的管辖范围内。"})
+            target = concern_for_user(self.context["request"].user, type_name, object_id)
             attrs["concerns"] = target
         return attrs
 

@@ -16,6 +16,7 @@ from registry.models import Division, DivisionLevel, Organisation, OrganisationK
 from registry.scoping import OUT_OF_REACH, user_can_see_division, visible_or_404
 
 from . import evidence as evidence_types
+from .concerns import check_concern
 from .ledger import chain_event
 from .models import (
     Attachment,
@@ -161,6 +162,7 @@ def case_create(
         raise ValidationError({"county": "该县（市、区）不在您的管辖范围内。"})
     if township is not None and (township.level != DivisionLevel.TOWNSHIP or township.parent_id != county.pk):
         raise ValidationError({"township": "乡镇（街道）须属于所选县（市、区）。"})
+    check_concern(by, concerns)
     case = Case(
         title=title,
         description=description,

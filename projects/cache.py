@@ -5,6 +5,7 @@ report changes. Saves move the generation through signals; the services' bulk wr
 themselves. Names of registry records in the "by record" roll-up may lag by up to the timeout.
 """
 from registry.generations import bump_now_and_on_commit, cached
+from registry.scoping import scope_key
 
 GENERATION = "projects"
 FIGURES_SECONDS = 600
@@ -15,8 +16,7 @@ def figures_changed(**kwargs):
 
 
 def cached_figures(user, parts: tuple, compute):
-    scope = "all" if user.sees_everything else (user.division.key if user.division else "none")
-    return cached("project-figures-html", [GENERATION], (scope, *parts), compute, FIGURES_SECONDS)
+    return cached("project-figures-html", [GENERATION], (scope_key(user), *parts), compute, FIGURES_SECONDS)
 
 
 def cached_filter_fields(query: list, render):

@@ -1,21 +1,11 @@
 import django_filters
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
 from registry.filters import YES_NO_ALL
 from registry.models import Division
 
 from .models import Project, ProjectCategory, ProjectKind, ProjectStage
-
-
-def parse_record(value: str) -> tuple[ContentType, int] | None:
-    """'registry.centraltown:12' → (its content type, 12); None when it names nothing."""
-    label, _, object_id = value.partition(":")
-    app_label, _, model = label.strip().lower().partition(".")
-    if not object_id.strip().isdigit():
-        return None
-    content_type = ContentType.objects.filter(app_label=app_label, model=model).first()
-    return (content_type, int(object_id)) if content_type else None
+from .records import parse_record
 
 
 class ProjectFilter(django_filters.FilterSet):

@@ -29,7 +29,8 @@ class ProjectForm(forms.Form):
 
     def __init__(self, *args, user, project: Project | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["records"].choices = record_choices(user, project.county if project else None)
+        current = list(project.record_links.values_list("content_type_id", "object_id")) if project else []
+        self.fields["records"].choices = record_choices(user, project.county if project else None, current)
         counties = Division.objects.for_user(user).filter(level=DivisionLevel.COUNTY)
         self.fields["county"].queryset = counties
         self.fields["county"].label_from_instance = lambda d: d.full_name

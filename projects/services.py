@@ -33,6 +33,7 @@ from .models import (
 )
 from .cache import figures_changed
 from .periods import current_month, is_locked, month_in_window, month_start, reporting_window, write_permits
+from .records import check_records
 from .selectors import missing_reports_by_county
 
 # Fields of a report county staff type; everything else is derived or stamped.
@@ -49,7 +50,7 @@ def _clerk_level(user) -> int | None:
     """The division level a clerk works at (1 province … 3 county); superusers act as the province."""
     if user.is_superuser:
         return DivisionLevel.PROVINCE
-    if user.role != Role.CLERK or user.division is None:
+    if not user.is_clerk or user.division is None:
         return None
     return user.division.level
 
@@ -64,7 +65,7 @@ _LEVEL_NAMES = {DivisionLevel.PROVINCE: "省级", DivisionLevel.CITY: "市级", 
 
 
 def _require_county_staff(user, county: Division):
-    if not (user.is_superuser or (user.role == Role.COUNTY_STAFF and user_can_see_division(user, county))):
+    if not (user.is_superuser or (user.role == Role.COUNTY_STAFF and not user.is_partner and user_can_see_division(user, county))):
         raise PermissionDenied("只有本县（市、区）的县乡工作人员可以填报月度进度。")
 
 
@@ -94,12 +95,15 @@ def _set_year_plan(project: Project, year: int, planned: Decimal | None):
     ProjectYearPlan.objects.update_or_create(project=project, year=year, defaults={"planned_investment": planned})
 
 
-def _set_records(project: Project, records):
-    """Makes the project serve exactly `records`, (content_type_id, object_id) pairs."""
+def _set_records(project: Project, records, user):
+    """Makes the project serve exactly `records`, (content_type_id, object_id) pairs. A new link must
+    name a servable record the writer may see (projects.records); links already there are kept when
+    asked for, even if this writer cannot see them (a province clerk linked them)."""
     if records is None:
         return
     wanted = {tuple(r) for r in records}
     links = {(link.content_type_id, link.object_id): link.pk for link in project.record_links.all()}
+    check_records(user, wanted - set(links))
     ProjectRecordLink.objects.filter(pk__in=[pk for key, pk in links.items() if key not in wanted]).delete()
     ProjectRecordLink.objects.bulk_create(
         [ProjectRecordLink(project=project, content_type_id=ct, object_id=oid) for ct, oid in wanted - set(links)]
@@ -145,7 +149,7 @@ def project_create(
     project.code = _next_code(county, year)
     project.save()
     _set_year_plan(project, plan_year or year, annual_plan)
-    _set_records(project, records)
+    _set_records(project, records, user)
     record_changes(project, actor=user, before={}, after=_snapshot(project))
     return project
 
@@ -166,7 +170,7 @@ def project_update(
     project.full_clean()
     project.save()
     _set_year_plan(project, plan_year or timezone.localdate().year, annual_plan)
-    _set_records(project, records)
+    _set_records(project, records, user)
     record_changes(project, actor=user, before=before, after=_snapshot(project), reason=reason)
     return project
 

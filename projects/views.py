@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.contrib.auth.views import redirect_to_login
-from django.contrib.contenttypes.models import ContentType
 from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -47,7 +46,7 @@ from .periods import (
     reporting_window,
     window_closes,
 )
-from .records import RECORD_TYPES
+from .records import record_names
 from .tables import project_rows_html
 
 
@@ -65,26 +64,19 @@ def _error_text(exc: ValidationError) -> str:
 ROLLUP_LABELS = {"county": "按县", "city": "按设区市", "category": "按类别", "record": "按服务的台账记录"}
 
 
-def _rollup_rows(by: str, rows) -> list[dict]:
-    """Roll-up rows with a display label; records are named with one query per record type."""
+def _rollup_rows(by: str, rows, user) -> list[dict]:
+    """Roll-up rows with a display label; records are named as the user may see them (one query per
+    record type), any other by its id only."""
     rows = list(rows)
-    names = {}
-    if by == "record":
-        wanted = {}
-        for row in rows:
-            wanted.setdefault(row["record_links__content_type_id"], set()).add(row["record_links__object_id"])
-        for content_type_id, ids in wanted.items():
-            model = ContentType.objects.get_for_id(content_type_id).model_class()
-            related = RECORD_TYPES.get(f"{model._meta.app_label}.{model._meta.model_name}", ())
-            for pk, record in model.objects.select_related(*related).in_bulk(ids).items():
-                names[(content_type_id, pk)] = f"{model._meta.verbose_name}：{record}"
     fields = {"county": "county__name", "city": "county__parent__name", "category": "category__name"}
-    for row in rows:
-        if by == "record":
-            key = (row["record_links__content_type_id"], row["record_links__object_id"])
+    if by == "record":
+        keys = [(row["record_links__content_type_id"], row["record_links__object_id"]) for row in rows]
+        names = record_names(user, keys)
+        for row, key in zip(rows, keys):
             row["label"] = names.get(key, f"#{key[1]}")
-        else:
-            row["label"] = row[fields[by]]
+        return rows
+    for row in rows:
+        row["label"] = row[fields[by]]
     return rows
 
 
@@ -140,7 +132,7 @@ class ProjectListView(ScopedListView):
 
     def _figures(self, by: str, querystring: str):
         totals = selectors.figures_rollup(self.projects, by="province", month=self.month)
-        rollup = _rollup_rows(by, selectors.figures_rollup(self.projects, by=by, month=self.month))
+        rollup = _rollup_rows(by, selectors.figures_rollup(self.projects, by=by, month=self.month), self.request.user)
         html = render_to_string("projects/_figures.html", {
             "totals": totals, "rollup": rollup, "rollup_by": by, "rollup_choices": ROLLUP_LABELS.items(),
             "rollup_querystring": querystring,
@@ -187,7 +179,7 @@ class ProjectDetailView(LoginRequiredMixin, TemplateView):
         month = month_param(self.request, selectors.figures_month())
         queryset = selectors.projects_with_figures(
             Project.objects.select_related("category", "county", "township").prefetch_related(
-                "record_links__content_type", "record_links__record", "year_plans"
+                "record_links__content_type", "year_plans"
             ),
             month=month,
         )
@@ -202,8 +194,17 @@ class ProjectDetailView(LoginRequiredMixin, TemplateView):
             for r in reversed(history)
         ]
         user = self.request.user
+        links = list(project.record_links.all())
+        names = record_names(user, [(link.content_type_id, link.object_id) for link in links])
+        records = [
+            {
+                "query": f"{link.content_type.app_label}.{link.content_type.model}:{link.object_id}",
+                "name": names.get((link.content_type_id, link.object_id), f"#{link.object_id}"),
+            }
+            for link in links
+        ]
         ctx.update(
-            project=project, month=month, history=history, chart=chart,
+            project=project, month=month, history=history, chart=chart, records=records,
             can_edit=user.is_superuser or user.is_clerk, can_report=user.is_superuser or user.role == Role.COUNTY_STAFF,
         )
         return ctx

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .models import Division, Organisation, Role
+from .scoping import areas
 
 
 @dataclass(frozen=True)
@@ -31,9 +32,9 @@ def home_sections(user):
 
 
 def _jurisdiction_card(user):
-    division = user.division
+    covered = areas(user)  # a partner unit's are its paired counties
     return {
-        "value": division.full_name if division else "全省",
+        "value": "全省" if covered is None else ("、".join(d.full_name for d in covered) or "无"),
         "note": f"下辖区划 {Division.objects.for_user(user).count()} 个，单位 {Organisation.objects.for_user(user).count()} 家",
     }
 

@@ -12,6 +12,12 @@ Some work crosses jurisdictions: a "1+3" strong county confirms a task in a moun
 city. A model names the organisations involved in an object, and their members see it too::
 
     objects = JurisdictionManager("county", involved=("lead_unit", "co_units", "joint_parties__party"))
+
+The "1+3" partner units (provincial departments, state-owned enterprises and other non-task-force units
+placed at the province) have no division of their own to see below: their areas are the counties the
+pairing records name them in (lead unit, member unit or SOE of a PairingRelationship), and they see
+those counties' subtrees plus what they are a party to, nothing else (least privilege). `areas` is the
+one place that says which subtrees a user sees; for_user, can_see and user_can_see_division read it.
 """
 from django.apps import apps
 from django.db import models
@@ -27,6 +33,38 @@ def _target_level(model, path: str):
         model = field.related_model
     limit = field.remote_field.limit_choices_to if field is not None else None
     return limit.get("level") if isinstance(limit, dict) else None
+
+
+def partner_counties(organisation_id) -> list:
+    """The counties whose pairing records name the organisation (lead unit, member unit or SOE)."""
+    pairings = apps.get_model("registry", "PairingRelationship").objects.filter(
+        Q(lead_unit=organisation_id) | Q(member_units=organisation_id) | Q(soe=organisation_id)
+    )
+    division = apps.get_model("registry", "Division")
+    return list(division.objects.filter(pk__in=pairings.values("county")).order_by("code"))
+
+
+def areas(user) -> list | None:
+    """The divisions whose subtrees the user sees: None for the whole province (the province task
+    force, superusers), the user's division for everyone else, the paired counties for a partner unit
+    (read once per user object, i.e. per request)."""
+    if user is None or not user.is_authenticated:
+        return []
+    if user.sees_everything:
+        return None
+    if user.is_partner:
+        if "_partner_counties" not in user.__dict__:
+            user.__dict__["_partner_counties"] = partner_counties(user.organisation_id)
+        return user.__dict__["_partner_counties"]
+    return [user.division] if user.division is not None else []
+
+
+def scope_key(user) -> str:
+    """A cache key part naming what areas(user) covers (involved objects not included)."""
+    covered = areas(user)
+    if covered is None:
+        return "all"
+    return ",".join(d.key for d in covered) or "none"
 
 
 class JurisdictionQuerySet(models.QuerySet):
@@ -62,25 +100,20 @@ class JurisdictionQuerySet(models.QuerySet):
         shows, from indexes that start with the branch's key and the filtered columns: a county
         staff's rectifying cases then come from two short index ranges instead of the county's whole
         id set merged with the table read backwards (29 ms → 2.4 ms)."""
-        if user is None or not user.is_authenticated:
-            return self.none()
-        if user.sees_everything:
+        covered = areas(user)
+        if covered is None:
             return self
-        division = user.division
-        if division is None:
-            return self.none()
-        visible = self._within_q(division)
-        involved = self.model._jurisdiction_involved
+        visible = [self._within_q(division) for division in covered]
+        involved = self.model._jurisdiction_involved if getattr(user, "organisation_id", None) else ()
         if not involved:
-            return self.filter(visible)
+            return self.filter(Q(*visible, _connector=Q.OR)) if visible else self.none()
         # One id set, the union of indexed lookups (a subquery, so that many-valued paths cannot
         # duplicate rows). An OR of subqueries instead left PostgreSQL guessing their selectivity: it
         # walked the primary key backwards through a third of all cases for one county's list.
         base = (self if filtered else self.model._base_manager).order_by()
-        ids = base.filter(visible).values("pk").union(
-            *(base.filter(**{path: user.organisation_id}).values("pk") for path in involved)
-        )
-        return self.filter(pk__in=ids)
+        branches = [base.filter(q).values("pk") for q in visible]
+        branches += [base.filter(**{path: user.organisation_id}).values("pk") for path in involved]
+        return self.filter(pk__in=branches[0].union(*branches[1:]))
 
 
 class JurisdictionManager(models.Manager.from_queryset(JurisdictionQuerySet)):
@@ -133,20 +166,16 @@ def visible_or_404(user, obj):
 
 def can_see(user, obj) -> bool:
     """Whether ``type(obj).objects.for_user(user)`` holds obj (tests compare the two on every pair)."""
-    if user is None or not user.is_authenticated:
-        return False
-    if user.sees_everything:
+    covered = areas(user)
+    if covered is None:
         return True
-    division = user.division
-    if division is None:
-        return False
     model = type(obj)
     place = obj
     if model._jurisdiction_path != "self":
         for name in model._jurisdiction_path.split("__"):
             place = getattr(place, name) if place is not None else None
     level = None if model._jurisdiction_path == "self" else _target_level(model, model._jurisdiction_path)
-    if place is not None and division.contains(place) and (level is None or place.level == level):
+    if place is not None and (level is None or place.level == level) and any(d.contains(place) for d in covered):
         return True
     involved = model._jurisdiction_involved
     if not involved or user.organisation_id is None:
@@ -156,7 +185,5 @@ def can_see(user, obj) -> bool:
 
 
 def user_can_see_division(user, division) -> bool:
-    if user.sees_everything:
-        return True
-    own = user.division
-    return own is not None and division is not None and own.contains(division)
+    covered = areas(user)
+    return covered is None or (division is not None and any(d.contains(division) for d in covered))

@@ -20,7 +20,7 @@ from projects.periods import add_months, current_month, is_locked, parse_month
 from projects.selectors import schedule_share
 from registry.generations import cached, cached_many
 from registry.models import Division, DivisionLevel
-from registry.scoping import user_can_see_division
+from registry.scoping import areas, user_can_see_division
 
 from . import cache
 from .models import Bulletin, Dimension, MonthlySnapshot, RollupMonth
@@ -71,6 +71,10 @@ def default_month() -> dt.date:
 
 def jurisdiction(user) -> Division | None:
     own = user.division  # loaded with the user
+    if user.is_partner:
+        # A partner unit's board is its first paired county's (the others by choice): never the province.
+        covered = areas(user)
+        return covered[0] if covered else None
     if user.sees_everything and (own is None or own.level != DivisionLevel.PROVINCE):
         return Division.objects.get(level=DivisionLevel.PROVINCE)
     return own

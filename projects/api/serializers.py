@@ -6,9 +6,9 @@ from rest_framework import serializers
 from registry.api.fields import ChoiceLabel
 from registry.models import Division, DivisionLevel
 
-from ..filters import parse_record
 from ..models import MonthlyReport, Project, ProjectCategory, ProjectKind, ProjectStage, ReportAttachment
 from ..periods import parse_month
+from ..records import invalid_reference, parse_record
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -21,7 +21,7 @@ class RecordField(serializers.Field):
     def to_internal_value(self, data):
         record = parse_record(str(data))
         if record is None:
-            raise serializers.ValidationError("台账记录格式应为“应用.模型:ID”，且类型必须存在。")
+            raise serializers.ValidationError(invalid_reference(data).message_dict["records"])
         return record[0].pk, record[1]
 
 

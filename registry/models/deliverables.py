@@ -411,6 +411,9 @@ class Workshop(Deliverable):
         "运营状态", max_length=12, choices=WorkshopStatus.choices, default=WorkshopStatus.OPERATING
     )
 
+    # A partner enterprise is a party to the workshop: its members see it wherever it is (registry.scoping).
+    objects = JurisdictionManager("county", involved=("partner_enterprises",))
+
     class Meta:
         verbose_name = "共富工坊"
         verbose_name_plural = "共富工坊"
@@ -473,7 +476,7 @@ class WorkshopReport(models.Model):
     created_at = models.DateTimeField("填报时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
-    objects = JurisdictionManager("workshop__county")
+    objects = JurisdictionManager("workshop__county", involved=("workshop__partner_enterprises",))
 
     class Meta:
         verbose_name = "共富工坊月度数据"

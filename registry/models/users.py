@@ -37,13 +37,23 @@ class User(AbstractUser):
         return self.organisation.division if self.organisation_id else None
 
     @property
+    def is_partner(self) -> bool:
+        """A member of a "1+3" partner unit: a provincial department, a state-owned enterprise or any other
+        unit placed at the province that is not the task force. Its division (the province) is not its
+        jurisdiction: it sees what it is a party to and the counties its pairings name (registry.scoping)."""
+        org = self.organisation if self.organisation_id else None
+        return not self.is_superuser and org is not None and org.division.level == 1 and not org.is_task_force
+
+    @property
     def sees_everything(self) -> bool:
-        """Superusers and province-level users see the whole province."""
-        return self.is_superuser or (self.division is not None and self.division.level == 1)
+        """Superusers and the province task force see the whole province."""
+        return self.is_superuser or (self.division is not None and self.division.level == 1 and not self.is_partner)
 
     @property
     def is_clerk(self) -> bool:
-        return self.role == Role.CLERK
+        """A task-force clerk (专班工作人员). The clerk role in a partner unit grants none of a clerk's
+        powers: those belong to the task force of a division, and a partner unit is none."""
+        return self.role == Role.CLERK and not self.is_partner
 
     @property
     def is_county_staff(self) -> bool:

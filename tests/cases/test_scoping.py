@@ -60,14 +60,38 @@ def test_one_object_is_judged_as_the_users_list_holds_it(people):
     act(cases[2], "assign", people.province_clerk, lead_unit=dongyang.lead_unit,
         co_units=[people.co_unit], deadline=timezone.localdate() + dt.timedelta(days=30))
     evidence(cases[0], people.lead_staff)
-    users = [*vars(people).values(), *vars(dongyang).values(),
-             make_user("county_staff", "330000", organisation=pairing), make_user("county_staff", "330782")]
+    # "1+3" partners (issue 15): a department and an SOE paired with Chun'an see Chun'an and what they
+    # are a party to; an unpaired department only the latter; the province task force everything.
+    from projects.models import Project
+    from registry.models import Division, PairingRelationship, Workshop
+    from tests.projects.factories import ProjectFactory
+    from tests.registry.factories import CHUN_AN, PairingFactory, WorkshopFactory, provincial_department, villages
+
+    department = provincial_department()
+    PairingFactory(lead_unit=department, soe=pairing)
+    chun_an = make_people(county_code=CHUN_AN, city_code="330100")
+    case_at(CaseState.FEEDBACK, chun_an)
+    case_at(CaseState.ASSIGNED, dongyang, joint_parties=[department])
+    for code in (CHUN_AN, "330782", "330783"):
+        ProjectFactory(county=Division.objects.get(code=code))
+        WorkshopFactory(village=villages(code, 1)[0])
+    PairingFactory(county=Division.objects.get(code="330783"), kind="mountain_sea", year=2024,
+                   lead_unit=None, soe=None, partner_county=Division.objects.get(code="330782"))
+    partners = [
+        make_user(role, "330000", organisation=org)
+        for org in (pairing, department, org_for("330000", OrganisationKind.PROVINCIAL_DEPARTMENT, name="省审计厅（测试）"))
+        for role in ("county_staff", "manager", "clerk")
+    ]
+    users = [*vars(people).values(), *vars(dongyang).values(), *vars(chun_an).values(), *partners,
+             make_user("county_staff", "330782")]
     users = [u for u in users if hasattr(u, "is_authenticated")]
-    for model in (Case, CaseEvent, Attachment):
-        objects = list(model.objects.all())
+    assert {u.pk for u in users if u.is_partner} == {u.pk for u in partners}
+    for model in (Case, CaseEvent, Attachment, Project, Workshop, PairingRelationship, Division):
+        objects = list(model.objects.all() if model is not Division else Division.objects.filter(
+            code__in=["330000", "330100", "330700", CHUN_AN, "330782", "330783", "330782001", "330127001"]))
         assert objects
         for user in users:
-            visible = set(model.objects.for_user(user))
+            visible = set(model.objects.for_user(user).filter(pk__in=[o.pk for o in objects]))
             assert {o for o in objects if can_see(user, o)} == visible, (model, user)
             for obj in objects:
                 if obj in visible:
