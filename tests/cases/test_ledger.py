@@ -24,6 +24,8 @@ def _bypass_immutability():
     anchors' triggers are dropped the same way (the events have none there)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # ALTER TABLE waits for no deferred foreign-key check of this transaction: run them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             for table in LEDGER_TABLES:
                 cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
         else:
