@@ -193,6 +193,8 @@ class CaseEvent(models.Model):
     case_version = models.PositiveIntegerField("事项版本号", null=True, blank=True)
 
     objects = JurisdictionManager("case__county", involved=CASE_PARTIES_VIA_CASE)
+    # The application role may only read and insert (registry.db_roles); a trigger refuses UPDATE/DELETE.
+    append_only = True
 
     class Meta:
         verbose_name = "办理记录"
@@ -238,6 +240,8 @@ class LedgerAnchor(models.Model):
     rollup_digest = models.CharField("快照摘要", max_length=64, blank=True)
     signature = models.CharField("签名（HMAC）", max_length=64)
 
+    append_only = True  # registry.db_roles
+
     class Meta:
         verbose_name = "台账锚点"
         verbose_name_plural = "台账锚点"
@@ -258,6 +262,8 @@ class LedgerAnchorHead(models.Model):
     case_id = models.BigIntegerField("交办事项编号")
     seq = models.PositiveIntegerField("链头序号")
     hash = models.CharField("链头哈希", max_length=64)
+
+    append_only = True  # registry.db_roles
 
     class Meta:
         verbose_name = "锚定链头"

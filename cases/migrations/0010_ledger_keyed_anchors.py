@@ -1,16 +1,8 @@
-"""The keyed ledger: hash_version and case_version on events, the append-only anchor tables, and the
-legacy seal.
-
-Existing events are not re-chained: they keep their sha256 hashes (hash_version 1) and verify the old
-way, and the seal (the first anchor, kind "legacy", signed with LEDGER_HMAC_KEY) records their chain
-heads and the last event id it covers. Run it with the production LEDGER_HMAC_KEY set: the seal is
-signed with whatever key the settings hold.
-"""
+"""The keyed ledger: hash_version and case_version on events and the append-only anchor tables (the
+legacy seal follows in 0011)."""
 
 import django.db.models.deletion
 from django.db import migrations, models
-
-from cases.anchors import seal_legacy_chains
 
 # Append-only anchors: no UPDATE or DELETE, whoever asks, short of disabling the trigger (the owner).
 # TRUNCATE is refused to the application role by its grants (manage.py create_app_role), not by a
@@ -142,5 +134,4 @@ class Migration(migrations.Migration):
             },
         ),
             migrations.RunPython(_triggers(POSTGRES_CREATE, SQLITE_CREATE), _triggers(POSTGRES_DROP, SQLITE_DROP)),
-        migrations.RunPython(seal_legacy_chains, migrations.RunPython.noop),
     ]
