@@ -326,3 +326,38 @@ def test_two_simultaneous_actions_exactly_one_wins(people):
     assert case.state == CaseState.RECTIFYING
     assert list(case.events.values_list("action", flat=True)) == ["create", "assign", "accept"]
     assert tampered_cases() == []
+
+
+# --- the audit page and the deploy check ------------------------------------------------------------
+
+def test_audit_page_shows_anchors_and_the_latest_verification(people, province_manager, client):
+    case_at(CaseState.ASSIGNED, people)
+    good = anchor_daily(dt.date(2026, 11, 1))
+    bad = anchor_daily(dt.date(2026, 11, 2))
+    _sql("UPDATE cases_ledgeranchor SET case_count = 99 WHERE id = %s", [bad.pk])
+    call_command("anchor_ledger", "--period", "2026-11-03")
+    with pytest.raises(CommandError):
+        call_command("verify_ledger")
+    for user in (people.province_clerk, province_manager):
+        client.force_login(user)
+        page = client.get("/ledger/audit/")
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert f'data-anchor="{good.pk}"' in html and "签名有效" in html
+        assert "锚点签名不符" in html and f"台账锚点 #{bad.pk}：签名不符" in html
+        assert "发现 1 处问题" in html
+
+
+@pytest.mark.parametrize("who", ["clerk", "city_clerk", "manager", "lead_staff"])
+def test_audit_page_is_for_the_province_only(people, client, who):
+    client.force_login(getattr(people, who))
+    assert client.get("/ledger/audit/").status_code == 403
+
+
+def test_deploy_check_warns_without_a_ledger_key(settings):
+    from cases.checks import ledger_key_check
+
+    settings.LEDGER_HMAC_KEY = ""
+    assert [w.id for w in ledger_key_check(None)] == ["cases.W001"]
+    settings.LEDGER_HMAC_KEY = "k" * 43
+    assert ledger_key_check(None) == []
