@@ -92,8 +92,10 @@ def grant_app_role(connection, *, role: str, password: str | None = None, create
         execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {s} TO {r}")
         # The migration record is the owner's: the application only reads it.
         read_or_append = [(t, "UPDATE, DELETE") for t in append_only_tables()] + [("django_migrations", "INSERT, UPDATE, DELETE")]
+        existing = set(connection.introspection.table_names(cursor))  # none yet before the first migrate
         for table, privileges in read_or_append:
-            execute(f"REVOKE {privileges} ON {_quote(connection, table)} FROM {r}")
+            if table in existing:
+                execute(f"REVOKE {privileges} ON {_quote(connection, table)} FROM {r}")
         execute(f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {s} FROM {r}")
         execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {s} TO {r}")
         cursor.execute("SELECT has_schema_privilege(%s, %s, 'CREATE')", [role, schema])
