@@ -241,7 +241,7 @@ def verify(case_ids: list[int] | None = None) -> Report:
     anchors = verify_anchors()
     cases = Case.objects.all() if case_ids is None else Case.objects.filter(pk__in=case_ids)
     events = CaseEvent.objects.all() if case_ids is None else CaseEvent.objects.filter(case_id__in=case_ids)
-    anchored = anchors.heads if case_ids is None else {c: h for c, h in anchors.heads.items() if c in set(case_ids)}
+    anchored = anchors.heads if case_ids is None else {c: anchors.heads[c] for c in set(case_ids) if c in anchors.heads}
     walk = walk_chains(events, legacy_until=anchors.legacy_until, anchored=anchored)
     findings = walk.findings + case_findings(walk.heads, cases)
     findings += _anchored_head_findings(anchored, walk.heads, set(cases.values_list("pk", flat=True)))

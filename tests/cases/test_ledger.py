@@ -361,3 +361,14 @@ def test_deploy_check_warns_without_a_ledger_key(settings):
     assert [w.id for w in ledger_key_check(None)] == ["cases.W001"]
     settings.LEDGER_HMAC_KEY = "k" * 43
     assert ledger_key_check(None) == []
+
+
+def test_beat_writes_the_daily_and_month_end_anchors(settings):
+    from config.celery import app
+
+    app.loader.import_default_modules()  # what a worker does at start: autodiscovery
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    daily, month_end = schedule["ledger-anchor-daily"], schedule["ledger-anchor-month-end"]
+    assert {daily["task"], month_end["task"]} <= set(app.tasks)
+    assert (daily["schedule"].hour, daily["schedule"].minute) == ({0}, {30})
+    assert (month_end["schedule"].day_of_month, month_end["schedule"].hour) == ({1}, {1})
