@@ -12,5 +12,5 @@ def ledger_key_check(app_configs, **kwargs):
         hint="Set LEDGER_HMAC_KEY (at least 32 random bytes, kept outside the database and apart from the secret "
              "key) before the first event is written, and never change it: events and anchors keyed with another "
              "key fail verify_ledger.",
-        id="cases.W001",
+        id="cases.W010",
     )]

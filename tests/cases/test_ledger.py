@@ -358,7 +358,7 @@ def test_deploy_check_warns_without_a_ledger_key(settings):
     from cases.checks import ledger_key_check
 
     settings.LEDGER_HMAC_KEY = ""
-    assert [w.id for w in ledger_key_check(None)] == ["cases.W001"]
+    assert [w.id for w in ledger_key_check(None)] == ["cases.W010"]
     settings.LEDGER_HMAC_KEY = "k" * 43
     assert ledger_key_check(None) == []
 
