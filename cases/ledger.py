@@ -164,10 +164,11 @@ def walk_chains(queryset=None, *, legacy_until: int = 0, anchored: dict | None =
         case_id = row["case_id"]
         if case_id != current:
             current, expected_seq, prev_hash, broken = case_id, 1, "", False
-        head = walk.heads.get(case_id)
-        walk.heads[case_id] = Head(row["seq"], row["hash"], row["to_state"], row["case_version"], head and head.hash_at_anchor)
+            head = walk.heads[case_id] = Head(row["seq"], row["hash"], row["to_state"], row["case_version"])
+        else:
+            head.seq, head.hash, head.to_state, head.case_version = row["seq"], row["hash"], row["to_state"], row["case_version"]
         if case_id in anchored and anchored[case_id][0] == row["seq"]:
-            walk.heads[case_id].hash_at_anchor = row["hash"]
+            head.hash_at_anchor = row["hash"]
         if broken:
             continue
         problem = _row_problem(row, expected_seq, prev_hash, legacy_until)
