@@ -2,7 +2,17 @@ from django.contrib import admin
 
 from registry.admin_mixins import ReadOnlyAdminMixin
 
-from .models import Attachment, Case, CaseCategory, CaseEvent, JointConfirmation, Notification, WorkCalendarDay
+from .models import (
+    Attachment,
+    Case,
+    CaseCategory,
+    CaseEvent,
+    JointConfirmation,
+    LedgerAnchor,
+    LedgerCheck,
+    Notification,
+    WorkCalendarDay,
+)
 
 
 @admin.register(CaseCategory)
@@ -64,3 +74,16 @@ class WorkCalendarDayAdmin(admin.ModelAdmin):
     list_filter = ["is_workday"]
     date_hierarchy = "date"
     search_fields = ["note"]
+
+
+@admin.register(LedgerAnchor)
+class LedgerAnchorAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    # Append-only (a trigger refuses UPDATE/DELETE): written by the beat task and `manage.py anchor_ledger`.
+    list_display = ["id", "kind", "period", "created_at", "case_count", "event_count", "head_count", "rollup_month"]
+    list_filter = ["kind"]
+
+
+@admin.register(LedgerCheck)
+class LedgerCheckAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["id", "finished_at", "ok", "case_count", "event_count", "anchor_id"]
+    list_filter = ["ok"]

@@ -372,3 +372,12 @@ def test_beat_writes_the_daily_and_month_end_anchors(settings):
     assert {daily["task"], month_end["task"]} <= set(app.tasks)
     assert (daily["schedule"].hour, daily["schedule"].minute) == ({0}, {30})
     assert (month_end["schedule"].day_of_month, month_end["schedule"].hour) == ({1}, {1})
+
+
+def test_anchor_admin_shows_but_never_changes_anchors(people, admin_client):
+    case_at(CaseState.ASSIGNED, people)
+    anchor = anchor_daily()
+    assert admin_client.get("/admin/cases/ledgeranchor/").status_code == 200
+    assert admin_client.get(f"/admin/cases/ledgeranchor/{anchor.pk}/change/").status_code == 200
+    assert admin_client.post(f"/admin/cases/ledgeranchor/{anchor.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert LedgerAnchor.objects.filter(pk=anchor.pk).exists()
