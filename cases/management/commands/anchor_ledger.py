@@ -15,7 +15,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, kind, period=None, **options):
         try:
-            when = dt.date.fromisoformat(period if period is None or len(period) != 7 else f"{period}-01") if period else None
+            # A month (YYYY-MM) is its first day.
+            when = dt.date.fromisoformat(f"{period}-01" if len(period) == 7 else period) if period else None
         except ValueError as exc:
             raise CommandError(f"日期格式应为 YYYY-MM-DD 或 YYYY-MM：{period}") from exc
         anchor = anchor_daily(when) if kind == AnchorKind.DAILY else anchor_month_end(when)
