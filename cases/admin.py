@@ -3,7 +3,8 @@ from django.contrib import admin
 from registry.admin_mixins import ReadOnlyAdminMixin
 
 from .models import (
-    Attachment, Case, CaseCategory, CaseEvent, JointConfirmation, Notification, WorkCalendarDay, WorkCalendarYear,
+    Attachment, Case, CaseCategory, CaseEvent, JointConfirmation, LedgerAnchor, LedgerCheck, Notification,
+    WorkCalendarDay, WorkCalendarYear,
 )
 from .work_calendar import calendar_day_save, calendar_year_mark_loaded, calendar_year_save
 
@@ -91,3 +92,16 @@ class WorkCalendarYearAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         calendar_year_save(instance=obj, by=request.user)
+
+
+@admin.register(LedgerAnchor)
+class LedgerAnchorAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    # Append-only (a trigger refuses UPDATE/DELETE): written by the beat task and `manage.py anchor_ledger`.
+    list_display = ["id", "kind", "period", "created_at", "case_count", "event_count", "head_count", "rollup_month"]
+    list_filter = ["kind"]
+
+
+@admin.register(LedgerCheck)
+class LedgerCheckAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["id", "finished_at", "ok", "case_count", "event_count", "anchor_id"]
+    list_filter = ["ok"]

@@ -10,7 +10,7 @@ class CasesConfig(AppConfig):
         from registry.models import Role
         from registry.navigation import NavItem, register
 
-        from . import checks, home  # noqa: F401 (checks registers the calendar check)
+        from . import checks, home  # noqa: F401 (checks registers the deploy checks)
 
         register(
             NavItem("交办事项", "case-list", order=10, section="交办跟踪销号"),

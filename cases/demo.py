@@ -260,6 +260,7 @@ def _events(case, plan, clerk, staff):
             new_deadline=plan["deadline"] if action == "assign" else None,
             payload={"lead_unit": case.lead_unit_id, "co_units": []} if action == "assign" else {},
             prev_hash=prev_hash,
+            case_version=seq,  # the demo's cases are at version len(steps): one per step
         )
         rows.append(event)
         prev_hash, state = event.hash, to_state

@@ -122,6 +122,7 @@ def _record_event(case: Case, *, action: str, from_state: str, by, comment="", p
         comment=comment,
         payload=payload or {},
         prev_hash=prev_hash,
+        case_version=case.version,
         **changes,
     )
     event.save(force_insert=True)

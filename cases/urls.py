@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import excel, views, work_calendar
+from . import excel, ledger_views, views, work_calendar
 
 urlpatterns = [
     path("cases/", views.CaseListView.as_view(), name="case-list"),
@@ -15,6 +15,7 @@ urlpatterns = [
     path("cases/<int:pk>/", views.case_detail, name="case-detail"),
     path("cases/<int:pk>/act/", views.case_act, name="case-act"),
     path("cases/<int:pk>/edit/", views.case_edit, name="case-edit"),
+    path("ledger/audit/", ledger_views.ledger_audit, name="ledger-audit"),
     path("notifications/", views.InboxView.as_view(), name="case-inbox"),
     path("notifications/read/", views.inbox_mark_read, name="case-inbox-read"),
 ]

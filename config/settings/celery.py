@@ -35,6 +35,12 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Previous month: final for cases on the 1st, final for projects once the reporting window closes.
     "rollups-finalise-previous-month": {"task": "rollups.finalise_previous_month", "schedule": crontab(hour=1, minute=0)},
+    # 交账: the day's signed anchor of every case's chain head (and the month's snapshot), then verify_ledger.
+    "ledger-anchor-daily": {"task": "cases.tasks.anchor_ledger_daily", "schedule": crontab(hour=0, minute=30)},
+    # The month-end anchor of the month that ended, after its case figures were finalised at 01:00.
+    "ledger-anchor-month-end": {
+        "task": "cases.tasks.anchor_ledger_month_end", "schedule": crontab(hour=1, minute=30, day_of_month=1),
+    },
     # The board's current month, refreshed overnight so the morning board includes yesterday's work.
     "rollups-refresh-current-month": {"task": "rollups.refresh_current_month", "schedule": crontab(hour=2, minute=0)},
 }

@@ -8,3 +8,8 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+# Production's second role: the owner of the schema. When set, `manage.py migrate` (and
+# create_app_role) connect with its user and password (the database name stays DATABASE_URL's), and
+# migrate re-grants the application role of DATABASE_URL afterwards. See the README, "Database roles".
+DATABASE_OWNER_URL = env("DATABASE_OWNER_URL", default="")

@@ -20,3 +20,9 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
 AUTHENTICATION_BACKENDS = ["registry.auth.LockoutModelBackend"]
+
+# The key of the case ledger's HMAC chain and of its anchors. It must live outside the database (an
+# environment variable, a secret store): whoever can rewrite rows must not be able to re-sign them.
+# Empty: a key derived from DJANGO_SECRET_KEY (development, tests); `check --deploy` warns (cases.W010).
+# Changing it makes every keyed event fail verification: keep it for as long as the ledger.
+LEDGER_HMAC_KEY = env("LEDGER_HMAC_KEY", default="")
