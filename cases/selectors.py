@@ -1,11 +1,10 @@
 """Reads of cases: querysets scoped to the user's jurisdiction, ready for lists, pages and exports."""
 from django.db.models import Count, Prefetch, Q, prefetch_related_objects
-from registry.generations import cached
+from registry.generations import REFERENCE_SECONDS, cached
 from registry.links import id_link
 from registry.models import Division, DivisionLevel, Organisation
 
 from .models import Case, CaseCategory, CaseState, JointConfirmation, Notification
-from .rollups.cache import REFERENCE_SECONDS
 from .services import DEADLINE_STATES, DUE_SOON_WORKDAYS, inbox_generation, local_today, unit_todo_generation
 from .workdays import add_working_days
 

@@ -10,12 +10,12 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
+from registry import uploads as evidence_types
 from registry.api.errors import Conflict
 from registry.generations import bump_now_and_on_commit
 from registry.models import Division, DivisionLevel, Organisation, OrganisationKind, User
 from registry.scoping import OUT_OF_REACH, user_can_see_division, visible_or_404
 
-from . import evidence as evidence_types
 from .ledger import chain_event
 from .models import (
     Attachment,

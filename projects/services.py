@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
-from cases.evidence import check_upload
+from registry.uploads import check_upload
 from cases.models import Case, CaseCategory, CaseSource, NotificationKind
 from cases.services import case_create, notify_units
 from registry.models import Division, DivisionLevel, Organisation, OrganisationKind, Role
@@ -32,7 +32,7 @@ from .models import (
     RevisionAction,
 )
 from .cache import figures_changed
-from .periods import current_month, month_in_window, month_start, reporting_window, write_permits
+from registry.periods import current_month, month_in_window, month_start, reporting_window, write_permits
 from .selectors import missing_reports_by_county
 
 # Fields of a report county staff type; everything else is derived or stamped.

@@ -22,7 +22,7 @@ INSTALLED_APPS = [
     "registry",
     "projects",
     "cases",
-    "cases.rollups",
+    "rollups",
 ]
 
 MIDDLEWARE = [
@@ -118,3 +118,14 @@ PROJECT_LAG_POINTS = env.int("PROJECT_LAG_POINTS", default=10)
 # open between its batches so the test can kill the worker mid-transaction.
 ROLLUP_RANKING_MIN_CASES = env.int("ROLLUP_RANKING_MIN_CASES", default=5)
 ROLLUP_BATCH_PAUSE_SECONDS = env.float("ROLLUP_BATCH_PAUSE_SECONDS", default=0.0)
+
+# `manage.py seed_demo`: each app's demo seeder, in dependency order (each takes password, scale, seed,
+# history as keywords). Listed here, at the top, because the command lives in the ground (registry),
+# which imports no app above it.
+DEMO_SEEDERS = [
+    "registry.demo.seed_people",
+    "registry.deliverables.demo.seed_deliverables",
+    "projects.demo.seed",
+    "cases.demo.seed",
+    "rollups.demo.seed",
+]

@@ -8,7 +8,7 @@ from registry.models import Division, DivisionLevel
 
 from ..filters import parse_record
 from ..models import MonthlyReport, Project, ProjectCategory, ProjectKind, ProjectStage, ReportAttachment
-from ..periods import parse_month
+from registry.periods import parse_month
 
 
 @extend_schema_field(OpenApiTypes.STR)

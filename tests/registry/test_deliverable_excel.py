@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from registry.deliverable_excel import SHEET_BY_KEY
+from registry.deliverables.excel import SHEET_BY_KEY
 from registry.history import history_for
 from registry.models import ChangeRecord, PairingRelationship, Workshop, WorkshopReport
 from tests.excel.workbooks import fill, sheet_rows
