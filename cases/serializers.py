@@ -7,7 +7,7 @@ from rest_framework import serializers
 from registry.api.fields import ChoiceLabel
 from registry.models import Division, Organisation
 
-from .models import Attachment, Case, CaseCategory, CaseEvent, CaseSource, Notification
+from .models import Attachment, Case, CaseCategory, CaseEvent, CaseSource
 from .selectors import labelled
 from .workflow import ACTIONS, available_actions
 
@@ -204,18 +204,6 @@ class EventSerializer(serializers.ModelSerializer):
 
 class AttachmentUploadSerializer(serializers.Serializer):
     file = serializers.FileField(label="文件")
-
-
-class NotificationSerializer(serializers.ModelSerializer):
-    kind_label = ChoiceLabel("kind")
-
-    class Meta:
-        model = Notification
-        fields = ["id", "kind", "kind_label", "case", "link", "message", "created_at", "read_at"]
-
-
-class MarkReadSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), required=False, allow_null=True, default=None, label="通知编号（不填为全部）")
 
 
 class CaseUpdateSerializer(serializers.Serializer):

@@ -13,6 +13,4 @@ urlpatterns = [
     path("cases/<int:pk>/", views.case_detail, name="case-detail"),
     path("cases/<int:pk>/act/", views.case_act, name="case-act"),
     path("cases/<int:pk>/edit/", views.case_edit, name="case-edit"),
-    path("notifications/", views.InboxView.as_view(), name="case-inbox"),
-    path("notifications/read/", views.inbox_mark_read, name="case-inbox-read"),
 ]

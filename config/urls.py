@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("registry.excel.api_urls")),
     path("", include("projects.api.urls")),
     path("", include("cases.api_urls")),
+    path("", include("registry.notifications.api")),
     path("", include("rollups.api_urls")),
 ]
 
@@ -27,6 +28,7 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("rollups/", include("rollups.urls")),
     path("", include("registry.urls")),
+    path("", include("registry.notifications.views")),
     path("", include("registry.deliverables.urls")),
     path("", include("registry.excel.urls")),
 ]

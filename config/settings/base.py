@@ -51,13 +51,15 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "registry.context_processors.navigation",
-                "cases.context_processors.inbox",
+                "registry.notifications.context_processors.inbox",
             ],
         },
     },
 ]
 
 AUTH_USER_MODEL = "registry.User"
+# The inbox's rows (registry.notifications): a registration hook, as AUTH_USER_MODEL.
+NOTIFICATION_MODEL = "cases.Notification"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

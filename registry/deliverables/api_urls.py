@@ -4,6 +4,7 @@ from . import api
 from .excel import api_urlpatterns as excel_api_urlpatterns
 
 router = DefaultRouter()
+router.include_root_view = False
 router.register("axes", api.AxisViewSet, basename="axis")
 router.register("central-towns", api.CentralTownViewSet, basename="central-town")
 router.register("weak-townships", api.WeakTownshipViewSet, basename="weak-township")
