@@ -14,7 +14,19 @@ MOVED = ["reportingwindow", "periodlock", "lockexception"]
 
 def move_content_types(apps, schema_editor, source="projects", target="registry"):
     ContentType = apps.get_model("contenttypes", "ContentType")
-    ContentType.objects.using(schema_editor.connection.alias).filter(app_label=source, model__in=MOVED).update(app_label=target)
+    Permission = apps.get_model("auth", "Permission")
+    db = schema_editor.connection.alias
+    for model in MOVED:
+        moving = ContentType.objects.using(db).filter(app_label=source, model=model).first()
+        if moving is None:
+            continue
+        # A content type the target got meanwhile (post_migrate after migrating back and forth) is the
+        # empty one: the moving one, with its permissions and history, takes its place.
+        stale = ContentType.objects.using(db).filter(app_label=target, model=model)
+        Permission.objects.using(db).filter(content_type__in=stale).delete()
+        stale.delete()
+        moving.app_label = target
+        moving.save(update_fields=["app_label"])
 
 
 def move_content_types_back(apps, schema_editor):
@@ -24,6 +36,7 @@ def move_content_types_back(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
+        ('auth', '0012_alter_user_first_name_max_length'),
         ('contenttypes', '0002_remove_content_type_name'),
         ('projects', '0005_category_name_label'),
         ('registry', '0006_periods_from_projects'),
