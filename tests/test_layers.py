@@ -19,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 LAYERS = ["ground", "deliverables", "cases", "projects", "rollups", "top"]
+# The top-level package of each app, which is also its app label.
 APP_LABEL_LAYER = {"registry": "ground", "cases": "cases", "projects": "projects", "rollups": "rollups"}
 PACKAGES = ["registry", "cases", "projects", "rollups", "config", "bench"]
 
@@ -58,7 +59,7 @@ def layer_of(module: str) -> str | None:
         return "deliverables"
     if module.startswith("registry.migrations."):
         return "deliverables"  # the registry label's history covers both of its packages
-    return {"registry": "ground", "cases": "cases", "projects": "projects", "rollups": "rollups"}.get(top)
+    return APP_LABEL_LAYER.get(top)
 
 
 def _resolve(module: str, is_package: bool, node: ast.ImportFrom) -> str:
