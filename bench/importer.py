@@ -6,7 +6,7 @@ reading the same rows with a plain parser (python-calamine) and writing them wit
 The workbook is built first (the product's own export of new rows), then each side runs in a fresh
 process so that its peak resident memory is its own. The product's import is rolled back afterwards:
 the dataset stays as seeded. The sheet is the common-prosperity workshops' (共富工坊), imported as a
-province clerk would, through registry.deliverable_excel.
+province clerk would, through registry.deliverables.excel.
 """
 import argparse
 import datetime as dt
@@ -31,7 +31,7 @@ def _setup():
 
 
 def _sheet():
-    from registry.deliverable_excel import SHEET_BY_KEY
+    from registry.deliverables.excel import SHEET_BY_KEY
 
     return SHEET_BY_KEY["workshop"]
 
@@ -58,7 +58,7 @@ def product(path: Path) -> dict:
     _setup()
     from django.db import connection, transaction
 
-    from registry.deliverable_excel import sheet_import
+    from registry.deliverables.excel import sheet_import
     from registry.excel.importer import run_import
     from registry.models import User
 

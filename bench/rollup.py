@@ -107,9 +107,9 @@ SELECT 'p', g, county, city, NULL, NULL, project_count, year_plan, completed_yea
 def raw_params(month):
     from django.conf import settings
 
-    from cases.rollups import figures
+    from rollups import figures
     from projects.models import COUNTED_STATUSES, REPORTING_STAGES
-    from projects.periods import add_months
+    from registry.periods import add_months
     from projects.selectors import month_end
 
     start, end = figures.month_bounds(month)
@@ -141,8 +141,8 @@ def raw_rollup(month):
 
 
 def product_rollup(month):
-    from cases.rollups.models import RunTrigger
-    from cases.rollups.services import rollup_month
+    from rollups.models import RunTrigger
+    from rollups.services import rollup_month
     from registry.models import User
 
     clerk = User.objects.get(username=CLERK)
@@ -153,7 +153,7 @@ def product_rollup(month):
 
 def province_totals(month):
     """The province's all-cases snapshot row: checks that the floor computes the same figures."""
-    from cases.rollups.models import Dimension, MonthlySnapshot
+    from rollups.models import Dimension, MonthlySnapshot
     from registry.models import DivisionLevel
 
     row = MonthlySnapshot.objects.filter(month=month, level=DivisionLevel.PROVINCE, dimension=Dimension.ALL).first()
@@ -185,7 +185,7 @@ def one_month(month, repeat: int) -> dict:
 
 def backfill(first, last) -> dict:
     """`manage.py rollup --from --to` in a subprocess: wall time and its peak resident memory."""
-    from cases.rollups.models import RollupRun
+    from rollups.models import RollupRun
 
     since = RollupRun.objects.order_by("-id").values_list("id", flat=True).first() or 0
     cmd = [sys.executable, "manage.py", "rollup", "--from", first.strftime("%Y-%m"), "--to", last.strftime("%Y-%m"),
@@ -213,7 +213,7 @@ def main(argv=None):
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
-    from projects.periods import add_months, current_month
+    from registry.periods import add_months, current_month
 
     last = add_months(current_month(), -1)  # the last complete month: the busiest stock
     first = add_months(last, -(args.months - 1))

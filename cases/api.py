@@ -1,8 +1,8 @@
 from django.http import FileResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
-from rest_framework import mixins, serializers, status, viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
@@ -13,8 +13,8 @@ from rest_framework.views import APIView
 from registry.scoping import get_for_user_or_404, visible_or_404
 
 from .filters import CaseFilter
-from .models import Attachment, Case, CaseEvent, Notification
-from .selectors import case_details, case_list_rows, unread_notification_count, with_details
+from .models import Attachment, Case, CaseEvent
+from .selectors import case_details, case_list_rows, with_details
 from .serializers import (
     ActionInputSerializer,
     AttachmentSerializer,
@@ -24,10 +24,8 @@ from .serializers import (
     CaseListSerializer,
     CaseUpdateSerializer,
     EventSerializer,
-    MarkReadSerializer,
-    NotificationSerializer,
 )
-from .services import attachment_upload, case_create, case_update, notification_mark_read, perform_action
+from .services import attachment_upload, case_create, case_update, perform_action
 
 TAG = "交办事项"
 
@@ -165,33 +163,4 @@ class AttachmentDownloadView(APIView):
         response["Content-Security-Policy"] = "default-src 'none'; sandbox"
         response["X-Content-Type-Options"] = "nosniff"
         return response
-
-
-@extend_schema_view(list=extend_schema(tags=["通知"], summary="我的通知"))
-class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    serializer_class = NotificationSerializer
-    filter_backends = []
-
-    def get_queryset(self):
-        qs = Notification.objects.filter(recipient=self.request.user)
-        if self.request.query_params.get("unread") in ("1", "true"):
-            qs = qs.filter(read_at__isnull=True)
-        return qs
-
-    @extend_schema(
-        tags=["通知"],
-        summary="标记已读",
-        request=MarkReadSerializer,
-        responses=inline_serializer("MarkReadResult", {"marked": serializers.IntegerField()}),
-    )
-    @action(detail=False, methods=["post"], url_path="mark-read")
-    def mark_read(self, request):
-        serializer = MarkReadSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return Response({"marked": notification_mark_read(user=request.user, ids=serializer.validated_data["ids"])})
-
-    @extend_schema(tags=["通知"], summary="未读数", responses=inline_serializer("UnreadCount", {"unread": serializers.IntegerField()}))
-    @action(detail=False, methods=["get"], url_path="unread-count")
-    def unread_count(self, request):
-        return Response({"unread": unread_notification_count(user=request.user)})
 

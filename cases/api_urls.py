@@ -1,14 +1,13 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from .api import AttachmentDownloadView, CaseViewSet, NotificationViewSet
+from .api import AttachmentDownloadView, CaseViewSet
 from .excel import CaseImportAPIView
 from .work_calendar import HolidayImportAPIView
 
 router = DefaultRouter()
 router.include_root_view = False
 router.register("cases", CaseViewSet, basename="case")
-router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     # Before the router: its detail route would otherwise take "import" for a case id.

@@ -6,11 +6,15 @@ class CasesConfig(AppConfig):
     verbose_name = "交办事项"
 
     def ready(self):
+        from registry.generations import connect_reference_model
         from registry.home import HomeCard, register_card
         from registry.models import Role
         from registry.navigation import NavItem, register
 
         from . import checks, home  # noqa: F401 (checks registers the deploy checks)
+        from .models import CaseCategory
+
+        connect_reference_model(CaseCategory)
 
         register(
             NavItem("交办事项", "case-list", order=10, section="交办跟踪销号"),

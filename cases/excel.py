@@ -15,7 +15,6 @@ import re
 from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
-from projects.models import Project
 from registry.excel import Column, Kind, RowError, RowsInvalid, SheetSpec, UpsertResult, validation_row_errors
 from registry.excel.references import resolve
 from registry.excel.views import ExcelImportAPIView, ExcelImportView, ExcelTemplateView
@@ -48,8 +47,7 @@ CASE_SHEET = SheetSpec(
         Column("工作日数", "deadline_workdays", Kind.INT, min_value=1, max_value=MAX_DEADLINE_WORKDAYS,
                help="自导入之日起的工作日数（按法定节假日和调休计算），与“办结期限”二选一"),
         Column("标签", "tags", max_length=200, help="多个标签用逗号分隔"),
-        Column("关联项目编号", "concerns", Kind.FK, model=Project, to_field="code",
-               help="事项涉及的重大项目（选填）"),
+        # Last: the column naming the record a case concerns, added by its app (add_concerns_column).
     ],
     row_limit=5000,
     instructions=(
@@ -59,6 +57,15 @@ CASE_SHEET = SheetSpec(
         "同一县（市、区）已有同名事项的，视为重复，不予导入。"
     ),
 )
+
+
+def add_concerns_column(column: Column):
+    """Registration hook for the app whose records an imported case may concern (Case.concerns):
+    projects adds 关联项目编号 from its AppConfig.ready(), so that cases imports no app above it. The
+    column goes last and the sheet is checked again (a second header or key like it raises)."""
+    if column not in CASE_SHEET.columns:
+        CASE_SHEET.columns.append(column)
+        CASE_SHEET.__post_init__()
 
 
 def cases_import(rows, user) -> UpsertResult:

@@ -2,11 +2,10 @@ import django_filters
 from django.contrib.contenttypes.models import ContentType
 
 from registry.filters import YES_NO_ALL, ClassFormFilterSet
-from registry.generations import cached
+from registry.generations import REFERENCE_SECONDS, cached
 from registry.models import Division, DivisionLevel
 
 from .models import Case, CaseCategory, CaseLevel, CaseState
-from .rollups.cache import REFERENCE_SECONDS
 from .selectors import due_soon_q, overdue_q, responsible_unit_q
 
 

@@ -5,8 +5,10 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 
 from registry.models.lists import EditableList
+from registry.models.notifications import AbstractNotification, NotificationKind  # noqa: F401  (kinds: read from here too)
 from registry.scoping import JurisdictionManager
 
 
@@ -346,47 +348,18 @@ class JointConfirmation(models.Model):
         return f"{self.case_id} {self.party}"
 
 
-class NotificationKind(models.TextChoices):
-    ASSIGNED = "assigned", "交办"
-    URGED = "urged", "督办"
-    REJECTED = "rejected", "退回"
-    FEEDBACK = "feedback", "待审核"
-    CLOSED = "closed", "销号"
-    ESCALATED = "escalated", "提级"
-    EXTENSION = "extension", "延期"
-    DEADLINE = "deadline", "期限提醒"
-    REMINDER = "reminder", "报送提醒"
-    OTHER = "other", "其他"
+class Notification(AbstractNotification):
+    """The product's inbox rows (registry.notifications delivers and shows them; settings.NOTIFICATION_MODEL
+    names this model): the ground's fields, and the case a message is about."""
 
+    subject_fields = ("case",)
 
-class Notification(models.Model):
-    """The in-app inbox of the whole product (other apps deliver through cases.services.notify_units /
-    notify_users). A message to a unit is delivered to each of its members."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.CASCADE, related_name="notifications"
-    )
-    organisation = models.ForeignKey(
-        "registry.Organisation", verbose_name="接收单位", null=True, blank=True, on_delete=models.PROTECT
-    )
-    kind = models.CharField("类型", max_length=20, choices=NotificationKind.choices)
     case = models.ForeignKey(
         Case, verbose_name="交办事项", null=True, blank=True, on_delete=models.PROTECT, related_name="notifications"
     )
-    message = models.CharField("内容", max_length=500)
-    # Where the message leads when it is not about a case (other apps' pages), a path on this site.
-    link = models.CharField("链接", max_length=300, blank=True)
-    created_at = models.DateTimeField("时间", auto_now_add=True)
-    read_at = models.DateTimeField("已读时间", null=True, blank=True)
 
-    class Meta:
-        verbose_name = "通知"
-        verbose_name_plural = "通知"
-        ordering = ["-id"]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
-
-    def __str__(self):
-        return self.message
+    def target_url(self) -> str:
+        return reverse("case-detail", args=[self.case_id]) if self.case_id else self.link
 
 
 class WorkCalendarDay(models.Model):

@@ -1,12 +1,11 @@
 """Reads of cases: querysets scoped to the user's jurisdiction, ready for lists, pages and exports."""
 from django.db.models import Count, Prefetch, Q, prefetch_related_objects
-from registry.generations import cached
+from registry.generations import REFERENCE_SECONDS, cached
 from registry.links import id_link
 from registry.models import Division, DivisionLevel, Organisation
 
-from .models import Case, CaseCategory, CaseState, JointConfirmation, Notification
-from .rollups.cache import REFERENCE_SECONDS
-from .services import DEADLINE_STATES, DUE_SOON_WORKDAYS, inbox_generation, local_today, unit_todo_generation
+from .models import Case, CaseCategory, CaseState, JointConfirmation
+from .services import DEADLINE_STATES, DUE_SOON_WORKDAYS, local_today, unit_todo_generation
 from .workdays import add_working_days
 
 
@@ -129,7 +128,6 @@ def unit_cases(*, user, condition: Q = Q()):
     return Case.objects.filter(responsible_unit_q(user.organisation_id, condition))
 
 
-INBOX_SECONDS = 10 * 60
 TODO_COUNTS_SECONDS = 300
 
 
@@ -159,13 +157,4 @@ def review_queue(*, user):
     # Cases owned by a task force of the clerk's own division are within the jurisdiction: no scoping
     # subqueries needed, the (owner, state) index answers.
     return Case.objects.filter(state=CaseState.FEEDBACK, owner__division=division)
-
-
-def unread_notification_count(*, user) -> int:
-    """The badge in every page's navigation bar: cached until the user's inbox changes (the services
-    move inbox_generation); the timeout bounds what a write outside them can leave stale."""
-    def count():
-        return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
-
-    return cached("inbox-unread", [inbox_generation(user.pk)], (user.pk,), count, INBOX_SECONDS)
 

@@ -7,7 +7,7 @@ from registry.api.fields import ChoiceLabel
 from registry.models import Division, Organisation
 
 from .concerns import concern_for_user
-from .models import Attachment, Case, CaseCategory, CaseEvent, CaseSource, Notification
+from .models import Attachment, Case, CaseCategory, CaseEvent, CaseSource
 from .selectors import labelled
 from .workdays import MAX_DEADLINE_WORKDAYS, calendar_warning
 from .workflow import ACTIONS, available_actions
@@ -218,18 +218,6 @@ class EventSerializer(serializers.ModelSerializer):
 
 class AttachmentUploadSerializer(serializers.Serializer):
     file = serializers.FileField(label="文件")
-
-
-class NotificationSerializer(serializers.ModelSerializer):
-    kind_label = ChoiceLabel("kind")
-
-    class Meta:
-        model = Notification
-        fields = ["id", "kind", "kind_label", "case", "link", "message", "created_at", "read_at"]
-
-
-class MarkReadSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), required=False, allow_null=True, default=None, label="通知编号（不填为全部）")
 
 
 class CaseUpdateSerializer(serializers.Serializer):

@@ -10,12 +10,14 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 
+from registry import uploads as evidence_types
 from registry.api.errors import Conflict
 from registry.generations import bump_now_and_on_commit
-from registry.models import Division, DivisionLevel, Organisation, OrganisationKind, User
+from registry.models import Division, DivisionLevel, Organisation, OrganisationKind
+# The inbox is the ground's; imported here for this module's actions and for the callers that take it from here.
+from registry.notifications.services import inbox_generation, notification_mark_read, notify_units, notify_users  # noqa: F401
 from registry.scoping import OUT_OF_REACH, user_can_see_division, visible_or_404
 
-from . import evidence as evidence_types
 from .concerns import check_concern
 from .ledger import chain_event
 from .models import (
@@ -26,7 +28,6 @@ from .models import (
     CaseLevel,
     CaseState,
     JointConfirmation,
-    Notification,
     NotificationKind,
 )
 from .workdays import (
@@ -58,51 +59,6 @@ class StaleVersion(Conflict):
 
 def local_today() -> dt.date:
     return timezone.localdate()
-
-
-# --- notifications ----------------------------------------------------------------------------
-
-def notify_users(*, users, kind: str, message: str, case: Case | None = None, link: str = "", organisation=None) -> int:
-    """Put a message in each user's inbox (one row per person); answers how many were delivered."""
-    if link and (not link.startswith("/") or link.startswith("//")):
-        # Only paths on this site: an inbox must never carry a javascript: or off-site link.
-        raise ValueError("notification link must be a path on this site")
-    rows = [
-        Notification(recipient_id=uid, organisation_id=oid if organisation is None else organisation.pk, kind=kind,
-                     case=case, message=message[:500], link=link)
-        for uid, oid in users.values_list("pk", "organisation_id")
-    ]
-    Notification.objects.bulk_create(rows)
-    if rows:
-        bump_now_and_on_commit(*{inbox_generation(row.recipient_id) for row in rows})
-    return len(rows)
-
-
-def notify_units(*, units, kind: str, message: str, case: Case | None = None, link: str = "", exclude_user=None) -> int:
-    """Deliver a message to every active member of each unit (Organisation instances or ids)."""
-    unit_ids = {u.pk if isinstance(u, Organisation) else u for u in units if u is not None}
-    if not unit_ids:
-        return 0
-    members = User.objects.filter(organisation_id__in=unit_ids, is_active=True)
-    if exclude_user is not None:
-        members = members.exclude(pk=exclude_user.pk)
-    return notify_users(users=members, kind=kind, message=message, case=case, link=link)
-
-
-def notification_mark_read(*, user, ids=None) -> int:
-    """Mark the user's notifications read (all unread ones when `ids` is None)."""
-    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
-    if ids is not None:
-        qs = qs.filter(pk__in=ids)
-    marked = qs.update(read_at=timezone.now())
-    if marked:
-        bump_now_and_on_commit(inbox_generation(user.pk))
-    return marked
-
-
-def inbox_generation(user_id) -> str:
-    """Moved whenever the user's unread notifications change (selectors.unread_notification_count)."""
-    return f"inbox:{user_id}"
 
 
 # --- events -----------------------------------------------------------------------------------

@@ -16,6 +16,4 @@ urlpatterns = [
     path("cases/<int:pk>/act/", views.case_act, name="case-act"),
     path("cases/<int:pk>/edit/", views.case_edit, name="case-edit"),
     path("ledger/audit/", ledger_views.ledger_audit, name="ledger-audit"),
-    path("notifications/", views.InboxView.as_view(), name="case-inbox"),
-    path("notifications/read/", views.inbox_mark_read, name="case-inbox-read"),
 ]

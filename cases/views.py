@@ -18,7 +18,7 @@ from registry.views import ScopedListView
 
 from .filters import CaseFilter
 from .forms import CaseCreateForm, CaseEditForm, unit_choices
-from .models import Case, CaseEvent, CaseState, Notification
+from .models import Case, CaseEvent, CaseState
 from .selectors import (
     LIST_COLUMNS,
     case_details,
@@ -31,7 +31,7 @@ from .selectors import (
     todo_counts,
     unit_cases,
 )
-from .services import StaleVersion, attachment_upload, case_create, case_update, notification_mark_read, perform_action
+from .services import StaleVersion, attachment_upload, case_create, case_update, perform_action
 from .tables import case_rows_html
 from .workdays import MAX_DEADLINE_WORKDAYS, calendar_warning, reachable_calendar_warning
 from .workflow import DEADLINE, EVIDENCE, LEAD_UNIT, ActionNotAllowed, available_actions, case_context, check_edit
@@ -271,22 +271,4 @@ def case_export(request):
     response["Content-Disposition"] = f'attachment; filename="cases-{dt.date.today():%Y%m%d}.xlsx"'
     workbook.save(response)
     return response
-
-
-class InboxView(LoginRequiredMixin, ListView):
-    template_name = "cases/inbox.html"
-    paginate_by = 50
-
-    def get_queryset(self):
-        qs = Notification.objects.filter(recipient=self.request.user).select_related("case")
-        return qs.filter(read_at__isnull=True) if self.request.GET.get("unread") else qs
-
-
-@login_required
-@require_POST
-def inbox_mark_read(request):
-    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()] or None
-    marked = notification_mark_read(user=request.user, ids=ids)
-    messages.success(request, f"已将 {marked} 条通知标记为已读。")
-    return redirect("case-inbox")
 

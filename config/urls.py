@@ -12,10 +12,12 @@ admin.site.index_title = "数据管理"
 
 api_v1 = [
     path("", include("registry.api.urls")),
+    path("", include("registry.deliverables.api_urls")),
     path("", include("registry.excel.api_urls")),
     path("", include("projects.api.urls")),
     path("", include("cases.api_urls")),
-    path("", include("cases.rollups.api_urls")),
+    path("", include("registry.notifications.api")),
+    path("", include("rollups.api_urls")),
 ]
 
 urlpatterns = [
@@ -28,7 +30,9 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("cases.urls")),
     path("", include("projects.urls")),
-    path("rollups/", include("cases.rollups.urls")),
+    path("rollups/", include("rollups.urls")),
     path("", include("registry.urls")),
+    path("", include("registry.notifications.views")),
+    path("", include("registry.deliverables.urls")),
     path("", include("registry.excel.urls")),
 ]

@@ -26,7 +26,7 @@ from .models import (
     ProjectYearPlan,
     ReportStatus,
 )
-from .periods import add_months, current_month, reporting_window
+from registry.periods import add_months, current_month, reporting_window
 from .reference import seed_categories
 from .selectors import month_end
 

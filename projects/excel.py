@@ -22,7 +22,7 @@ from registry.models import DivisionLevel, Role
 from . import selectors, services
 from .filters import ProjectFilter
 from .models import MonthlyReport, Project, ProjectCategory, ProjectKind, ProjectStage
-from .periods import PeriodLocked, parse_month
+from registry.periods import PeriodLocked, parse_month
 
 PROJECT_COLUMNS = [
     Column("项目编号", "code", max_length=16, help="新项目留空，由系统编号；填写已有编号则修改该项目"),

@@ -8,18 +8,16 @@ import secrets
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.db import models
 
 from registry.models.lists import EditableList
+# Months, reporting windows and locks belong to the ground (registry.periods); imported for the report
+# models' validators and foreign key, for the code that reads them from here, and for migrations
+# 0001 and 0003, which name projects.models.validate_first_of_month.
+from registry.models.periods import LockException, PeriodLock, ReportingWindow, validate_first_of_month  # noqa: F401
 from registry.scoping import JurisdictionManager
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
-
-
-def validate_first_of_month(value):
-    if value.day != 1:
-        raise ValidationError("月份请填写当月1日。")
 
 
 class ProjectCategory(EditableList):
@@ -235,7 +233,7 @@ class ReportRevision(models.Model):
     new_value = models.TextField("新值", blank=True)
     reason = models.TextField("原因", blank=True)
     lock_exception = models.ForeignKey(
-        "LockException", verbose_name="依据的锁定例外", null=True, blank=True, on_delete=models.PROTECT, related_name="revisions"
+        LockException, verbose_name="依据的锁定例外", null=True, blank=True, on_delete=models.PROTECT, related_name="revisions"
     )
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+")
     changed_at = models.DateTimeField("操作时间", auto_now_add=True, db_index=True)
@@ -247,64 +245,6 @@ class ReportRevision(models.Model):
 
     def __str__(self):
         return f"{self.report_id} {self.get_action_display()} {self.field}"
-
-
-class ReportingWindow(models.Model):
-    """Overrides the default reporting window (settings.PROJECT_REPORTING_WINDOW) for one month."""
-
-    month = models.DateField("报告月份", unique=True, help_text="当月1日", validators=[validate_first_of_month])
-    opens_on = models.DateField("填报开始日期")
-    closes_on = models.DateField("填报截止日期")
-    reason = models.CharField("调整原因", max_length=200, blank=True)
-    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="设置人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    set_at = models.DateTimeField("设置时间", auto_now=True)
-
-    class Meta:
-        verbose_name = "填报窗口"
-        verbose_name_plural = "填报窗口"
-        ordering = ["-month"]
-        constraints = [
-            models.CheckConstraint(condition=models.Q(closes_on__gte=models.F("opens_on")), name="reporting_window_order"),
-        ]
-
-    def __str__(self):
-        return f"{self.month:%Y-%m}：{self.opens_on}～{self.closes_on}"
-
-
-class PeriodLock(models.Model):
-    month = models.DateField("锁定月份", unique=True, help_text="当月1日", validators=[validate_first_of_month])
-    locked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="锁定人", on_delete=models.PROTECT, related_name="+")
-    locked_at = models.DateTimeField("锁定时间", auto_now_add=True)
-    reason = models.CharField("说明", max_length=200, blank=True)
-
-    class Meta:
-        verbose_name = "月份锁定"
-        verbose_name_plural = "月份锁定"
-        ordering = ["-month"]
-
-    def __str__(self):
-        return f"{self.month:%Y-%m} 已锁定"
-
-
-class LockException(models.Model):
-    """Lets one county write to one locked month again; granted by a province clerk, never deleted."""
-
-    county = models.ForeignKey("registry.Division", verbose_name="县（市、区）", on_delete=models.PROTECT, related_name="+")
-    month = models.DateField("月份", help_text="当月1日", validators=[validate_first_of_month])
-    reason = models.TextField("原因")
-    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="批准人", on_delete=models.PROTECT, related_name="+")
-    granted_at = models.DateTimeField("批准时间", auto_now_add=True)
-
-    objects = JurisdictionManager("county")
-
-    class Meta:
-        verbose_name = "锁定例外"
-        verbose_name_plural = "锁定例外"
-        ordering = ["-granted_at"]
-        constraints = [models.UniqueConstraint(fields=["county", "month"], name="lock_exception_unique")]
-
-    def __str__(self):
-        return f"{self.county_id} {self.month:%Y-%m} 例外"
 
 
 class ReportReminder(models.Model):

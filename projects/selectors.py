@@ -48,7 +48,7 @@ from .models import (
     ProjectYearPlan,
     ReportStatus,
 )
-from .periods import add_months, current_month
+from registry.periods import add_months, current_month
 
 MONEY_OUTPUT = DecimalField(max_digits=16, decimal_places=2)
 ZERO = Value(Decimal("0"), output_field=MONEY_OUTPUT)

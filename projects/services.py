@@ -9,12 +9,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
-from cases.evidence import check_upload
-from cases.models import Case, CaseCategory, CaseSource, NotificationKind
-from cases.services import case_create, notify_units
-from registry.models import Division, DivisionLevel, Organisation, OrganisationKind, Role
+from cases.models import Case, CaseCategory, CaseSource
+from cases.services import case_create
 from registry.history import record_changes, snapshot
+from registry.models import Division, DivisionLevel, Organisation, OrganisationKind, Role
+from registry.models.notifications import NotificationKind
+from registry.notifications.services import notify_units
 from registry.scoping import user_can_see_division
+from registry.uploads import check_upload
 
 from .models import (
     LockException,
@@ -32,7 +34,8 @@ from .models import (
     RevisionAction,
 )
 from .cache import figures_changed
-from .periods import current_month, is_locked, month_in_window, month_start, reporting_window, write_permits
+from registry.periods import current_month, is_locked, month_in_window, month_start, reporting_window, write_permits
+
 from .records import check_records
 from .selectors import missing_reports_by_county
 

@@ -37,7 +37,7 @@ from .models import (
     ReportAttachment,
     ReportStatus,
 )
-from .periods import (
+from registry.periods import (
     PeriodLocked,
     add_months,
     current_month,

@@ -52,3 +52,20 @@ def bump_now_and_on_commit(*generations: str):
     that ran concurrently and cached the figures from before the commit is not served afterwards."""
     bump(*generations)
     transaction.on_commit(lambda: bump(*generations))
+
+
+# Reference data (divisions, categories) cached by several apps (the case list's labels, the board's
+# filters) under the generation "reference": the app owning a reference model connects
+# `reference_changed` to its saves and deletes (registry: Division; cases: CaseCategory).
+REFERENCE_SECONDS = 3600
+
+
+def reference_changed(sender, **kwargs):
+    bump_now_and_on_commit("reference")
+
+
+def connect_reference_model(model):
+    from django.db.models.signals import post_delete, post_save
+
+    post_save.connect(reference_changed, sender=model, dispatch_uid=f"reference-save-{model._meta.label}")
+    post_delete.connect(reference_changed, sender=model, dispatch_uid=f"reference-delete-{model._meta.label}")

@@ -2,8 +2,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
-from .deliverable_excel import page_urlpatterns as excel_urlpatterns
-from .deliverable_views import urlpatterns_for_records
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,6 +11,4 @@ urlpatterns = [
     path("divisions/", views.DivisionListView.as_view(), name="division-list"),
     path("divisions/<str:code>/", views.DivisionDetailView.as_view(), name="division-detail"),
     path("organisations/", views.OrganisationListView.as_view(), name="organisation-list"),
-    *urlpatterns_for_records(),
-    *excel_urlpatterns(),
 ]

@@ -24,7 +24,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        "ClusterLevelEnum": "registry.models.deliverables.ClusterLevel.choices",
+        "ClusterLevelEnum": "registry.deliverables.models.ClusterLevel.choices",
         "DivisionLevelEnum": "registry.models.divisions.DivisionLevel.choices",
         "CaseStateEnum": "cases.models.CaseState",
         "CaseLevelEnum": "cases.models.CaseLevel",

@@ -22,7 +22,7 @@ INSTALLED_APPS = [
     "registry",
     "projects",
     "cases",
-    "cases.rollups",
+    "rollups",
 ]
 
 MIDDLEWARE = [
@@ -51,7 +51,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "registry.context_processors.navigation",
-                "cases.context_processors.inbox",
+                "registry.notifications.context_processors.inbox",
             ],
         },
     },
@@ -67,6 +67,8 @@ TEMPLATES = [
 ]
 
 AUTH_USER_MODEL = "registry.User"
+# The inbox's rows (registry.notifications): a registration hook, as AUTH_USER_MODEL.
+NOTIFICATION_MODEL = "cases.Notification"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -127,3 +129,14 @@ PROJECT_LAG_POINTS = env.int("PROJECT_LAG_POINTS", default=10)
 # open between its batches so the test can kill the worker mid-transaction.
 ROLLUP_RANKING_MIN_CASES = env.int("ROLLUP_RANKING_MIN_CASES", default=5)
 ROLLUP_BATCH_PAUSE_SECONDS = env.float("ROLLUP_BATCH_PAUSE_SECONDS", default=0.0)
+
+# `manage.py seed_demo`: each app's demo seeder, in dependency order (each takes password, scale, seed,
+# history as keywords). Listed here, at the top, because the command lives in the ground (registry),
+# which imports no app above it.
+DEMO_SEEDERS = [
+    "registry.demo.seed_people",
+    "registry.deliverables.demo.seed_deliverables",
+    "projects.demo.seed",
+    "cases.demo.seed",
+    "rollups.demo.seed",
+]

@@ -7,7 +7,8 @@ from registry.api.fields import ChoiceLabel
 from registry.models import Division, DivisionLevel
 
 from ..models import MonthlyReport, Project, ProjectCategory, ProjectKind, ProjectStage, ReportAttachment
-from ..periods import parse_month
+from registry.periods import parse_month
+
 from ..records import invalid_reference, parse_record
 
 

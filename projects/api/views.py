@@ -13,7 +13,7 @@ from registry.scoping import get_for_user_or_404
 from .. import selectors, services
 from ..filters import ProjectFilter
 from ..models import LockException, MonthlyReport, Project, ReportStatus
-from ..periods import PeriodLocked, is_locked, parse_month, reporting_window
+from registry.periods import PeriodLocked, is_locked, parse_month, reporting_window
 from . import serializers as s
 
 TAG = "重大项目"

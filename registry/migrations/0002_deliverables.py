@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import registry.models.deliverables
+import registry.deliverables.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
                 ('positioning', models.TextField(blank=True, verbose_name='功能定位')),
                 ('area_share', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='覆盖县域面积占比（%）')),
                 ('population_share', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='覆盖县域人口占比（%）')),
-                ('plan', models.FileField(blank=True, max_length=200, upload_to=registry.models.deliverables.plan_upload_to, validators=[registry.models.deliverables.validate_plan_file], verbose_name='一轴一方案')),
+                ('plan', models.FileField(blank=True, max_length=200, upload_to=registry.deliverables.models.plan_upload_to, validators=[registry.deliverables.models.validate_plan_file], verbose_name='一轴一方案')),
                 ('county', models.ForeignKey(limit_choices_to={'level': 3}, on_delete=django.db.models.deletion.PROTECT, related_name='development_axes', to='registry.division', verbose_name='所属县（市、区）')),
             ],
             options={
@@ -120,7 +120,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
                 ('since', models.DateField(verbose_name='认定时间')),
                 ('plan_summary', models.TextField(blank=True, verbose_name='帮扶举措')),
-                ('plan', models.FileField(blank=True, max_length=200, upload_to=registry.models.deliverables.plan_upload_to, validators=[registry.models.deliverables.validate_plan_file], verbose_name='一镇一策方案')),
+                ('plan', models.FileField(blank=True, max_length=200, upload_to=registry.deliverables.models.plan_upload_to, validators=[registry.deliverables.models.validate_plan_file], verbose_name='一镇一策方案')),
                 ('county', models.ForeignKey(limit_choices_to={'level': 3}, on_delete=django.db.models.deletion.PROTECT, related_name='weak_townships', to='registry.division', verbose_name='所属县（市、区）')),
                 ('division', models.OneToOneField(error_messages={'unique': '该乡镇已列为相对薄弱乡镇。'}, on_delete=django.db.models.deletion.PROTECT, related_name='weak_township', to='registry.division', verbose_name='乡镇')),
                 ('helper_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.organisation', verbose_name='结对帮扶单位')),
@@ -139,7 +139,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
                 ('track', models.CharField(choices=[('agriculture', '农业大镇'), ('industry', '工业重镇'), ('commerce', '商贸强镇'), ('tourism', '文旅名镇')], db_index=True, max_length=20, verbose_name='发展类型')),
                 ('batch', models.PositiveSmallIntegerField(choices=[(1, '第一批'), (2, '第二批'), (3, '第三批')], db_index=True, default=1, verbose_name='批次')),
-                ('plan', models.FileField(blank=True, max_length=200, upload_to=registry.models.deliverables.plan_upload_to, validators=[registry.models.deliverables.validate_plan_file], verbose_name='一镇一策方案')),
+                ('plan', models.FileField(blank=True, max_length=200, upload_to=registry.deliverables.models.plan_upload_to, validators=[registry.deliverables.models.validate_plan_file], verbose_name='一镇一策方案')),
                 ('county', models.ForeignKey(limit_choices_to={'level': 3}, on_delete=django.db.models.deletion.PROTECT, related_name='central_towns', to='registry.division', verbose_name='所属县（市、区）')),
                 ('division', models.OneToOneField(error_messages={'unique': '该乡镇已是中心镇，不能重复认定。'}, on_delete=django.db.models.deletion.PROTECT, related_name='central_town', to='registry.division', verbose_name='乡镇')),
                 ('driven_townships', models.ManyToManyField(blank=True, related_name='driving_towns', to='registry.weaktownship', verbose_name='带动的相对薄弱乡镇（大镇带小乡）')),
@@ -158,7 +158,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
                 ('since', models.DateField(verbose_name='认定时间')),
                 ('plan_summary', models.TextField(blank=True, verbose_name='帮扶举措')),
-                ('plan', models.FileField(blank=True, max_length=200, upload_to=registry.models.deliverables.plan_upload_to, validators=[registry.models.deliverables.validate_plan_file], verbose_name='一村一策方案')),
+                ('plan', models.FileField(blank=True, max_length=200, upload_to=registry.deliverables.models.plan_upload_to, validators=[registry.deliverables.models.validate_plan_file], verbose_name='一村一策方案')),
                 ('county', models.ForeignKey(limit_choices_to={'level': 3}, on_delete=django.db.models.deletion.PROTECT, related_name='weak_villages', to='registry.division', verbose_name='所属县（市、区）')),
                 ('division', models.OneToOneField(error_messages={'unique': '该村已列为相对薄弱村。'}, on_delete=django.db.models.deletion.PROTECT, related_name='weak_village', to='registry.division', verbose_name='村')),
                 ('helper_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.organisation', verbose_name='结对帮扶单位')),

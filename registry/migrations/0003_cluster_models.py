@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from registry.cluster_models import ensure_cluster_models
+from registry.deliverables.cluster_models import ensure_cluster_models
 
 
 def seed(apps, schema_editor):

@@ -1,4 +1,13 @@
-from .deliverables import (
+"""The registry app's models: the ground's (divisions, organisations, users, history, periods) and, so that
+Django registers them under the app label `registry`, the deliverables package's (registry.deliverables)."""
+from .divisions import Division, DivisionLevel, IndexClass
+from .history import ChangeAction, ChangeRecord
+from .organisations import Organisation, OrganisationKind
+from .periods import LockException, PeriodLock, ReportingWindow
+from .users import LoginEvent, Role, User
+
+# Imported last: the deliverables' models import the ground's.
+from registry.deliverables.models import (
     AxisNode,
     AxisNodeKind,
     Batch,
@@ -18,10 +27,6 @@ from .deliverables import (
     WorkshopStatus,
     WorkshopType,
 )
-from .divisions import Division, DivisionLevel, IndexClass
-from .history import ChangeAction, ChangeRecord
-from .organisations import Organisation, OrganisationKind
-from .users import LoginEvent, Role, User
 
 __all__ = [
     "AxisNode",
@@ -37,12 +42,15 @@ __all__ = [
     "Division",
     "DivisionLevel",
     "IndexClass",
+    "LockException",
     "LoginEvent",
     "Organisation",
     "OrganisationKind",
     "PairingForm",
     "PairingKind",
     "PairingRelationship",
+    "PeriodLock",
+    "ReportingWindow",
     "Role",
     "User",
     "VillageCluster",

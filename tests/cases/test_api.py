@@ -296,7 +296,7 @@ def test_case_pages_are_written_exactly_as_the_list_serializer_fields_say(people
 
 
 def test_the_unread_badge_is_cached_until_the_inbox_changes(people, api_client, django_assert_num_queries):
-    from cases.selectors import unread_notification_count
+    from registry.notifications.services import unread_notification_count
 
     case = case_at(CaseState.DISCOVERED, people)
     staff = people.lead_staff

@@ -135,7 +135,7 @@ def test_excel_export_of_the_filtered_list(people, client):
 
 
 def test_other_apps_can_deliver_a_linked_notification(people, client):
-    from cases.services import notify_units
+    from registry.notifications.services import notify_units
 
     delivered = notify_units(units=[people.lead_unit], kind="reminder", message="请于 5 日前报送本月项目进展", link="/projects/")
     assert delivered == 1

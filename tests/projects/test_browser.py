@@ -1,7 +1,7 @@
 import pytest
 
 from projects.models import MonthlyReport, ReportStatus
-from projects.periods import add_months, current_month
+from registry.periods import add_months, current_month
 from tests.factories import make_user
 
 from .factories import ProjectFactory

@@ -2,7 +2,7 @@ import pytest
 
 from projects.demo import seed
 from projects.models import MonthlyReport, PeriodLock, Project, ReportStatus
-from projects.periods import add_months, current_month
+from registry.periods import add_months, current_month
 from registry.demo import seed_people
 
 

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from projects.excel import MONTH_SHEET, PROJECT_EXPORT_SHEET, PROJECT_SHEET
 from projects.models import MonthlyReport, Project, ReportStatus
-from projects.periods import add_months, current_month
+from registry.periods import add_months, current_month
 from projects.services import month_lock
 from tests.excel.workbooks import fill, sheet_rows
 

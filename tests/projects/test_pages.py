@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from projects.models import LockException, MonthlyReport, PeriodLock, Project, ReportStatus
-from projects.periods import add_months, current_month
+from registry.periods import add_months, current_month
 from projects.services import month_lock
 
 from .factories import ProjectFactory, SubmittedReportFactory, category
@@ -124,7 +124,7 @@ def test_detail_shows_history_table_and_chart_data(client, yiwu_staff):
 def test_detail_flags_a_report_submitted_after_its_window(client, yiwu_staff):
     from django.utils import timezone
 
-    from projects.periods import reporting_window
+    from registry.periods import reporting_window
 
     closes = reporting_window(LAST_MONTH)[1]
     late = timezone.make_aware(datetime.datetime.combine(closes + datetime.timedelta(days=2), datetime.time(10)))

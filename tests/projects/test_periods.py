@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from cases.models import Notification
 from projects.models import LockException, MonthlyReport, PeriodLock, ReportingWindow, ReportReminder, ReportStatus
-from projects.periods import PeriodLocked, add_months, current_month, month_in_window, month_start, reporting_window
+from registry.periods import PeriodLocked, add_months, current_month, month_in_window, month_start, reporting_window
 from projects.services import (
     ReportEntry,
     lock_exception_grant,

@@ -3,7 +3,7 @@ from celery.result import EagerResult
 from django.utils import timezone
 
 from projects.models import ReportingWindow, ReportReminder
-from projects.periods import add_months, month_start
+from registry.periods import add_months, month_start
 from projects.tasks import remind_missing_reports
 
 from .factories import ProjectFactory

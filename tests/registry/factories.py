@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import factory
 
-from registry.cluster_models import ensure_cluster_models
+from registry.deliverables.cluster_models import ensure_cluster_models
 from registry.models import (
     Batch,
     CentralTown,

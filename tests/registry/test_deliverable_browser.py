@@ -36,7 +36,7 @@ def test_clerk_creates_a_workshop_after_a_chinese_field_error(page, login_as, tm
 
 
 def test_clerk_imports_a_workshop_sheet_and_sees_the_result(page, login_as, tmp_path):
-    from registry.deliverable_excel import SHEET_BY_KEY
+    from registry.deliverables.excel import SHEET_BY_KEY
     from tests.excel.workbooks import fill
 
     clerk = make_user("clerk", YIWU, username="clerk_yiwu_excel")

@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from registry.deliverable_excel import SHEET_BY_KEY
+from registry.deliverables.excel import SHEET_BY_KEY
 from registry.history import history_for
 from registry.models import ChangeRecord, PairingRelationship, Workshop, WorkshopReport
 from tests.excel.workbooks import fill, sheet_rows
@@ -145,7 +145,7 @@ def test_api_import_reports_rows_as_json(api_client, yiwu_clerk):
 
 
 def test_bulk_workshop_import_keeps_jurisdiction_and_history(client, yiwu_clerk):
-    """Workshops are written in bulk (deliverable_excel.bulk_import): the same refusals and history."""
+    """Workshops are written in bulk (registry.deliverables.excel.bulk_import): the same refusals and history."""
     workshop = WorkshopFactory()
     (elsewhere,) = villages(DONGYANG, 1)
     client.force_login(yiwu_clerk)

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from registry import services
+from registry.deliverables import services
 from registry.models import CentralTown, Division, Workshop
 
 from .factories import DONGYANG, YIWU, CentralTownFactory, WeakTownshipFactory, WorkshopFactory, townships, villages

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from registry import services
-from registry.cluster_models import ensure_cluster_models
+from registry.deliverables import services
+from registry.deliverables.cluster_models import ensure_cluster_models
 from registry.history import history_for
 from registry.models import (
     AxisNodeKind,

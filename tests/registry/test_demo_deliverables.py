@@ -3,7 +3,7 @@ import pytest
 from django.db.models import Count, F
 
 from registry.demo import seed_people
-from registry.demo_deliverables import seed_deliverables
+from registry.deliverables.demo import seed_deliverables
 from registry.models import (
     CentralTown,
     DevelopmentAxis,

@@ -153,7 +153,7 @@ def test_a_partner_clerk_has_no_task_force_powers(world):
 
 
 def test_a_partner_manager_board_is_its_paired_county(world):
-    from cases.rollups.selectors import board_filters, jurisdiction
+    from rollups.selectors import board_filters, jurisdiction
 
     assert jurisdiction(world.dept_manager).code == CHUN_AN
     assert board_filters(world.dept_manager, division_code="330000").division.code == CHUN_AN

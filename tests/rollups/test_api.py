@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from cases.rollups.services import rollup_month
+from rollups.services import rollup_month
 from projects.models import PeriodLock
 
 SEPTEMBER = dt.date(2026, 9, 1)

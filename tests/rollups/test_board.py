@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case, CaseCategory, CaseState
-from cases.rollups.models import RollupRun, RunStatus
-from cases.rollups.selectors import PIPELINE_STATES, board, board_filters, home_card, rank, trend
-from cases.rollups.services import rollup_month
+from rollups.models import RollupRun, RunStatus
+from rollups.selectors import PIPELINE_STATES, board, board_filters, home_card, rank, trend
+from rollups.services import rollup_month
 from projects.models import PeriodLock
-from projects.periods import current_month
+from registry.periods import current_month
 from registry.models import Division, DivisionLevel, Organisation
 from tests.factories import TEST_PASSWORD, make_user
 
@@ -267,7 +267,7 @@ def test_board_figures_are_cached_until_the_next_rollup_run(history, people, cli
 
 
 def test_select_options_are_escaped_and_mark_the_selected_value():
-    from cases.rollups.views import _options
+    from rollups.views import _options
 
     html = _options([("a&b", '<"名">'), (2, "二")], 2)
     assert html == '<option value="a&amp;b">&lt;&quot;名&quot;&gt;</option><option value="2" selected>二</option>'

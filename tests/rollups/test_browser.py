@@ -4,8 +4,8 @@ import datetime as dt
 import pytest
 from docx import Document
 
-from cases.rollups.services import rollup_month
-from projects.periods import current_month
+from rollups.services import rollup_month
+from registry.periods import current_month
 
 pytestmark = pytest.mark.browser
 

@@ -7,9 +7,9 @@ from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
 
-from cases.rollups.bulletins import bulletin_render, bulletin_request, bulletins_after_finalising
-from cases.rollups.models import Bulletin, BulletinStatus
-from cases.rollups.services import rollup_month
+from rollups.bulletins import bulletin_render, bulletin_request, bulletins_after_finalising
+from rollups.models import Bulletin, BulletinStatus
+from rollups.services import rollup_month
 from registry.models import Division
 from tests.factories import TEST_PASSWORD
 

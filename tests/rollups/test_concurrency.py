@@ -7,9 +7,9 @@ import time
 import pytest
 from django.db import connection
 
-from cases.rollups import tasks
-from cases.rollups.models import FillStatus, MonthlySnapshot, RollupMonth, RollupRun, RunStatus
-from cases.rollups.services import missing_months, rollup_month
+from rollups import tasks
+from rollups.models import FillStatus, MonthlySnapshot, RollupMonth, RollupRun, RunStatus
+from rollups.services import missing_months, rollup_month
 from tests.conftest import requires_postgres
 
 from .test_figures import figures

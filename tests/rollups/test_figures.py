@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 
 from cases.models import CaseCategory
-from cases.rollups.models import Dimension, MonthlySnapshot
-from cases.rollups.services import rollup_month
+from rollups.models import Dimension, MonthlySnapshot
+from rollups.services import rollup_month
 
 SEPTEMBER, OCTOBER = dt.date(2026, 9, 1), dt.date(2026, 10, 1)
 FIGURES = (

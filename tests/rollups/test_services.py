@@ -7,11 +7,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from cases.models import Case, CaseCategory
-from cases.rollups.demo import seed
-from cases.rollups.models import FillStatus, MonthlySnapshot, RollupMonth, RollupRun, RunStatus, RunTrigger
-from cases.rollups.services import missing_months, months_between, rollup_catch_up, rollup_finalise_due, rollup_month
+from rollups.demo import seed
+from rollups.models import FillStatus, MonthlySnapshot, RollupMonth, RollupRun, RunStatus, RunTrigger
+from rollups.services import missing_months, months_between, rollup_catch_up, rollup_finalise_due, rollup_month
 from projects.models import PeriodLock
-from projects.periods import current_month
+from registry.periods import current_month
 
 from .factories import at
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django.utils.module_loading import import_string
@@ -6,15 +7,6 @@ from registry.divisions import load_divisions
 from registry.models import Division
 
 DEFAULT_PASSWORD = "Demo@2026zj"
-
-# Each app's demo seeder, in dependency order; each takes password, scale, seed, history as keywords.
-SEEDERS = [
-    "registry.demo.seed_people",
-    "registry.demo_deliverables.seed_deliverables",
-    "projects.demo.seed",
-    "cases.demo.seed",
-    "cases.rollups.demo.seed",
-]
 
 
 class Command(BaseCommand):
@@ -29,7 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not Division.objects.exists():
             load_divisions()
-        for path in SEEDERS:
+        for path in settings.DEMO_SEEDERS:
             summary = import_string(path)(
                 password=options["password"], scale=options["scale"], seed=options["seed"], history=options["history"]
             )

@@ -2,7 +2,7 @@
 upsert, so a task redelivered after its worker died simply does the month again: acks_late is safe."""
 from celery import shared_task
 
-from projects.periods import parse_month
+from registry.periods import parse_month
 from registry.models import User
 
 from . import bulletins, services

@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.models import CaseCategory
-from projects.periods import add_months, parse_month
+from registry.periods import add_months, parse_month
 from projects.selectors import schedule_share
 from registry.generations import cached
 from registry.models import Division, DivisionLevel

@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from cases.models import Case, CaseCategory, CaseEvent, CaseState, JointConfirmation, WorkCalendarDay
 from projects.models import MonthlyReport, Project
-from projects.periods import add_months
+from registry.periods import add_months
 from projects.selectors import figures_rollup, schedule_share
 from registry.models import Division, DivisionLevel
 

@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from projects.periods import parse_month
+from registry.periods import parse_month
 from registry.models import User
 
 from ...models import RunTrigger

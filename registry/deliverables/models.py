@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from registry.scoping import JurisdictionManager
 
-from .divisions import DivisionLevel
-from .organisations import OrganisationKind
+from registry.models.divisions import DivisionLevel
+from registry.models.organisations import OrganisationKind
 
 PLAN_EXTENSIONS = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".ofd", ".zip"}
 PLAN_MAX_BYTES = 20 * 1024 * 1024

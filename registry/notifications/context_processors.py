@@ -1,4 +1,4 @@
-from .selectors import unread_notification_count
+from .services import unread_notification_count
 
 
 def inbox(request):

@@ -3,7 +3,7 @@ import re
 
 from django import forms
 
-from .models import (
+from registry.models import (
     AxisNodeKind,
     CentralTown,
     DevelopmentAxis,

@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from .cluster_models import ensure_cluster_models
-from .demo import PROVINCIAL_DEPARTMENTS, STATE_OWNED_ENTERPRISES
-from .models import (
+from registry.demo import PROVINCIAL_DEPARTMENTS, STATE_OWNED_ENTERPRISES
+from registry.models import (
     AxisNode,
     AxisNodeKind,
     CentralTown,

@@ -2,8 +2,8 @@
 its lists and details need, so the number of queries stays constant as rows grow."""
 from django.db.models import Avg, Max, Prefetch, Sum
 
-from .history import history_for
-from .models import (
+from registry.history import history_for
+from registry.models import (
     AxisNode,
     CentralTown,
     DevelopmentAxis,

@@ -1,5 +1,5 @@
 """Demo seeder: roll up the months the other seeders filled, so `make demo` opens on a filled board."""
-from projects.periods import add_months, current_month
+from registry.periods import add_months, current_month
 
 from .figures import earliest_activity_month
 from .models import RunTrigger

@@ -10,12 +10,12 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.views.generic import DetailView, FormView, ListView
 
-from . import deliverable_forms as forms_
+from . import forms as forms_
 from . import filters, selectors, services
-from .history import history_for, history_for_many, snapshot
-from .paginators import DeferredJoinPaginator
-from .models import ChangeAction, Role, WorkshopReport
-from .scoping import get_for_user_or_404
+from registry.history import history_for, history_for_many, snapshot
+from registry.paginators import DeferredJoinPaginator
+from registry.models import ChangeAction, Role, WorkshopReport
+from registry.scoping import get_for_user_or_404
 
 
 def _display(obj, name):

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from projects.periods import add_months, current_month, is_locked, reporting_window
+from registry.periods import add_months, current_month, is_locked, reporting_window
 from registry.generations import bump_now_and_on_commit
 from registry.models import DivisionLevel
 

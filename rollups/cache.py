@@ -4,17 +4,16 @@
   such change writes a case event); "cases" moves for edits, which may move a case between counties. Beneath,
   each county's counts are kept under its own generation, so a city or the province recounts only the
   counties that changed.
-- Reference data (divisions, categories) for the board's filters: generation "reference".
+- Reference data (divisions, categories) for the board's filters: generation "reference" (registry.generations).
 - The month's snapshot figures (table, totals, trend): generation "snapshots", moved by every roll-up
   run after it writes a month.
 Timeouts bound what a change made outside the services (bulk loads, the admin) can leave stale.
 """
-from registry.generations import bump_now_and_on_commit
+from registry.generations import REFERENCE_SECONDS, bump_now_and_on_commit  # noqa: F401  (the board's reference reads)
 from registry.models import DivisionLevel
 from registry.models.divisions import KEY_LENGTH
 
 PIPELINE_SECONDS = 120
-REFERENCE_SECONDS = 3600
 SNAPSHOTS = "snapshots"
 SNAPSHOT_SECONDS = 600
 # Actions that change no case's state, deadline, category, county or record: the pipeline stands.
@@ -41,6 +40,3 @@ def case_event_saved(sender, instance, created, **kwargs):
         generations = county_generations(county_key)
     bump_now_and_on_commit(*generations)
 
-
-def reference_changed(sender, **kwargs):
-    bump_now_and_on_commit("reference")

@@ -4,10 +4,10 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 
-from registry import selectors, services
+from registry.deliverables import selectors, services
 from registry.api.fields import ChoiceLabel
 from registry.api.pagination import DeferredJoinPagination
-from registry.filters import (
+from registry.deliverables.filters import (
     AxisFilter,
     CentralTownFilter,
     ClusterFilter,

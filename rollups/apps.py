@@ -2,25 +2,22 @@ from django.apps import AppConfig
 
 
 class RollupsConfig(AppConfig):
-    name = "cases.rollups"
+    name = "rollups"
     label = "rollups"
     verbose_name = "月度统计与调度"
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_save
 
-        from cases.models import CaseCategory, CaseEvent
+        from cases.models import CaseEvent
         from registry.home import HomeCard, register_card
-        from registry.models import Division, Role
+        from registry.models import Role
         from registry.navigation import NavItem, register
 
-        from .cache import case_event_saved, reference_changed
+        from .cache import case_event_saved
         from .selectors import home_card
 
         post_save.connect(case_event_saved, sender=CaseEvent, dispatch_uid="rollups-pipeline")
-        for model in (Division, CaseCategory):
-            post_save.connect(reference_changed, sender=model, dispatch_uid=f"rollups-reference-save-{model.__name__}")
-            post_delete.connect(reference_changed, sender=model, dispatch_uid=f"rollups-reference-delete-{model.__name__}")
 
         roles = frozenset({Role.CLERK, Role.MANAGER})
         register(NavItem("调度看板", "rollups:board", roles, order=20))

@@ -15,8 +15,8 @@ from django.urls import NoReverseMatch, reverse
 from cases.models import Case, CaseCategory, CaseState
 from cases.services import DEADLINE_STATES, DUE_SOON_WORKDAYS, local_today
 from cases.workdays import add_working_days
-from projects.models import PeriodLock
-from projects.periods import add_months, current_month, is_locked, parse_month
+from registry.models import PeriodLock
+from registry.periods import add_months, current_month, is_locked, parse_month
 from projects.selectors import schedule_share
 from registry.generations import cached, cached_many
 from registry.models import Division, DivisionLevel

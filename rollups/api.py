@@ -5,7 +5,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from projects.periods import parse_month
+from registry.periods import parse_month
 from registry.api.scoped import ScopedReadOnlyViewSet
 from registry.models import Division, DivisionLevel
 from registry.scoping import get_for_user_or_404

@@ -3,8 +3,8 @@ write, jurisdiction, model validation, relation rules and the change history in 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from .history import record_changes, snapshot
-from .models import (
+from registry.history import record_changes, snapshot
+from registry.models import (
     AxisNode,
     CentralTown,
     DevelopmentAxis,
@@ -15,7 +15,7 @@ from .models import (
     Workshop,
     WorkshopReport,
 )
-from .scoping import user_can_see_division
+from registry.scoping import user_can_see_division
 
 CLERKS_ONLY = "只有专班工作人员可以新建或修改台账。"
 REPORTERS_ONLY = "只有专班工作人员或县乡工作人员可以填报工坊数据。"

@@ -19,11 +19,11 @@ from django.urls import path
 from drf_spectacular.utils import extend_schema
 
 from . import services
-from .excel import Column, Kind, RowsInvalid, SheetSpec, UpsertResult, validation_row_errors
-from .excel.importer import history_recorder, upsert_by_key
-from .excel.reader import RowError
-from .excel.spec import identity
-from .excel.views import ExcelExportView, ExcelImportAPIView, ExcelImportView, ExcelTemplateView
+from registry.excel import Column, Kind, RowsInvalid, SheetSpec, UpsertResult, validation_row_errors
+from registry.excel.importer import history_recorder, upsert_by_key
+from registry.excel.reader import RowError
+from registry.excel.spec import identity
+from registry.excel.views import ExcelExportView, ExcelImportAPIView, ExcelImportView, ExcelTemplateView
 from .filters import (
     AxisFilter,
     CentralTownFilter,
@@ -34,7 +34,7 @@ from .filters import (
     WorkshopFilter,
     WorkshopReportFilter,
 )
-from .models import (
+from registry.models import (
     Batch,
     CentralTown,
     CentralTownTrack,
