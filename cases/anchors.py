@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.apps import apps as global_apps
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from .ledger import Finding, canonical_json, sign
+from .ledger import Finding, sign
 from .models import AnchorKind
 
 SIGNED_FIELDS = (
@@ -54,18 +55,21 @@ def anchor_signature(anchor) -> str:
 
 # --- the month's roll-up snapshot -----------------------------------------------------------------
 
+# The board sits above the ledger: at start-up it registers how a month's snapshot is digested
+# (rollups.digest.snapshot_digest) instead of the ledger reading the board's tables.
+_snapshot_digest = []
+
+
+def register_snapshot_digest(digest) -> None:
+    """`digest(month) -> (rows, sha256 of their figures, whether the month is final)`."""
+    _snapshot_digest[:] = [digest]
+
+
 def rollup_digest(month: dt.date) -> tuple[int, str, bool]:
     """(rows, sha256 of their figures, whether the month is final) for one month's snapshot."""
-    Snapshot = global_apps.get_model("rollups", "MonthlySnapshot")
-    RollupMonth = global_apps.get_model("rollups", "RollupMonth")
-    names = sorted(f.attname for f in Snapshot._meta.concrete_fields if not f.primary_key)
-    digest, count = hashlib.sha256(), 0
-    rows = Snapshot.objects.filter(month=month).order_by("division_id", "dimension", "dimension_value").values(*names)
-    for row in rows.iterator(chunk_size=5000):
-        digest.update(canonical_json(row) + b"\n")
-        count += 1
-    finalised = RollupMonth.objects.filter(month=month, finalised=True).exists()
-    return count, digest.hexdigest(), finalised
+    if not _snapshot_digest:
+        raise ImproperlyConfigured("No roll-up snapshot digest is registered (the rollups app registers it).")
+    return _snapshot_digest[0](month)
 
 
 # --- writing --------------------------------------------------------------------------------------

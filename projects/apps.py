@@ -8,6 +8,7 @@ class ProjectsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
+        from cases.concerns import add_concern_types
         from cases.excel import add_concerns_column
         from registry.excel import Column, Kind
         from registry.home import HomeCard, register_card
@@ -30,5 +31,6 @@ class ProjectsConfig(AppConfig):
         )
         register_card(HomeCard("重大项目年度投资完成率", frozenset(Role.values), projects_card, order=30))
         # A task list's row may name the project its case concerns (cases knows no app above it).
+        add_concern_types("projects.project", "projects.monthlyreport")
         add_concerns_column(Column("关联项目编号", "concerns", Kind.FK, model=Project, to_field="code",
                                    help="事项涉及的重大项目（选填）"))
