@@ -41,17 +41,17 @@ CASE_SHEET = SheetSpec(
                help="须在您的管辖范围内"),
         Column("乡镇", "township", Kind.DIVISION, levels=(DivisionLevel.TOWNSHIP,), help="须属于所填县（市、区）"),
         Column("优先级", "priority", Kind.CHOICE, choices=CasePriority.choices, help="留空为“一般”"),
-        Column("牵头责任单位", "lead_unit", Kind.ORGANISATION, help="填写则导入后即交办，须同时填写办结期限或工作日数"),
+        Column("牵头责任单位", "lead_unit", Kind.ORGANISATION, help="填写则导入后即交办，须同时填写办理期限或工作日数"),
         Column("协办单位", "co_units", max_length=2000, help="多个单位用“、”或“；”分隔；同名单位写成“单位名称（区划代码）”"),
-        Column("办结期限", "deadline", Kind.DATE, help="与“工作日数”二选一"),
+        Column("办理期限", "deadline", Kind.DATE, help="与“工作日数”二选一", former_headers=("办结期限",)),
         Column("工作日数", "deadline_workdays", Kind.INT, min_value=1, max_value=MAX_DEADLINE_WORKDAYS,
-               help="自导入之日起的工作日数（按法定节假日和调休计算），与“办结期限”二选一"),
+               help="自导入之日起的工作日数（按法定节假日和调休计算），与“办理期限”二选一"),
         Column("标签", "tags", max_length=200, help="多个标签用逗号分隔"),
         # Last: the column naming the record a case concerns, added by its app (add_concerns_column).
     ],
     row_limit=5000,
     instructions=(
-        "7. 填写了“牵头责任单位”的行导入后即交办，须同时填写“办结期限”或“工作日数”（二选一）；"
+        "7. 填写了“牵头责任单位”的行导入后即交办，须同时填写“办理期限”或“工作日数”（二选一）；"
         "未填写的行登记为“待交办”。\n"
         "8. 已导入过的“外部编号”再次导入时跳过，不修改原事项；未填外部编号的行，"
         "同一县（市、区）已有同名事项的，视为重复，不予导入。"
@@ -135,11 +135,11 @@ def _check_rows(rows, user, co_units) -> tuple[set, list]:
             if isinstance(target, Exception):
                 error("co_units", str(target))
         if row["deadline"] is not None and row["deadline_workdays"] is not None:
-            error("deadline_workdays", "“办结期限”和“工作日数”只能填写一项")
+            error("deadline_workdays", "“办理期限”和“工作日数”只能填写一项")
         elif row["lead_unit"] is not None and row["deadline"] is None and row["deadline_workdays"] is None:
-            error("deadline", "填写了牵头责任单位，须填写办结期限或工作日数")
+            error("deadline", "填写了牵头责任单位，须填写办理期限或工作日数")
         elif row["lead_unit"] is None and (row["deadline"] is not None or row["deadline_workdays"] is not None):
-            error("lead_unit", "填写了办结期限，须填写牵头责任单位（交办对象）")
+            error("lead_unit", "填写了办理期限，须填写牵头责任单位（交办对象）")
         if row["lead_unit"] is None and row["co_units"]:
             error("lead_unit", "填写了协办单位，须填写牵头责任单位")
         if not row["category"].is_active:

@@ -201,12 +201,13 @@ def _check_header(spec: SheetSpec, header: list[str]):
         letter = get_column_letter(index + 1)
         if not text:
             continue
-        if text not in spec.columns_by_header:
+        column = spec.columns_by_header.get(text)
+        if column is None:
             errors.append(RowError(1, text, f"第 {letter} 列的表头“{text}”不是本表的列，请使用下载的模板"))
-        elif text in positions:
+        elif column.header in positions:
             errors.append(RowError(1, text, f"表头“{text}”重复出现（第 {letter} 列）"))
         else:
-            positions[text] = index
+            positions[column.header] = index
     for column in spec.columns:
         if column.header not in positions:
             errors.append(RowError(1, column.header, f"缺少“{column.header}”列，请使用下载的模板"))

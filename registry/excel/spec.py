@@ -51,6 +51,8 @@ class Column:
     cleaned value is a list of objects and an empty cell an empty list.
     model / to_field: for fk columns, the target model and the field the sheet holds.
     source: what to export — an attribute path ("division.code") or a callable(row); default key.
+    former_headers: headers the column had before a rename, still read, so that a template clerks
+    downloaded earlier keeps importing.
     """
 
     header: str
@@ -70,6 +72,7 @@ class Column:
     decimal_places: int | None = None
     source: str | Callable | None = None
     width: int | None = None
+    former_headers: tuple[str, ...] = ()
 
     def __post_init__(self):
         object.__setattr__(self, "kind", Kind(self.kind))
@@ -326,7 +329,7 @@ class SheetSpec:
     columns_by_header: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
-        headers = [c.header for c in self.columns]
+        headers = [h for c in self.columns for h in (c.header, *c.former_headers)]
         keys = [c.key for c in self.columns]
         if len(set(headers)) != len(headers) or len(set(keys)) != len(keys):
             raise ValueError(f"sheet {self.title!r}: duplicate column header or key")
@@ -336,7 +339,9 @@ class SheetSpec:
             raise ValueError(f"sheet {self.title!r}: a key column cannot hold many values")
         if re.search(r"[\\/*?:\[\]]", self.title) or len(self.title) > 31:
             raise ValueError(f"sheet title {self.title!r} is not a valid worksheet name")
-        object.__setattr__(self, "columns_by_header", {c.header: c for c in self.columns})
+        object.__setattr__(
+            self, "columns_by_header", {h: c for c in self.columns for h in (c.header, *c.former_headers)}
+        )
 
     @property
     def max_rows(self) -> int:

@@ -64,7 +64,7 @@ def test_template_filled_and_imported_creates_assigned_cases_with_verified_chain
     content = fill(CASE_SHEET, [
         task("结对帮扶项目落地", 外部编号="2026-001", 描述="推进结对帮扶项目", 乡镇=town.code, 优先级="重要",
              牵头责任单位=people.lead_unit.name, 协办单位=f"{people.co_unit.name}、{health_bureau.name}",
-             办结期限=in_days(40), 标签="结对,产业"),
+             办理期限=in_days(40), 标签="结对,产业"),
         task("山区村集体增收", 外部编号="2026-002", 牵头责任单位=people.lead_unit.name,
              协办单位=f"{people.co_unit.name}；", 工作日数=10),
         task("飞地项目谋划", 外部编号="2026-003", 类别="工作任务", 来源="专班例会"),
@@ -95,11 +95,11 @@ def test_template_filled_and_imported_creates_assigned_cases_with_verified_chain
 def test_bad_workbook_changes_nothing_and_reports_every_bad_row(people, client):
     client.force_login(people.clerk)
     content = fill(CASE_SHEET, [
-        task("合格的一行", 牵头责任单位=people.lead_unit.name, 办结期限=in_days(30)),
+        task("合格的一行", 牵头责任单位=people.lead_unit.name, 办理期限=in_days(30)),
         task("外县事项", **{"县（市、区）": "330783"}),
         task("未知类别", 类别="不存在的类别"),
         task("来源有误", 来源="路边听说"),
-        task("", 办结期限="下个月", 工作日数=0),
+        task("", 办理期限="下个月", 工作日数=0),
         task("乡镇当作县", **{"县（市、区）": township("330782").code}),
     ])
 
@@ -108,7 +108,7 @@ def test_bad_workbook_changes_nothing_and_reports_every_bad_row(people, client):
     assert response.status_code == 400
     errors = {(e.row_number, e.column_header) for e in response.context["report"].errors}
     assert errors == {
-        (3, "县（市、区）"), (4, "类别"), (5, "来源"), (6, "标题"), (6, "办结期限"), (6, "工作日数"), (7, "县（市、区）"),
+        (3, "县（市、区）"), (4, "类别"), (5, "来源"), (6, "标题"), (6, "办理期限"), (6, "工作日数"), (7, "县（市、区）"),
     }
     page = response.content.decode()
     assert "不在您的管辖范围内" in page and "不存在的类别" in page
@@ -119,9 +119,9 @@ def test_rule_and_service_errors_roll_back_rows_already_created(people, client):
     client.force_login(people.clerk)
     other_town = township("330783")
     content = fill(CASE_SHEET, [
-        task("第一项，本身无误", 牵头责任单位=people.lead_unit.name, 办结期限=in_days(30)),
-        task("两种期限都填", 牵头责任单位=people.lead_unit.name, 办结期限=in_days(30), 工作日数=5),
-        task("有期限无牵头单位", 办结期限=in_days(30)),
+        task("第一项，本身无误", 牵头责任单位=people.lead_unit.name, 办理期限=in_days(30)),
+        task("两种期限都填", 牵头责任单位=people.lead_unit.name, 办理期限=in_days(30), 工作日数=5),
+        task("有期限无牵头单位", 办理期限=in_days(30)),
         task("协办单位不存在", 牵头责任单位=people.lead_unit.name, 工作日数=5, 协办单位="查无此单位"),
         task("外县协办单位", 牵头责任单位=people.lead_unit.name, 工作日数=5,
              协办单位=org_for("330783", OrganisationKind.OTHER, name="东阳市某局（测试）").name),
@@ -137,12 +137,12 @@ def test_rule_and_service_errors_roll_back_rows_already_created(people, client):
     # A township of the (city) clerk's jurisdiction but of another county, and a past deadline, pass
     # the sheet's checks: the services refuse them after an earlier row was written, and it is rolled back.
     content = fill(CASE_SHEET, [
-        task("第一项，本身无误", 牵头责任单位=people.lead_unit.name, 办结期限=in_days(30)),
+        task("第一项，本身无误", 牵头责任单位=people.lead_unit.name, 办理期限=in_days(30)),
         task("乡镇不属于该县", 乡镇=other_town.code),
-        task("期限已过", 牵头责任单位=people.lead_unit.name, 办结期限=in_days(-1)),
+        task("期限已过", 牵头责任单位=people.lead_unit.name, 办理期限=in_days(-1)),
     ])
     report = run_import(CASE_SHEET, content, people.city_clerk, apply=cases_import)
-    assert [(e.row_number, e.column_header) for e in report.errors] == [(3, "乡镇"), (4, "办结期限")]
+    assert [(e.row_number, e.column_header) for e in report.errors] == [(3, "乡镇"), (4, "办理期限")]
     assert "须属于所选县" in report.errors[0].message_zh and "不能早于今天" in report.errors[1].message_zh
     assert not Case.objects.exists() and not CaseEvent.objects.exists() and not Notification.objects.exists()
 
@@ -253,3 +253,21 @@ def test_a_task_list_imports_with_a_fixed_number_of_queries_per_row(people, heal
     assert (large - small) / 30 <= QUERIES_PER_ROW
     assert large <= 40 * QUERIES_PER_ROW + 50
     assert tampered_cases() == []
+
+
+def test_a_template_downloaded_before_the_deadline_column_was_renamed_still_imports(people, client):
+    """办结期限 became 办理期限 (one word for one thing); a sheet with the former header reads the same."""
+    from openpyxl import Workbook
+
+    old_headers = ["办结期限" if h == "办理期限" else h for h in HEADERS]
+    book = Workbook()
+    sheet = book.active
+    sheet.title = CASE_SHEET.title
+    sheet.append(old_headers)
+    sheet.append(task("旧模板事项", 外部编号="OLD-1", 牵头责任单位=people.lead_unit.name, 办理期限=in_days(30)))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    client.force_login(people.clerk)
+    page = upload(client, buffer.getvalue()).content.decode()
+    assert 'data-count="created">1<' in page, page
+    assert Case.objects.get(external_ref="OLD-1").deadline == in_days(30)
