@@ -21,7 +21,7 @@ from .deliverables import (
 from .divisions import Division, DivisionLevel, IndexClass
 from .history import ChangeAction, ChangeRecord
 from .organisations import Organisation, OrganisationKind
-from .users import LoginEvent, Role, User
+from .users import LoginEvent, LoginLock, Role, User
 
 __all__ = [
     "AxisNode",
@@ -38,6 +38,7 @@ __all__ = [
     "DivisionLevel",
     "IndexClass",
     "LoginEvent",
+    "LoginLock",
     "Organisation",
     "OrganisationKind",
     "PairingForm",

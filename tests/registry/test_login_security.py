@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from registry.models import LoginEvent
+from registry.models import LoginEvent, LoginLock
 from tests.factories import TEST_PASSWORD
 
 
@@ -16,12 +16,12 @@ def post_login(client, username, password, ip="10.1.2.3"):
 
 
 def test_five_failures_lock_the_account_even_for_the_right_password(client, yiwu_staff):
-    for _ in range(4):
-        assert "用户名或密码错误" in post_login(client, yiwu_staff.username, "Wrong@123").content.decode()
+    for remaining in (4, 3, 2, 1):
+        html = post_login(client, yiwu_staff.username, "Wrong@123").content.decode()
+        assert f"用户名或密码错误。再连续失败{remaining}次，该账号将被锁定30分钟。" in html
     html = post_login(client, yiwu_staff.username, "Wrong@123").content.decode()
     assert "账号因连续登录失败已被锁定" in html
-    yiwu_staff.refresh_from_db()
-    assert yiwu_staff.locked_until > timezone.now() + timedelta(minutes=29)
+    assert LoginLock.objects.get(username=yiwu_staff.username).locked_until > timezone.now() + timedelta(minutes=29)
     response = post_login(client, yiwu_staff.username, TEST_PASSWORD)
     assert response.status_code == 200 and "已被锁定" in response.content.decode()
     assert "_auth_user_id" not in client.session
@@ -30,20 +30,18 @@ def test_five_failures_lock_the_account_even_for_the_right_password(client, yiwu
 
 
 def test_lock_expires_after_thirty_minutes(client, yiwu_staff):
-    yiwu_staff.locked_until = timezone.now() - timedelta(seconds=1)
-    yiwu_staff.save()
+    LoginLock.objects.create(username=yiwu_staff.username, locked_until=timezone.now() - timedelta(seconds=1))
     response = post_login(client, yiwu_staff.username, TEST_PASSWORD)
     assert response.status_code == 302
-    yiwu_staff.refresh_from_db()
-    assert yiwu_staff.failed_login_count == 0
+    assert not LoginLock.objects.filter(username=yiwu_staff.username).exists()
 
 
 def test_success_resets_the_failure_count(client, yiwu_staff):
     for _ in range(3):
         post_login(client, yiwu_staff.username, "Wrong@123")
+    assert LoginLock.objects.get(username=yiwu_staff.username).failures == 3
     assert post_login(client, yiwu_staff.username, TEST_PASSWORD).status_code == 302
-    yiwu_staff.refresh_from_db()
-    assert yiwu_staff.failed_login_count == 0
+    assert not LoginLock.objects.filter(username=yiwu_staff.username).exists()
 
 
 def test_login_logout_and_failures_are_recorded_with_source_address(client, yiwu_staff):
