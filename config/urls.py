@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from registry.api.schema import SchemaView, swagger_ui
 from registry.views import healthz
 
 admin.site.site_header = "千万工程 城乡融合 交办跟踪销号系统 管理后台"
@@ -20,8 +20,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include(api_v1)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/schema/", SchemaView.as_view(), name="api-schema"),
+    path("api/docs/", swagger_ui("api-schema"), name="api-docs"),
     path("", include("cases.urls")),
     path("", include("projects.urls")),
     path("rollups/", include("cases.rollups.urls")),
