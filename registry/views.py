@@ -30,6 +30,10 @@ class LoginView(auth_views.LoginView):
             messages.info(request, f"本次登录已满{hours:g}小时，为保障安全已自动退出，请重新登录。")
         return super().get(request, *args, **kwargs)
 
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "lockout_attempts": settings.LOGIN_LOCKOUT_ATTEMPTS,
+                "lockout_minutes": settings.LOGIN_LOCKOUT_MINUTES}
+
 
 def home(request):
     if not request.user.is_authenticated:

@@ -3,16 +3,6 @@
 from django.db import migrations, models
 
 
-def copy_user_locks(apps, schema_editor):
-    """Failures and locks move from the user row to the login name, so a lock in force stays in force."""
-    User = apps.get_model("registry", "User")
-    LoginLock = apps.get_model("registry", "LoginLock")
-    rows = User.objects.filter(models.Q(failed_login_count__gt=0) | models.Q(locked_until__isnull=False))
-    LoginLock.objects.bulk_create(
-        LoginLock(username=u.username, failures=u.failed_login_count, locked_until=u.locked_until) for u in rows
-    )
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -32,15 +22,6 @@ class Migration(migrations.Migration):
                 'verbose_name': '登录锁定',
                 'verbose_name_plural': '登录锁定',
             },
-        ),
-        migrations.RunPython(copy_user_locks, migrations.RunPython.noop),
-        migrations.RemoveField(
-            model_name='user',
-            name='failed_login_count',
-        ),
-        migrations.RemoveField(
-            model_name='user',
-            name='locked_until',
         ),
         migrations.AlterField(
             model_name='loginevent',

@@ -27,7 +27,9 @@ def test_wrong_password_shows_chinese_error(page, divisions):
     page.fill("#id_username", "nobody")
     page.fill("#id_password", "Wrong@1234")
     page.click("button[type=submit]")
-    assert "用户名或密码错误" in page.locator(".alert-danger").inner_text()
+    # The same words for any name, existing or not: the attempts left before the lock.
+    assert page.locator(".alert-danger").inner_text() == "用户名或密码错误。再连续失败4次，该账号将被锁定30分钟。"
+    assert "连续 5 次输错密码，账号将锁定 30 分钟。" in page.content()
 
 
 def test_pages_run_their_scripts_under_the_content_security_policy(page, login_as):
