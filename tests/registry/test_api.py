@@ -161,3 +161,16 @@ def test_csrf_failure_is_chinese(divisions, yiwu_clerk):
     response = client.post("/api/v1/cases/", data={}, content_type="application/json")
     assert response.status_code == 403 and "CSRF" in response.json()["error"]["message"]
     assert "刷新页面" in response.json()["error"]["message"]
+
+
+def test_password_rule_refusals_have_the_error_shape_in_chinese():
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    from registry.api.errors import exception_handler
+
+    with pytest.raises(ValidationError) as refused:
+        validate_password("Ab1!")
+    response = exception_handler(refused.value, {})
+    assert response.status_code == 400
+    assert response.data == {"error": {"code": "invalid", "message": "密码太短，至少需要8个字符。", "status": 400}}
