@@ -1,4 +1,4 @@
-"""Authentication: the login backend (failure handling in registry.login_security) and the user read every request makes."""
+"""Authentication: the login backend (failure handling: registry.login_security) and the per-request user read."""
 import functools
 
 from django.contrib.auth import get_user_model
