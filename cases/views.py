@@ -3,7 +3,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponse
@@ -164,8 +164,7 @@ def _warn_unconfirmed_deadline(request, case):
 @login_required
 def case_create_view(request):
     if not request.user.is_clerk:
-        messages.error(request, "只有工作专班工作人员可以登记交办事项。")
-        return redirect("case-list")
+        raise PermissionDenied("只有工作专班工作人员可以登记交办事项。")
     form = CaseCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from registry.api.schema import SchemaView, swagger_ui
 from registry.views import healthz
 
 admin.site.site_header = "千万工程 城乡融合 交办跟踪销号系统 管理后台"
@@ -26,8 +26,8 @@ urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page links: answer it instead of logging a 404 each visit.
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("api/v1/", include(api_v1)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/schema/", SchemaView.as_view(), name="api-schema"),
+    path("api/docs/", swagger_ui("api-schema"), name="api-docs"),
     path("", include("cases.urls")),
     path("", include("projects.urls")),
     path("rollups/", include("rollups.urls")),

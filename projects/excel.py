@@ -3,7 +3,6 @@ export with the month's figures) and a month's figures (county staff import them
 Every import is all-or-nothing with a per-row report; the rules stay in the services."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -164,11 +163,11 @@ def _may_report(user) -> bool:
 
 class CountyStaffExcelMixin:
     """County staff report the figures: they, not the framework's default audience (clerks), may
-    use these views; anyone else gets a 404 as for anything out of reach."""
+    use these views; anyone else gets a 403 as for every page their role may not use."""
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not _may_report(request.user):
-            raise Http404("对象不存在或不在您的管辖范围内")
+            raise PermissionDenied("月度进度由县乡工作人员填报。")
         return super(ExcelAccessMixin, self).dispatch(request, *args, **kwargs)
 
 

@@ -1,12 +1,13 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from . import login_security
 from .admin_mixins import ReadOnlyAdminMixin
-
 from .models import (
     ChangeRecord,
     Division,
     LoginEvent,
+    LoginLock,
     Organisation,
     User,
 )
@@ -33,24 +34,43 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_select_related = ["division"]
 
 
+@admin.action(description="解除所选登录名的登录锁定")
+def unlock_logins(modeladmin, request, queryset):
+    """Users and lock rows alike carry the login name; the lift is recorded per name."""
+    count = login_security.unlock(list(queryset.values_list("username", flat=True)), request)
+    modeladmin.message_user(request, f"已解锁 {count} 个登录名。", messages.SUCCESS)
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "last_name", "first_name", "organisation", "role", "is_active", "locked_until"]
+    list_display = ["username", "last_name", "first_name", "organisation", "role", "is_active"]
     list_filter = ["role", "is_active", "is_superuser"]
     search_fields = ["username", "first_name", "last_name", "organisation__name"]
     autocomplete_fields = ["organisation"]
     list_select_related = ["organisation"]
     fieldsets = BaseUserAdmin.fieldsets + (
         ("单位与角色", {"fields": ("organisation", "role", "phone")}),
-        ("登录安全", {"fields": ("failed_login_count", "locked_until")}),
     )
     add_fieldsets = BaseUserAdmin.add_fieldsets + (("单位与角色", {"fields": ("organisation", "role")}),)
-    actions = ["unlock"]
+    actions = [unlock_logins]
 
-    @admin.action(description="解除所选账号的登录锁定")
-    def unlock(self, request, queryset):
-        count = queryset.update(failed_login_count=0, locked_until=None)
-        self.message_user(request, f"已解锁 {count} 个账号。", messages.SUCCESS)
+
+@admin.register(LoginLock)
+class LoginLockAdmin(admin.ModelAdmin):
+    """Login names with failures in a row or a lock (any name typed at the login page, existing or not)."""
+
+    list_display = ["username", "failures", "locked_until"]
+    search_fields = ["username"]
+    actions = [unlock_logins]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # lifting a lock goes through the recorded action above
 
 
 @admin.register(LoginEvent)

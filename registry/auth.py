@@ -1,39 +1,48 @@
-"""Login lock-out: after N failures in a row an account is locked for M minutes, even to the right password."""
+"""Authentication: the login backend (failure handling: registry.login_security) and the per-request user read."""
 import functools
-from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
-from django.db import connections, transaction
-from django.db.models import F
-from django.utils import timezone
+from django.db import connections
 
-LOCKED_MESSAGE = "账号因连续登录失败已被锁定，请{minutes}分钟后再试或联系管理员解锁。"
-
-
-def is_locked(user) -> bool:
-    return user.locked_until is not None and user.locked_until > timezone.now()
+from . import login_security
+from .models import LoginEvent
 
 
 class LockoutModelBackend(ModelBackend):
+    """ModelBackend with login failure handling. Every refusal costs the same password hashing
+    whether the name exists or not, is recorded, and leaves its message on
+    ``request.login_refusal`` for the login form."""
+
     def authenticate(self, request, username=None, password=None, **kwargs):
-        User = get_user_model()
-        try:
-            user = User._default_manager.get_by_natural_key(username)
-        except User.DoesNotExist:
-            User().set_password(password)  # same work as a real check, so timing leaks nothing
+        if username is None or password is None:
             return None
-        if is_locked(user):
-            # PermissionDenied stops Django trying other backends and fires user_login_failed.
-            raise PermissionDenied(LOCKED_MESSAGE.format(minutes=settings.LOGIN_LOCKOUT_MINUTES))
-        if user.check_password(password) and self.user_can_authenticate(user):
-            if user.failed_login_count:
-                User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
+        username = str(username)[:150]
+        refusal = login_security.address_block_refusal(login_security.client_ip(request))
+        if refusal is not None:  # the whole address is refused: nothing about the name is at stake
+            login_security.record(LoginEvent.Kind.THROTTLED, request, None, username)
+            return self._refuse(request, refusal)
+        User = get_user_model()
+        user = User._default_manager.filter(**{User.USERNAME_FIELD: username}).first()
+        refusal = login_security.name_lock_refusal(username)
+        if refusal is not None or user is None:
+            User().set_password(password)  # the work of a real check: a locked or unknown name answers as slowly
+        elif user.check_password(password) and self.user_can_authenticate(user):
+            login_security.name_success(username)
             return user
-        record_failure(user)
-        return None
+        locked = refusal is not None
+        if not locked:
+            locked, refusal = login_security.name_failure(username)
+        login_security.record(LoginEvent.Kind.LOCKED if locked else LoginEvent.Kind.FAILED, request, user, username)
+        return self._refuse(request, login_security.address_failure(request) or refusal)
+
+    @staticmethod
+    def _refuse(request, refusal):
+        if request is not None:
+            request.login_refusal = refusal
+        # PermissionDenied stops Django trying other backends (and fires user_login_failed).
+        raise PermissionDenied(refusal.message)
 
     def get_user(self, user_id):
         user = user_with_unit(user_id)
@@ -104,17 +113,3 @@ def _user_with_unit_query():
         f" WHERE {user}.{quote(User._meta.pk.column)} = %s"
     )
     return sql, layout
-
-
-def record_failure(user) -> bool:
-    """Count one failed login; lock the account when the limit is reached. Returns True if now locked."""
-    User = get_user_model()
-    with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(failed_login_count=F("failed_login_count") + 1)
-        user.refresh_from_db(fields=["failed_login_count", "locked_until"])
-        if user.failed_login_count >= settings.LOGIN_LOCKOUT_ATTEMPTS:
-            until = timezone.now() + timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-            User.objects.filter(pk=user.pk).update(locked_until=until, failed_login_count=0)
-            user.locked_until = until
-            return True
-    return False

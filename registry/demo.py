@@ -2,7 +2,7 @@
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from .models import Division, DivisionLevel, Organisation, OrganisationKind, Role, User
+from .models import Division, DivisionLevel, LoginLock, Organisation, OrganisationKind, Role, User
 
 PROVINCIAL_DEPARTMENTS = [
     "省发展改革委", "省农业农村厅", "省财政厅", "省住房城乡建设厅", "省自然资源厅", "省交通运输厅",
@@ -23,8 +23,7 @@ def _user(username, org, role, password_hash, last_name, first_name=""):
     )
     if not created:
         user.organisation, user.role, user.password = org, role, password_hash
-        user.failed_login_count, user.locked_until = 0, None
-        user.save(update_fields=["organisation", "role", "password", "failed_login_count", "locked_until"])
+        user.save(update_fields=["organisation", "role", "password"])
     return user
 
 
@@ -52,4 +51,6 @@ def seed_people(*, password: str, **_) -> dict:
         government = _org(f"{county.name}人民政府", OrganisationKind.COUNTY_GOVERNMENT, county)
         _user(f"clerk_{county.code}", task_force, Role.CLERK, password_hash, county.name, "专班")
         _user(f"staff_{county.code}", government, Role.COUNTY_STAFF, password_hash, county.name, "工作人员")
+    # Re-seeding gives the demo logins a clean slate: no lock left from earlier failed attempts.
+    LoginLock.objects.filter(username__in=User.objects.values("username")).delete()
     return {"counties": len(counties), "users": User.objects.filter(is_superuser=False).count()}

@@ -1,10 +1,6 @@
 from django import forms
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-
-from .auth import LOCKED_MESSAGE, is_locked
 
 
 class LoginForm(AuthenticationForm):
@@ -19,7 +15,8 @@ class LoginForm(AuthenticationForm):
         try:
             return super().clean()
         except ValidationError:
-            user = get_user_model()._default_manager.filter(username=self.cleaned_data.get("username")).first()
-            if user is not None and is_locked(user):
-                raise ValidationError(LOCKED_MESSAGE.format(minutes=settings.LOGIN_LOCKOUT_MINUTES), code="locked")
+            # The backend's own words: attempts left, the lock, or the address block.
+            refusal = getattr(self.request, "login_refusal", None)
+            if refusal is not None:
+                raise ValidationError(refusal.message, code=refusal.code) from None
             raise

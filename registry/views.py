@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -9,6 +10,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from .filters import DivisionFilter, OrganisationFilter
 from .forms import LoginForm
 from .home import home_sections
+from .middleware import LOGOUT_REASON
 from .models import Division, Organisation
 from .scoping import get_for_user_or_404
 from .tables import division_rows_html
@@ -20,9 +22,17 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get(self, request, *args, **kwargs):
-        if request.session.pop("idle_expired", False):
+        reason = request.session.pop(LOGOUT_REASON, None)
+        if reason == "idle":
             messages.info(request, "您已长时间未操作，为保障安全已自动退出，请重新登录。")
+        elif reason == "lifetime":
+            hours = settings.SESSION_COOKIE_AGE / 3600
+            messages.info(request, f"本次登录已满{hours:g}小时，为保障安全已自动退出，请重新登录。")
         return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "lockout_attempts": settings.LOGIN_LOCKOUT_ATTEMPTS,
+                "lockout_minutes": settings.LOGIN_LOCKOUT_MINUTES}
 
 
 def home(request):
@@ -91,7 +101,6 @@ class OrganisationListView(ScopedListView):
 
 def healthz(request):
     """Database and (when configured) broker reachability: 200 when all answer, else 503."""
-    from django.conf import settings
 
     checks = {}
     try:

@@ -1,4 +1,6 @@
 """Structured JSON errors with a Chinese message: {"error": {"code", "message", "fields"}}."""
+import math
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -62,12 +64,36 @@ def exception_handler(exc, context):
         code = "invalid"
     else:
         message = str(detail) if detail is not None else MESSAGES.get(response.status_code, "请求失败。")
+        message = _framework_refusal(exc, context) or message
     if not isinstance(code, str):
         code = "invalid"
     body = {"error": {"code": code, "message": message, "status": response.status_code}}
     if fields:
         body["error"]["fields"] = fields
     return Response(body, status=response.status_code, headers=_headers(response))
+
+
+def _framework_refusal(exc, context):
+    """DRF's own refusals in our words: their texts are English, or quote the parser's English."""
+    request = context.get("request")
+    if isinstance(exc, exceptions.ParseError):
+        return "请求内容无法解析，请检查格式（例如 JSON 是否完整、嵌套是否过深）。"
+    if isinstance(exc, exceptions.UnsupportedMediaType):
+        media_type = getattr(request, "content_type", "") or "未注明"
+        return f"不支持的请求内容类型“{media_type}”，请使用 application/json 或 multipart/form-data。"
+    if isinstance(exc, exceptions.MethodNotAllowed):
+        return f"该地址不支持 {request.method} 请求。" if request is not None else MESSAGES[405]
+    if isinstance(exc, exceptions.NotAcceptable):
+        return "无法按所请求的格式返回，请接受 application/json。"
+    if isinstance(exc, exceptions.Throttled):
+        return f"请求过于频繁，请{math.ceil(exc.wait)}秒后再试。" if exc.wait else MESSAGES[429]
+    if isinstance(exc, exceptions.NotAuthenticated):
+        return MESSAGES[401]
+    if isinstance(exc, exceptions.AuthenticationFailed):
+        return "身份认证失败：令牌无效或账号已停用，请重新登录。"
+    if isinstance(exc, exceptions.PermissionDenied) and str(exc.detail).startswith("CSRF Failed"):
+        return "页面已过期（CSRF 校验失败），请刷新页面后重试。"
+    return None
 
 
 def _headers(response):

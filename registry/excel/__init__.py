@@ -17,7 +17,7 @@ Describe the sheet once; everything else follows from the description::
         return upsert_by_key(CentralTown, rows, spec=TOWN_SHEET, user=user,
                              on_change=history_recorder(TOWN_SHEET, user))
 
-    class TownImportView(ExcelImportView):  # GET form, POST upload; clerks only (others 404)
+    class TownImportView(ExcelImportView):  # GET form, POST upload; clerks only (others 403)
         spec, list_url_name, template_url_name = TOWN_SHEET, "town-list", "town-excel-template"
         def apply(self, rows, user):
             return towns_import(rows, user)
@@ -56,7 +56,7 @@ The pieces:
   `ScopedListView`: queryset + filterset_class, so the export is exactly the filtered list),
   `ExcelImportView` (template ``excel/import.html``), `ExcelImportAPIView` and `report_response`
   for DRF (400 ``{"error": {"code": "invalid_rows"|"invalid_file", "message", "status", "rows":
-  [{"row", "column", "message"}]}}``). Clerks only by default, others get 404: override
+  [{"row", "column", "message"}]}}``). Clerks only by default, others get 403: override
   ``allowed(self, user)``. Uploads are cut off at EXCEL_MAX_BYTES while being received.
   The worked example is `registry.excel.organisations` (pages under /organisations/excel/).
 """

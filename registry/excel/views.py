@@ -2,18 +2,19 @@
 
 Each is configured by class attributes; subclasses only name their spec (and, for imports, an
 ``apply(self, rows, user)`` method). By default only clerks may use them (override
-``allowed(self, user)``); anyone else gets a 404, as for anything outside their reach.
+``allowed(self, user)``); anyone else gets a 403, as for every page a role may not use.
 """
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import content_disposition_header
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.generic import TemplateView, View
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import exceptions, permissions, serializers, status
+from rest_framework import permissions, serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -25,6 +26,7 @@ from .safety import limit
 from .writer import build_template, export_rows
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+NOT_YOUR_ROLE = "您的角色不能使用此 Excel 功能。"
 EXPORT_CHUNK = 2000
 
 
@@ -47,7 +49,7 @@ class ExcelAccessMixin(LoginRequiredMixin):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not self.allowed(request.user):
-            raise Http404("对象不存在或不在您的管辖范围内")
+            raise PermissionDenied(NOT_YOUR_ROLE)
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -144,13 +146,12 @@ class ExcelImportView(ExcelAccessMixin, TemplateView):
 
 
 class ExcelAllowed(permissions.BasePermission):
-    """The view's ``allowed(user)``, answering 404 rather than 403."""
+    """The view's ``allowed(user)``: a 403, like the pages, for a role that may not use the sheet."""
+
+    message = NOT_YOUR_ROLE
 
     def has_permission(self, request, view):
-        if not view.allowed(request.user):
-            # Like the pages: what a user may not use does not exist for them.
-            raise exceptions.NotFound()
-        return True
+        return view.allowed(request.user)
 
 
 def report_response(report: ImportReport) -> Response:

@@ -4,7 +4,7 @@ from .divisions import Division, DivisionLevel, IndexClass
 from .history import ChangeAction, ChangeRecord
 from .organisations import Organisation, OrganisationKind
 from .periods import LockException, PeriodLock, ReportingWindow
-from .users import LoginEvent, Role, User
+from .users import LoginEvent, LoginLock, Role, User
 
 # Imported last: the deliverables' models import the ground's.
 from registry.deliverables.models import (
@@ -44,6 +44,7 @@ __all__ = [
     "IndexClass",
     "LockException",
     "LoginEvent",
+    "LoginLock",
     "Organisation",
     "OrganisationKind",
     "PairingForm",

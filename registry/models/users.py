@@ -19,8 +19,6 @@ class User(AbstractUser):
     )
     role = models.CharField("角色", max_length=20, choices=Role.choices, blank=True)
     phone = models.CharField("联系电话", max_length=32, blank=True)
-    failed_login_count = models.PositiveSmallIntegerField("连续登录失败次数", default=0)
-    locked_until = models.DateTimeField("锁定至", null=True, blank=True)
 
     objects = UserManager()
 
@@ -75,6 +73,9 @@ class LoginEvent(models.Model):
         FAILED = "failed", "登录失败"
         LOCKED = "locked", "账号锁定"
         EXPIRED = "expired", "会话超时"
+        THROTTLED = "throttled", "来源地址受限"
+        IP_BLOCKED = "ip_blocked", "来源地址封禁"
+        UNLOCKED = "unlocked", "管理员解锁"
 
     kind = models.CharField("类型", max_length=16, choices=Kind.choices)
     user = models.ForeignKey(User, verbose_name="用户", null=True, blank=True, on_delete=models.PROTECT)
@@ -87,6 +88,24 @@ class LoginEvent(models.Model):
         verbose_name = "登录日志"
         verbose_name_plural = "登录日志"
         ordering = ["-created_at"]
+        # Per-address login throttling counts an address's recent failures and finds its last block.
+        indexes = [models.Index(fields=["ip_address", "kind", "created_at"], name="loginevent_ip_kind_time")]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.username}"
+
+
+class LoginLock(models.Model):
+    """Failed logins in a row and the lock, per login name, whether or not an account has that name
+    (so that nothing tells a caller whether it exists). A successful login deletes the row."""
+
+    username = models.CharField("登录名", max_length=150, unique=True)
+    failures = models.PositiveSmallIntegerField("连续登录失败次数", default=0)
+    locked_until = models.DateTimeField("锁定至", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "登录锁定"
+        verbose_name_plural = "登录锁定"
+
+    def __str__(self):
+        return self.username

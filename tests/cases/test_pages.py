@@ -89,7 +89,7 @@ def test_clerk_creates_and_assigns_in_one_form(people, client):
     assert case.state == CaseState.ASSIGNED and case.deadline > timezone.localdate()
     assert client.get("/cases/new/").status_code == 200
     client.force_login(people.lead_staff)
-    assert client.get("/cases/new/").status_code == 302
+    assert client.get("/cases/new/").status_code == 403
 
 
 def test_review_queue_and_todo_list(people, client):
@@ -212,3 +212,16 @@ def test_case_table_row_escapes_user_text(people, client):
     )
     assert expected in page
     assert "<script>alert(" not in page
+
+
+@pytest.mark.parametrize("url", ["/cases/new/", "/cases/import/", "/cases/import/template.xlsx", "/projects/new/",
+                                 "/projects/excel/import/", "/workshops/excel/export/"])
+def test_a_page_the_role_may_not_use_is_a_403_without_a_traceback(client, province_manager, url, caplog):
+    client.force_login(province_manager)
+    with caplog.at_level("WARNING", logger="django.request"):
+        response = client.get(url)
+    assert response.status_code == 403
+    assert "无权执行该操作" in response.content.decode()
+    refusals = [r for r in caplog.records if r.name == "django.request"]
+    assert refusals and all(r.exc_info is None and r.exc_text is None for r in refusals)
+    assert "Traceback" not in caplog.text

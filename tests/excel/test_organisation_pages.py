@@ -19,13 +19,13 @@ def _upload(content, name="单位.xlsx"):
 
 
 @pytest.mark.parametrize("url_name", URLS)
-def test_staff_and_managers_get_404_and_anonymous_users_go_to_login(client, yiwu_staff, province_manager, url_name):
+def test_staff_and_managers_get_403_and_anonymous_users_go_to_login(client, yiwu_staff, province_manager, url_name):
     url = reverse(url_name)
     assert client.get(url).status_code == 302
     for user in (yiwu_staff, province_manager):
         client.force_login(user)
-        assert client.get(url).status_code == 404
-        assert client.post(url).status_code in (404, 405)
+        assert client.get(url).status_code == 403
+        assert client.post(url).status_code in (403, 405)
 
 
 def test_only_clerks_see_the_excel_buttons_on_the_unit_list(client, yiwu_clerk, province_manager):
@@ -124,12 +124,12 @@ def test_the_api_answers_counts_or_structured_row_errors(api_client, yiwu_clerk)
     assert api_client.post(url, {}, format="multipart").json()["error"]["code"] == "invalid_file"
 
 
-def test_the_api_refuses_non_clerks_with_404(api_client, yiwu_staff):
+def test_the_api_refuses_non_clerks_with_403(api_client, yiwu_staff):
     api_client.force_authenticate(yiwu_staff)
     content = fill(ORGANISATION_SHEET, [["单位", "", "企业", "330782", "是"]])
     response = api_client.post(reverse("api-organisation-excel-import"), {"file": _upload(content)}, format="multipart")
-    assert response.status_code == 404
-    assert response.json()["error"]["code"] == "not_found"
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "permission_denied"
 
 
 def test_the_api_upload_is_in_the_schema(api_client, province_clerk):

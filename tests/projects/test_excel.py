@@ -111,8 +111,8 @@ def test_export_is_the_filtered_list_with_the_months_figures(client, province_cl
 @pytest.mark.django_db
 def test_each_import_is_only_for_its_audience(client, yiwu_staff, yiwu_clerk):
     client.force_login(yiwu_staff)
-    assert client.get("/projects/excel/import/").status_code == 404
+    assert client.get("/projects/excel/import/").status_code == 403
     assert client.get("/projects/monthly/excel/import/").status_code == 200
     client.force_login(yiwu_clerk)
-    assert client.get("/projects/monthly/excel/import/").status_code == 404
+    assert client.get("/projects/monthly/excel/import/").status_code == 403
     assert client.get("/projects/excel/template/").status_code == 200

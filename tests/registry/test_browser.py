@@ -27,4 +27,28 @@ def test_wrong_password_shows_chinese_error(page, divisions):
     page.fill("#id_username", "nobody")
     page.fill("#id_password", "Wrong@1234")
     page.click("button[type=submit]")
-    assert "用户名或密码错误" in page.locator(".alert-danger").inner_text()
+    # The same words for any name, existing or not: the attempts left before the lock.
+    assert page.locator(".alert-danger").inner_text() == "用户名或密码错误。再连续失败4次，该账号将被锁定30分钟。"
+    assert "连续 5 次输错密码，账号将锁定 30 分钟。" in page.content()
+
+
+def test_pages_run_their_scripts_under_the_content_security_policy(page, login_as):
+    manager = make_user("manager", "330000", username="manager_csp_browser")
+    console = []
+    page.on("console", lambda message: console.append(message.text))
+    page.on("pageerror", lambda error: console.append(str(error)))
+    login_as(manager)
+    response = page.goto(f"{page.base_url}/rollups/board/")
+    assert "script-src 'self';" in response.headers["content-security-policy"]
+    assert "no-store" in response.headers["cache-control"]
+    page.wait_for_selector("#chart-cases canvas")  # board.js drew the charts
+    page.wait_for_selector("#chart-investment canvas")
+    # Choosing a month submits the filter form (static/js/app.js, no onchange attribute).
+    months = page.locator("#f-month option").evaluate_all("options => options.map(o => o.value)")
+    with page.expect_navigation():
+        page.select_option("#f-month", months[-1])
+    assert f"month={months[-1]}" in page.url
+    page.goto(f"{page.base_url}/api/docs/")
+    page.wait_for_selector(".swagger-ui .info .title")  # Swagger UI started from its script file
+    violations = [text for text in console if "Content Security Policy" in text or "Refused to" in text]
+    assert violations == [] and not [text for text in console if "Error" in text]

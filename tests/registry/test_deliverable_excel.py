@@ -132,8 +132,8 @@ def test_export_is_the_filtered_list_of_the_jurisdiction(client, yiwu_clerk):
 
 def test_county_staff_cannot_use_excel(client, yiwu_staff):
     client.force_login(yiwu_staff)
-    assert client.get(reverse("workshop_excel_template")).status_code == 404
-    assert upload(client, "workshop", b"x").status_code == 404
+    assert client.get(reverse("workshop_excel_template")).status_code == 403
+    assert upload(client, "workshop", b"x").status_code == 403
 
 
 def test_api_import_reports_rows_as_json(api_client, yiwu_clerk):
