@@ -21,12 +21,14 @@ from .deliverables import (
 from .divisions import Division, DivisionLevel, IndexClass
 from .history import ChangeAction, ChangeRecord
 from .organisations import Organisation, OrganisationKind
+from .reliability import CacheEpoch, OutboxTask
 from .users import LoginEvent, Role, User
 
 __all__ = [
     "AxisNode",
     "AxisNodeKind",
     "Batch",
+    "CacheEpoch",
     "CentralTown",
     "CentralTownTrack",
     "ChangeAction",
@@ -40,6 +42,7 @@ __all__ = [
     "LoginEvent",
     "Organisation",
     "OrganisationKind",
+    "OutboxTask",
     "PairingForm",
     "PairingKind",
     "PairingRelationship",
