@@ -45,7 +45,9 @@ def relay(rows) -> int:
     if time.monotonic() < _broker["down_until"]:
         return 0  # the broker failed a moment ago: the periodic relay will send these
     timeout = settings.OUTBOX_PUBLISH_TIMEOUT
-    options = {**app.conf.broker_transport_options, "socket_timeout": timeout, "socket_connect_timeout": timeout}
+    # max_retries 0: kombu otherwise retries a refused connection for seconds before giving up.
+    options = {**app.conf.broker_transport_options, "socket_timeout": timeout, "socket_connect_timeout": timeout,
+               "max_retries": 0}
     sent = 0
     with app.connection_for_write(transport_options=options, connect_timeout=timeout) as conn:
         for row in rows:
