@@ -13,6 +13,7 @@ in-process after the commit, as `.delay()` did.
 import datetime as dt
 import logging
 import time
+from contextlib import nullcontext
 
 from celery import current_app
 from celery.signals import task_failure, task_success
@@ -101,11 +102,14 @@ def relay_due(*, grace: float | None = None, batch: int = 200) -> int:
     """The periodic relay: publish every due row, a batch at a time, each batch locked against a
     second relay running at once (skipped, not waited for, on PostgreSQL)."""
     _broker["down_until"] = 0.0  # a periodic run always tries the broker
+    # SQLite has no row locks, and a transaction that reads then writes fails at once ("database is
+    # locked") while a worker writes: there each row's update commits on its own.
+    locking = connection.features.has_select_for_update_skip_locked
     total = 0
     while True:
-        with transaction.atomic():
+        with transaction.atomic() if locking else nullcontext():
             rows = due(grace=grace)
-            if connection.features.has_select_for_update_skip_locked:
+            if locking:
                 rows = rows.select_for_update(skip_locked=True)
             rows = list(rows[:batch])
             sent = relay(rows) if rows else 0
