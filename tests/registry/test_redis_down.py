@@ -14,32 +14,9 @@ from registry import generations, outbox
 from registry.models import CacheEpoch, OutboxTask
 from tests.factories import TEST_PASSWORD
 
-from ..support.redis_server import REDIS_SERVER, RedisServer
+from ..support.redis_server import REDIS_SERVER
 
 pytestmark = pytest.mark.skipif(REDIS_SERVER is None, reason="redis-server is not installed")
-
-
-@pytest.fixture
-def own_redis():
-    server = RedisServer().start()
-    yield server
-    server.close()
-
-
-@pytest.fixture
-def cache_on(own_redis, settings):
-    """The product's cache and sessions on the test's own Redis, as production configures them."""
-    settings.CACHES = {"default": {
-        "BACKEND": "registry.redis_cache.PooledClientRedisCache",
-        "LOCATION": own_redis.url,
-        "OPTIONS": {"socket_timeout": settings.REDIS_CACHE_TIMEOUT, "socket_connect_timeout": settings.REDIS_CACHE_TIMEOUT},
-        "RETRY_AFTER": 1.0,
-    }}
-    settings.SESSION_ENGINE = "registry.sessions"
-    settings.CACHE_EPOCH_SECONDS = 0
-    generations._epoch["value"] = None
-    yield own_redis
-    generations._epoch.update(value=0, read_at=0.0)
 
 
 @contextmanager

@@ -14,13 +14,13 @@ from django.test import Client
 from cases.models import Case, CaseCategory, CaseState
 from cases.rollups.models import Bulletin, BulletinStatus, RollupRun, RunStatus, RunTrigger
 from projects.models import MonthlyReport
-from registry import generations, outbox
+from registry import outbox
 from registry.models import LoginEvent, OutboxTask
 from tests.cases.factories import make_people
 from tests.factories import TEST_PASSWORD, make_user
 from tests.projects.factories import ProjectFactory
 
-from ..support.redis_server import REDIS_SERVER, RedisServer
+from ..support.redis_server import REDIS_SERVER
 from ..support.worker import WorkerProcess
 
 pytestmark = [pytest.mark.worker, pytest.mark.skipif(REDIS_SERVER is None, reason="redis-server is not installed")]
@@ -28,38 +28,22 @@ LIMIT_SECONDS = 2.0
 
 
 @pytest.fixture
-def own_redis():
-    server = RedisServer().start()
-    yield server
-    server.close()
-
-
-@pytest.fixture
-def product_on_own_redis(own_redis, settings, transactional_db, divisions):
-    """Cache, sessions and broker on the test's own Redis, as production configures them; tasks go to
-    a real worker, and a sent task not run within 5 s is sent again (a broker that lost its queue)."""
-    settings.CACHES = {"default": {
-        "BACKEND": "registry.redis_cache.PooledClientRedisCache",
-        "LOCATION": own_redis.url,
-        "OPTIONS": {"socket_timeout": settings.REDIS_CACHE_TIMEOUT, "socket_connect_timeout": settings.REDIS_CACHE_TIMEOUT},
-        "RETRY_AFTER": 1.0,
-    }}
-    settings.SESSION_ENGINE = "registry.sessions"
-    settings.CACHE_EPOCH_SECONDS = 0
+def product_on_own_redis(cache_on, settings, transactional_db, divisions):
+    """Cache, sessions and broker on the test's own Redis; tasks go to a real worker, and a task sent
+    but not run within 5 s is sent again (a broker that lost its queue)."""
+    own_redis = cache_on
+    saved = {k: current_app.conf[k] for k in ("task_always_eager", "task_default_queue", "broker_url")}
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.OUTBOX_REDELIVER_SECONDS = 5
-    generations._epoch["value"] = None
     outbox._broker["down_until"] = 0.0
     worker = WorkerProcess(own_redis.url)
-    saved = {k: current_app.conf[k] for k in ("task_always_eager", "task_default_queue", "broker_url", "result_backend")}
-    current_app.conf.update(task_always_eager=False, task_default_queue=worker.queue, broker_url=own_redis.url,
-                            result_backend=own_redis.url)
+    # Tasks are published without a result (the outbox tracks them), so the result backend stays as it was.
+    current_app.conf.update(task_always_eager=False, task_default_queue=worker.queue, broker_url=own_redis.url)
     try:
         yield own_redis, worker
     finally:
         worker.stop()
         current_app.conf.update(saved)
-        generations._epoch.update(value=0, read_at=0.0)
         outbox._broker["down_until"] = 0.0
 
 
