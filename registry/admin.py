@@ -12,6 +12,7 @@ from .models import (
     Division,
     LoginEvent,
     Organisation,
+    OutboxTask,
     PairingRelationship,
     User,
     VillageCluster,
@@ -72,6 +73,15 @@ class LoginEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 # --- deliverables: edited through the services in the product; the admin is for inspection -------
+
+
+@admin.register(OutboxTask)
+class OutboxTaskAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Queued tasks: those not done, with their last error, are what an operator looks at."""
+
+    list_display = ["id", "name", "created_at", "sent_at", "done_at", "attempts", "last_error"]
+    list_filter = ["name", ("done_at", admin.EmptyFieldListFilter)]
+    date_hierarchy = "created_at"
 
 
 class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
