@@ -9,6 +9,7 @@ from .models import (
     LoginEvent,
     LoginLock,
     Organisation,
+    OutboxTask,
     User,
 )
 
@@ -78,6 +79,15 @@ class LoginEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "kind", "username", "ip_address", "user_agent"]
     list_filter = ["kind"]
     search_fields = ["username", "ip_address"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(OutboxTask)
+class OutboxTaskAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Queued tasks: those not done, with their last error, are what an operator looks at."""
+
+    list_display = ["id", "name", "created_at", "sent_at", "done_at", "attempts", "last_error"]
+    list_filter = ["name", ("done_at", admin.EmptyFieldListFilter)]
     date_hierarchy = "created_at"
 
 

@@ -2,6 +2,9 @@ from celery import shared_task
 from django.core.cache import cache
 from django.utils import timezone
 
+from . import outbox
+from .generations import prune_epochs
+
 
 @shared_task(name="registry.tasks.heartbeat", ignore_result=True, expires=300)
 def heartbeat():
@@ -15,3 +18,12 @@ def heartbeat():
 def echo(value):
     """Round-trip check used by the worker test and operators: returns what it was given."""
     return value
+
+
+@shared_task(name="registry.tasks.relay_outbox", ignore_result=True, expires=55)
+def relay_outbox():
+    """Publish the outbox rows the commit could not (broker down) or the broker lost; tidy up."""
+    sent = outbox.relay_due()
+    outbox.prune()
+    prune_epochs()
+    return sent

@@ -18,6 +18,7 @@ from cases.models import Case, CaseEvent
 from cases.services import DEADLINE_STATES
 from projects.models import Project
 from projects.selectors import lagging_projects, schedule_share
+from registry import outbox
 from registry.models import Division, DivisionLevel
 from registry.scoping import user_can_see_division
 
@@ -50,7 +51,8 @@ def _fmt(value):
 
 @transaction.atomic
 def bulletin_request(*, month: dt.date, division: Division, by=None) -> Bulletin:
-    """Queue a bulletin for `month` and `division`; rendered by a worker after the commit."""
+    """Queue a bulletin for `month` and `division`; rendered by a worker after the commit (through the
+    outbox: a bulletin queued before a crash is still rendered)."""
     if by is not None and not user_can_see_division(by, division):
         raise ValidationError({"division": "该区划不在您的管辖范围内。"})
     if division.level > DivisionLevel.COUNTY:
@@ -58,7 +60,7 @@ def bulletin_request(*, month: dt.date, division: Division, by=None) -> Bulletin
     bulletin = Bulletin(month=month.replace(day=1), division=division, requested_by=by, requested_at=timezone.now())
     bulletin.full_clean()
     bulletin.save()
-    transaction.on_commit(lambda: tasks.generate_bulletin.delay(bulletin.pk))
+    outbox.enqueue(tasks.generate_bulletin, bulletin.pk)
     return bulletin
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from registry import outbox
 from registry.periods import add_months, current_month, is_locked, reporting_window
 from registry.generations import bump_now_and_on_commit
 from registry.models import DivisionLevel
@@ -94,9 +95,7 @@ def rollup_request(*, month: dt.date, by, force: bool = False, reason: str = "")
         raise ValidationError("只有专班工作人员可以发起重算。")
     check_rerun(by=by, force=force, reason=reason)
     month = month.replace(day=1)
-    transaction.on_commit(
-        lambda: tasks.rollup_month.delay(month.strftime("%Y-%m"), RunTrigger.MANUAL, by.pk, force, reason.strip())
-    )
+    outbox.enqueue(tasks.rollup_month, month.strftime("%Y-%m"), RunTrigger.MANUAL, by.pk, force, reason.strip())
 
 
 def rollup_month(*, month: dt.date, trigger: str = RunTrigger.SCHEDULE, by=None, force: bool = False, reason: str = "") -> RollupRun:
@@ -176,3 +175,28 @@ def rollup_finalise_due() -> list[RollupRun]:
     if today.day == 1 or state is None or state.status != FillStatus.DONE or (window_closed and not state.finalised):
         runs.append(rollup_month(month=previous, trigger=RunTrigger.SCHEDULE))
     return runs
+
+
+def rollup_sweep_dead_runs(*, now: dt.datetime | None = None) -> list[RollupRun]:
+    """Runs still "running" ROLLUP_RUN_TIMEOUT_SECONDS after they started died with their worker (a run
+    is one transaction, so nothing of it was kept): mark them failed and queue their month again, with
+    the same force and reason, unless a later run of the month has finished or is under way."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(seconds=settings.ROLLUP_RUN_TIMEOUT_SECONDS)
+    swept = []
+    for run in RollupRun.objects.filter(status=RunStatus.RUNNING, started_at__lt=cutoff).order_by("started_at"):
+        with transaction.atomic():
+            message = f"运行超过{settings.ROLLUP_RUN_TIMEOUT_SECONDS // 60}分钟未完成，视为工作进程中断，已标记失败并重新排队。"
+            if not RollupRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+                status=RunStatus.FAILED, finished_at=now, message=message
+            ):
+                continue  # it finished, or another sweeper took it, meanwhile
+            later = RollupRun.objects.filter(
+                month=run.month, started_at__gt=run.started_at, status__in=(RunStatus.RUNNING, RunStatus.DONE)
+            )
+            if not later.exists():
+                outbox.enqueue(
+                    tasks.rollup_month, f"{run.month:%Y-%m}", RunTrigger.CATCH_UP, run.requested_by_id, run.forced, run.reason
+                )
+        swept.append(run)
+    return swept

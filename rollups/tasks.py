@@ -33,3 +33,9 @@ def rollup_month(month: str, trigger: str = RunTrigger.MANUAL, user_id: int | No
 @shared_task(name="rollups.generate_bulletin", acks_late=True, reject_on_worker_lost=True)
 def generate_bulletin(bulletin_id: int):
     bulletins.bulletin_render(bulletin_id=bulletin_id)
+
+
+@shared_task(name="rollups.sweep_dead_runs", ignore_result=True, expires=9 * 60)
+def sweep_dead_runs():
+    """Runs whose worker died: failed, and their month queued again (never "running" for ever)."""
+    return len(services.rollup_sweep_dead_runs())

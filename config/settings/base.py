@@ -96,18 +96,30 @@ MEDIA_URL = "/media/"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Redis is a cache, never the only copy: with it down, unreachable or frozen a read is a miss after
+# at most REDIS_CACHE_TIMEOUT seconds, and the process leaves it alone for REDIS_CACHE_RETRY_AFTER
+# (registry.redis_cache). Keys carry a cache epoch read from the database at most every
+# CACHE_EPOCH_SECONDS, moved when an invalidating cache write fails (registry.generations).
+REDIS_CACHE_TIMEOUT = env.float("REDIS_CACHE_TIMEOUT", default=0.5)
 CACHES = {
     "default": (
-        {"BACKEND": "registry.redis_cache.PooledClientRedisCache", "LOCATION": env("REDIS_URL")}
+        {
+            "BACKEND": "registry.redis_cache.PooledClientRedisCache",
+            "LOCATION": env("REDIS_URL"),
+            "OPTIONS": {"socket_timeout": REDIS_CACHE_TIMEOUT, "socket_connect_timeout": REDIS_CACHE_TIMEOUT},
+            "RETRY_AFTER": env.float("REDIS_CACHE_RETRY_AFTER", default=5.0),
+        }
         if env("REDIS_URL", default="")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+CACHE_EPOCH_SECONDS = env.float("CACHE_EPOCH_SECONDS", default=1.0)
 
 # With a shared cache, sessions are read from it and written through to the database: one query
-# less on every request, and the database still holds every session if the cache is flushed.
+# less on every request, and the database still holds every session when the cache is flushed or
+# down (registry.sessions reads them from there, and keeps a missed cache write from reviving one).
 if env("REDIS_URL", default=""):
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "registry.sessions"
 
 LOGGING = {
     "version": 1,

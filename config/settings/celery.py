@@ -18,15 +18,35 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = False
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# A broker that is down must not hang a web request for ever.
-CELERY_BROKER_CONNECTION_TIMEOUT = 5
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 3, "interval_start": 0, "interval_step": 0.5, "interval_max": 2}
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A broker that is down must not hang a web request for ever. Requests queue through the outbox
+# (registry.outbox), which publishes with its own short timeout and no retries; these bound the rest
+# (workers, beat, a direct .delay()). socket_timeout also ends a publish to a frozen Redis.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_timeout": 5, "socket_connect_timeout": 2}
+CELERY_REDIS_SOCKET_TIMEOUT = 5
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# The outbox: seconds a publish may take in a request; seconds a process then leaves the broker alone;
+# seconds the periodic relay leaves a fresh row to its commit's own publish; seconds after which a row
+# sent but not run is sent again (the broker lost it); attempts before a row is left to an operator.
+OUTBOX_PUBLISH_TIMEOUT = env.float("OUTBOX_PUBLISH_TIMEOUT", default=0.5)
+OUTBOX_RETRY_AFTER = env.float("OUTBOX_RETRY_AFTER", default=5.0)
+OUTBOX_RELAY_GRACE_SECONDS = env.float("OUTBOX_RELAY_GRACE_SECONDS", default=30.0)
+OUTBOX_REDELIVER_SECONDS = env.float("OUTBOX_REDELIVER_SECONDS", default=15 * 60)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=20)
+# A roll-up run still "running" this long after it started has lost its worker (rollups sweeper).
+ROLLUP_RUN_TIMEOUT_SECONDS = env.int("ROLLUP_RUN_TIMEOUT_SECONDS", default=30 * 60)
 CELERY_RESULT_EXPIRES = 24 * 3600
 
 CELERY_BEAT_SCHEDULE = {
     # Proves beat and a worker are alive: the cache key celery:heartbeat holds the last run.
     "heartbeat": {"task": "registry.tasks.heartbeat", "schedule": crontab(minute="*/5")},
+    # Tasks the commit could not publish (broker down) or the broker lost (crash): sent again.
+    "relay-outbox": {"task": "registry.tasks.relay_outbox", "schedule": crontab(minute="*")},
+    # Roll-up runs whose worker died: marked failed and their month queued again.
+    "rollups-sweep-dead-runs": {"task": "rollups.sweep_dead_runs", "schedule": crontab(minute="*/10")},
     # Yellow/red cards and auto-escalation for case deadlines, before the working day starts.
     "case-deadlines": {"task": "cases.tasks.check_case_deadlines", "schedule": crontab(hour=6, minute=30)},
     # Counties whose projects have not submitted the month get a reminder each morning of the window.

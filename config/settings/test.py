@@ -17,3 +17,7 @@ STORAGES = {
 # A file, not memory, so that a real Celery worker process can open the same SQLite test database.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}  # noqa: F405
+
+# The cache epoch (registry.generations) is read once and kept: the tests' query counts must not
+# depend on when a process last re-read it. Tests about the epoch set this to 0.
+CACHE_EPOCH_SECONDS = 10**9

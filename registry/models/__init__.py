@@ -4,6 +4,7 @@ from .divisions import Division, DivisionLevel, IndexClass
 from .history import ChangeAction, ChangeRecord
 from .organisations import Organisation, OrganisationKind
 from .periods import LockException, PeriodLock, ReportingWindow
+from .reliability import CacheEpoch, OutboxTask
 from .users import LoginEvent, LoginLock, Role, User
 
 # Imported last: the deliverables' models import the ground's.
@@ -32,6 +33,7 @@ __all__ = [
     "AxisNode",
     "AxisNodeKind",
     "Batch",
+    "CacheEpoch",
     "CentralTown",
     "CentralTownTrack",
     "ChangeAction",
@@ -47,6 +49,7 @@ __all__ = [
     "LoginLock",
     "Organisation",
     "OrganisationKind",
+    "OutboxTask",
     "PairingForm",
     "PairingKind",
     "PairingRelationship",
