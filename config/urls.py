@@ -28,3 +28,6 @@ urlpatterns = [
     path("", include("registry.urls")),
     path("", include("registry.excel.urls")),
 ]
+
+# A body over the upload limit and other SuspiciousOperations: JSON under /api/, a Chinese page elsewhere.
+handler400 = "registry.middleware.bad_request"

@@ -1,5 +1,10 @@
 from django.apps import AppConfig
 
+from . import inputs
+
+# Before any form class is built: form fields copy their validators then (see registry.inputs).
+inputs.install_form_validators()
+
 
 class RegistryConfig(AppConfig):
     name = "registry"
@@ -19,6 +24,7 @@ class RegistryConfig(AppConfig):
             *(NavItem(r.label, f"{r.key}_list", order=r.nav_order, section="成果台账") for r in RECORD_TYPES),
             NavItem("关于", "about", order=99),
         )
+        inputs.install_api_validators()
         register_card(HomeCard("共富工坊", frozenset(Role.values), _workshop_card, order=20))
 
 

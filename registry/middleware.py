@@ -1,7 +1,13 @@
+import re
 import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import JsonResponse
+from django.shortcuts import render
+
+from .inputs import CONTROL_MESSAGE, has_control_characters
 
 from .models import LoginEvent
 from .signals import record
@@ -28,3 +34,51 @@ class IdleSessionTimeoutMiddleware:
                 # Write at most once a minute so that every request does not rewrite the session.
                 request.session[self.SESSION_KEY] = now
         return self.get_response(request)
+
+
+# A bigint holds at most 19 digits; a longer number in a path can name no row (and some databases
+# raise on the comparison instead of finding nothing).
+_TOO_LONG_NUMBER = re.compile(r"/\d{19,}(/|$)")
+
+
+class InputGuardMiddleware:
+    """Refuse what no form or serializer gets to see: control characters in the path or the query
+    string (PostgreSQL refuses NUL in text: a 500 on any filter), and ids beyond bigint in the path.
+    Bodies are checked by the forms (registry.inputs) and the API's parsers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if has_control_characters(request.path) or any(
+            has_control_characters(key) or any(has_control_characters(v) for v in values)
+            for key, values in request.GET.lists()
+        ):
+            return bad_request_response(request, "请求地址或查询条件" + CONTROL_MESSAGE)
+        if _TOO_LONG_NUMBER.search(request.path):
+            return error_response(request, 404, "对象不存在或不在您的管辖范围内。")
+        return self.get_response(request)
+
+
+def error_response(request, status: int, message: str):
+    """The API's JSON error shape under /api/, a Chinese page elsewhere."""
+    if request.path.startswith("/api/"):
+        code = {400: "invalid", 404: "not_found", 413: "too_large"}.get(status, "error")
+        return JsonResponse({"error": {"code": code, "message": message, "status": status}}, status=status,
+                            json_dumps_params={"ensure_ascii": False})
+    return render(request, "400.html", {"message": message, "status": status}, status=status)
+
+
+def bad_request_response(request, message: str):
+    return error_response(request, 400, message)
+
+
+def bad_request(request, exception=None):
+    """handler400: Django's SuspiciousOperation answers, e.g. a body over DATA_UPLOAD_MAX_MEMORY_SIZE
+    (RequestDataTooBig), in the product's shape instead of Django's plain English page."""
+    if isinstance(exception, (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
+        message = f"提交的数据过大或字段过多（表单数据上限 {limit:.1f} MB；上传文件请使用文件上传功能）。"
+    else:
+        message = "请求无效，请刷新页面后重试。"
+    return bad_request_response(request, message)

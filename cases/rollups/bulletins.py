@@ -18,6 +18,7 @@ from cases.models import Case, CaseEvent
 from cases.services import DEADLINE_STATES
 from projects.models import Project
 from projects.selectors import lagging_projects, schedule_share
+from registry.excel.writer import safe_row
 from registry.models import Division, DivisionLevel
 from registry.scoping import user_can_see_division
 
@@ -198,7 +199,7 @@ def render_xlsx(content) -> bytes:
         sheet = workbook.create_sheet(caption.split("、", 1)[1][:31])
         sheet.append(header)
         for values in rows:
-            sheet.append(values)
+            sheet.append(safe_row(sheet, values))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -4,6 +4,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # DRF's parsers plus the input rules of registry.inputs (control characters, nesting depth).
+    "DEFAULT_PARSER_CLASSES": [
+        "registry.api.parsers.JSONParser",
+        "registry.api.parsers.FormParser",
+        "registry.api.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",

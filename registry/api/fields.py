@@ -1,6 +1,24 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from registry.inputs import month_from_text
+
+
+class MonthText(serializers.RegexField):
+    """A month typed as "YYYY-MM", within the plausible years (registry.inputs); stays text."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "月份，格式 YYYY-MM，如 2026-10")
+        super().__init__(r"^\d{4}-\d{2}$", **kwargs)
+        self.validators.append(_plausible_month)
+
+
+def _plausible_month(value):
+    try:
+        month_from_text(value)
+    except ValueError as error:
+        raise serializers.ValidationError(str(error)) from None
+
 
 @extend_schema_field(serializers.CharField())
 class ChoiceLabel(serializers.Field):
