@@ -29,6 +29,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "registry.api.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ClusterLevelEnum": "registry.models.deliverables.ClusterLevel.choices",
         "DivisionLevelEnum": "registry.models.divisions.DivisionLevel.choices",

@@ -171,11 +171,14 @@ _RESULT = inline_serializer("ExcelImportResult", {
 _ROW_ERROR = inline_serializer("ExcelRowError", {
     "row": serializers.IntegerField(help_text="Excel 行号，1 为表头"), "column": serializers.CharField(),
     "message": serializers.CharField(),
-}, many=True)
+}, many=True, required=False)
 _ERROR = inline_serializer("ExcelImportError", {
     "error": inline_serializer("ExcelImportErrorBody", {
-        "code": serializers.ChoiceField(choices=["invalid_file", "invalid_rows"]),
+        # invalid_file / invalid_rows come with `rows`; a request without a file is the API's plain
+        # "invalid" error with `fields`.
+        "code": serializers.CharField(help_text="invalid_file（文件无法读取）、invalid_rows（行错误，见 rows）或 invalid（请求无效，见 fields）"),
         "message": serializers.CharField(), "status": serializers.IntegerField(), "rows": _ROW_ERROR,
+        "fields": serializers.DictField(required=False),
     }),
 })
 _UPLOAD = inline_serializer("ExcelUpload", {"file": serializers.FileField(help_text=".xlsx 文件")})
