@@ -4,6 +4,8 @@ JSON nested deeper than Python's recursion limit made `json.load` raise Recursio
 control character in any string value is refused here, once for every endpoint, with the key path
 that holds it (see registry.inputs).
 """
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from rest_framework import exceptions, parsers
 
 from registry.inputs import CONTROL_MESSAGE, has_control_characters
@@ -35,6 +37,11 @@ def _as_dict(query_dict) -> dict:
 
 class JSONParser(parsers.JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
+        # Django enforces DATA_UPLOAD_MAX_MEMORY_SIZE on form bodies only; DRF reads JSON from the stream.
+        request = (parser_context or {}).get("request")
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if request is not None and limit is not None and int(request.META.get("CONTENT_LENGTH") or 0) > limit:
+            raise RequestDataTooBig("Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE.")
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:

@@ -222,6 +222,13 @@ def test_a_body_over_the_upload_limit_is_the_api_error_under_api(clerk_api, peop
 
 
 @override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1024)
+def test_a_json_body_over_the_upload_limit_is_the_api_error(clerk_api, people):
+    error = assert_api_error(clerk_api.post(CASES, case_body(people, description="长" * 2000), format="json"))
+    assert "过大" in error["message"]
+    assert not Case.objects.exists()
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1024)
 def test_a_body_over_the_upload_limit_is_a_chinese_page_elsewhere(client, people):
     client.force_login(people.clerk)
     response = client.post("/cases/new/", {"title": "标题", "description": "长" * 2000})
