@@ -9,7 +9,7 @@ import io
 from collections.abc import Iterable
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
@@ -77,7 +77,7 @@ def _header_cell(sheet, column: Column) -> WriteOnlyCell:
 
 def _value_cell(sheet, column: Column, fmt: str | None, row):
     value = safe_value(sheet, column.to_cell(column.export_value(row)))
-    if fmt is None or value is None or isinstance(value, WriteOnlyCell):
+    if fmt is None or value is None or isinstance(value, Cell):
         return value
     cell = WriteOnlyCell(sheet, value=value)
     cell.number_format = fmt
