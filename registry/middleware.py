@@ -36,9 +36,10 @@ class IdleSessionTimeoutMiddleware:
         return self.get_response(request)
 
 
-# A bigint holds at most 19 digits; a longer number in a path can name no row (and some databases
-# raise on the comparison instead of finding nothing).
-_TOO_LONG_NUMBER = re.compile(r"/\d{19,}(/|$)")
+# A number in a path beyond bigint can name no row (and some databases raise on the comparison
+# instead of finding nothing).
+_LONG_NUMBER = re.compile(r"/(\d{19,})(?=/|$)")
+_BIGINT_MAX = 2**63 - 1
 
 
 class InputGuardMiddleware:
@@ -55,7 +56,7 @@ class InputGuardMiddleware:
             for key, values in request.GET.lists()
         ):
             return bad_request_response(request, "请求地址或查询条件" + CONTROL_MESSAGE)
-        if _TOO_LONG_NUMBER.search(request.path):
+        if any(len(n) > 19 or int(n) > _BIGINT_MAX for n in _LONG_NUMBER.findall(request.path)):
             return error_response(request, 404, "对象不存在或不在您的管辖范围内。")
         return self.get_response(request)
 

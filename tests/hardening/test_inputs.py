@@ -200,6 +200,9 @@ def test_ids_beyond_bigint_in_api_paths_are_404(province_api, url):
 def test_ids_beyond_bigint_in_page_paths_are_404(client, people):
     client.force_login(people.clerk)
     assert client.get(f"/cases/{HUGE_ID}/").status_code == 404
+    assert client.get(f"/cases/{2**63}/").status_code == 404
+    assert client.get(f"/cases/{'9' * 5000}/").status_code == 404
+    assert client.get(f"/cases/{2**63 - 1}/").status_code == 404  # in range: an ordinary miss
 
 
 @pytest.mark.parametrize("field", ["category", "joint_parties"])
