@@ -13,6 +13,14 @@ class MonthText(serializers.RegexField):
         self.validators.append(_plausible_month)
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-10"})
+class MonthOutput(serializers.DateField):
+    """A month (stored as its first day) answered as "YYYY-MM"; the schema says so, not format: date."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m", read_only=True, **kwargs)
+
+
 def _plausible_month(value):
     try:
         month_from_text(value)
