@@ -4,11 +4,10 @@ import time
 from django.conf import settings
 from django.contrib.auth import logout
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 
 from .inputs import CONTROL_MESSAGE, has_control_characters
-
 from .models import LoginEvent
 from .signals import record
 
@@ -57,21 +56,27 @@ class InputGuardMiddleware:
         ):
             return bad_request_response(request, "请求地址或查询条件" + CONTROL_MESSAGE)
         if any(len(n) > 19 or int(n) > _BIGINT_MAX for n in _LONG_NUMBER.findall(request.path)):
-            return error_response(request, 404, "对象不存在或不在您的管辖范围内。")
+            if not _is_api(request):
+                raise Http404("对象不存在或不在您的管辖范围内。")  # the product's 404 page
+            return _api_error(404, "not_found", "对象不存在或不在您的管辖范围内。")
         return self.get_response(request)
 
 
-def error_response(request, status: int, message: str):
-    """The API's JSON error shape under /api/, a Chinese page elsewhere."""
-    if request.path.startswith("/api/"):
-        code = {400: "invalid", 404: "not_found", 413: "too_large"}.get(status, "error")
-        return JsonResponse({"error": {"code": code, "message": message, "status": status}}, status=status,
-                            json_dumps_params={"ensure_ascii": False})
-    return render(request, "400.html", {"message": message, "status": status}, status=status)
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _api_error(status: int, code: str, message: str) -> JsonResponse:
+    # The shape of registry.api.errors, for answers given before DRF sees the request.
+    return JsonResponse({"error": {"code": code, "message": message, "status": status}}, status=status,
+                        json_dumps_params={"ensure_ascii": False})
 
 
 def bad_request_response(request, message: str):
-    return error_response(request, 400, message)
+    """A 400: the API's JSON error under /api/, a Chinese page elsewhere."""
+    if _is_api(request):
+        return _api_error(400, "invalid", message)
+    return render(request, "400.html", {"message": message}, status=400)
 
 
 def bad_request(request, exception=None):
