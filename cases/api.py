@@ -6,7 +6,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
-from rest_framework.parsers import FormParser, MultiPartParser
+from registry.api.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -95,7 +95,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     def create(self, request, *args, **kwargs):
         serializer = CaseCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        case = case_create(by=request.user, **serializer.validated_data)
+        case = case_create(by=request.user, refuse_repeat=True, **serializer.validated_data)
         return self._detail(case, status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):

@@ -4,6 +4,7 @@ import datetime as dt
 import logging
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
@@ -94,6 +95,23 @@ def check_may_log_cases(user) -> None:
         raise ValidationError("只有工作专班工作人员可以登记交办事项。")
 
 
+REPEAT_WINDOW = dt.timedelta(seconds=30)
+
+
+def _refuse_repeat(by, title: str, county: Division):
+    # The clerk's row lock queues two submits of the same form, so the second sees the first's case.
+    get_user_model().objects.select_for_update().filter(pk=by.pk).exists()
+    first = (
+        Case.objects.filter(created_by=by, county=county, title=title, created_at__gte=timezone.now() - REPEAT_WINDOW)
+        .order_by("pk").values_list("pk", flat=True).first()
+    )
+    if first is not None:
+        raise ValidationError(
+            {"title": f"您刚刚已在该县（市、区）登记过同名事项（编号 {first}），请勿重复提交；如确需再登记，请稍候再试。"},
+            code="duplicate",
+        )
+
+
 @transaction.atomic
 def case_create(
     *,
@@ -109,9 +127,17 @@ def case_create(
     tags: str = "",
     external_ref: str | None = None,
     joint_parties=(),
+    refuse_repeat: bool = False,
 ) -> Case:
-    """Log a case (待交办) owned by the creating clerk's task force, at that task force's level."""
+    """Log a case (待交办) owned by the creating clerk's task force, at that task force's level.
+
+    `refuse_repeat` (the case form and the API set it): the same clerk logging the same title in the
+    same county again within REPEAT_WINDOW is a double submit (a double click, a retried request) and
+    is refused, naming the first case. Imports and generated data log repeats on purpose.
+    """
     check_may_log_cases(by)
+    if refuse_repeat:
+        _refuse_repeat(by, title, county)
     owner = by.organisation
     if county.level != DivisionLevel.COUNTY:
         raise ValidationError({"county": "请选择县（市、区）。"})

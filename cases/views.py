@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 from openpyxl import Workbook
 
+from registry.excel.writer import safe_row
 from registry.scoping import get_for_user_or_404
 from registry.views import ScopedListView
 
@@ -180,6 +181,7 @@ def case_create_view(request):
                     priority=data["priority"],
                     tags=data["tags"],
                     joint_parties=list(data["joint_parties"]),
+                    refuse_repeat=True,
                 )
                 if data["lead_unit"]:
                     perform_action(
@@ -262,10 +264,10 @@ def case_export(request):
     sheet.append(["编号", "标题", "类别", "县（市、区）", "状态", "层级", "牵头责任单位", "责任专班", "办理期限", "黄牌", "红牌", "登记时间", "销号时间"])
     states, levels = dict(CaseState.choices), dict(Case._meta.get_field("level").choices)
     for pk, title, category, county, state, level, lead, owner, deadline, yellow, red, created, closed in rows.iterator(chunk_size=2000):
-        sheet.append([
+        sheet.append(safe_row(sheet, [
             pk, title, category, county, states[state], levels[level], lead or "", owner, deadline,
             "是" if yellow else "", "是" if red else "", _naive_local(created), _naive_local(closed),
-        ])
+        ]))
     response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="cases-{dt.date.today():%Y%m%d}.xlsx"'
     workbook.save(response)

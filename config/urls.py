@@ -36,3 +36,6 @@ urlpatterns = [
     path("", include("registry.deliverables.urls")),
     path("", include("registry.excel.urls")),
 ]
+
+# A body over the upload limit and other SuspiciousOperations: JSON under /api/, a Chinese page elsewhere.
+handler400 = "registry.middleware.bad_request"

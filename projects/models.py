@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 
 from registry.models.lists import EditableList
 # Months, reporting windows and locks belong to the ground (registry.periods); imported for the report
@@ -80,6 +81,16 @@ class Project(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    def clean(self):
+        # Field-level year bounds come from registry.inputs (forms, API, Excel); these relate the fields.
+        errors = {}
+        if self.planned_start and self.planned_completion and self.planned_completion < self.planned_start:
+            errors["planned_completion"] = "计划竣工日期不能早于计划开工日期。"
+        if self.actual_start and self.actual_start > timezone.localdate():
+            errors["actual_start"] = "实际开工日期不能晚于今天。"
+        if errors:
+            raise ValidationError(errors)
 
 
 class ProjectYearPlan(models.Model):

@@ -1,5 +1,10 @@
 from django.apps import AppConfig
 
+from . import inputs
+
+# Before any form class is built: form fields copy their validators then (see registry.inputs).
+inputs.install_form_validators()
+
 
 class RegistryConfig(AppConfig):
     name = "registry"
@@ -21,3 +26,4 @@ class RegistryConfig(AppConfig):
         )
         # The deliverables package shares this app (and its label); it registers its own pages here.
         deliverables.ready()
+        inputs.install_api_validators()

@@ -4,6 +4,8 @@ import datetime
 from django.conf import settings
 from django.utils import timezone
 
+from registry.inputs import month_from_text
+
 from .models import LockException, PeriodLock, ReportingWindow
 
 
@@ -29,11 +31,9 @@ def current_month() -> datetime.date:
 
 
 def parse_month(value: str) -> datetime.date:
-    """'2026-10' (or '2026-10-01') → 2026-10-01; ValueError otherwise."""
-    parts = value.strip().split("-")
-    if len(parts) not in (2, 3):
-        raise ValueError(value)
-    return datetime.date(int(parts[0]), int(parts[1]), 1)
+    """'2026-10' (or '2026-10-01') → 2026-10-01; ValueError (with a Chinese message) for anything else,
+    including months outside the plausible years (registry.inputs decides them for every input)."""
+    return month_from_text(value)
 
 
 def reporting_window(month: datetime.date) -> tuple[datetime.date, datetime.date]:

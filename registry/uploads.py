@@ -1,4 +1,6 @@
-"""What an uploaded file really is, judged from its bytes (never from its name or the browser's claim)."""
+"""What an uploaded file really is, judged from its bytes (never from its name or the browser's claim),
+and the size and digest check every upload goes through: case evidence, report attachments and
+deliverable plan files all ask this module."""
 import hashlib
 import io
 import zipfile
@@ -48,6 +50,9 @@ def _ooxml_type(file) -> str | None:
         if any(name.startswith(prefix) for name in names):
             return content_type
     return None
+
+
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 
 
 def check_upload(file) -> tuple[str, str]:

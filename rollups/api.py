@@ -31,7 +31,8 @@ LEVELS = {"county": DivisionLevel.COUNTY, "city": DivisionLevel.CITY, "province"
 class SnapshotFilter(django_filters.FilterSet):
     month = django_filters.CharFilter(method="filter_month", label="月份（YYYY-MM）")
     level = django_filters.ChoiceFilter(
-        choices=[("county", "县（市、区）"), ("city", "设区市"), ("province", "省")], method="filter_level", label="层级"
+        choices=[("county", "县（市、区）"), ("city", "设区市"), ("province", "省")], method="filter_level", label="层级",
+        null_label=None,  # the project-wide "null" choice would reach filter_level as a level
     )
     dimension = django_filters.ChoiceFilter(choices=Dimension.choices, label="统计维度")
     dimension_value = django_filters.CharFilter(label="维度取值")

@@ -19,6 +19,8 @@ from cases.services import DEADLINE_STATES
 from projects.models import Project
 from projects.selectors import lagging_projects, schedule_share
 from registry import outbox
+from registry.excel.writer import safe_row
+from registry.inputs import sanitise_cell
 from registry.models import Division, DivisionLevel
 from registry.scoping import user_can_see_division
 
@@ -182,7 +184,7 @@ def render_docx(content) -> bytes:
             cell.text = text
         for values in rows:
             for cell, value in zip(table.add_row().cells, values):
-                cell.text = str(value)
+                cell.text = sanitise_cell(str(value))  # lxml refuses control characters, as openpyxl does
     if len(content["items"]) > ITEM_LIMIT or len(content["projects"]) > ITEM_LIMIT:
         doc.add_paragraph(f"（事项或项目超过 {ITEM_LIMIT} 条，其余请在系统中查看。）")
     buffer = io.BytesIO()
@@ -200,7 +202,7 @@ def render_xlsx(content) -> bytes:
         sheet = workbook.create_sheet(caption.split("、", 1)[1][:31])
         sheet.append(header)
         for values in rows:
-            sheet.append(values)
+            sheet.append(safe_row(sheet, values))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -1,6 +1,8 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from registry.api.fields import MonthText
+
 from .models import Bulletin, MonthlySnapshot, RollupRun
 
 
@@ -34,7 +36,7 @@ class BulletinSerializer(serializers.ModelSerializer):
 
 
 class BulletinRequestSerializer(serializers.Serializer):
-    month = serializers.RegexField(r"^\d{4}-\d{2}$", help_text="YYYY-MM")
+    month = MonthText()
     division = serializers.CharField(help_text="区划代码（省、设区市或县）", required=False)
 
 
@@ -93,6 +95,6 @@ class RollupRunSerializer(serializers.ModelSerializer):
 
 
 class RollupRequestSerializer(serializers.Serializer):
-    month = serializers.RegexField(r"^\d{4}-\d{2}$", help_text="YYYY-MM")
+    month = MonthText()
     force = serializers.BooleanField(default=False, help_text="强制重算已锁定月份（须填写原因）")
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)

@@ -32,6 +32,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication, so that its Chinese error page can show the signed-in user's menus.
+    "registry.middleware.InputGuardMiddleware",
     "registry.middleware.SessionTimeoutMiddleware",
     "registry.middleware.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -3,7 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from django.urls import reverse
 from rest_framework import serializers
 
-from registry.api.fields import ChoiceLabel
+from registry.api.fields import ChoiceLabel, MonthOutput, MonthText
 from registry.models import Division, DivisionLevel
 
 from ..models import MonthlyReport, Project, ProjectCategory, ProjectKind, ProjectStage, ReportAttachment
@@ -90,7 +90,7 @@ class ReportAttachmentUploadSerializer(serializers.Serializer):
 
 
 class ReportSerializer(serializers.ModelSerializer):
-    month = serializers.DateField(format="%Y-%m", read_only=True)
+    month = MonthOutput()
     status_display = ChoiceLabel("status")
     cumulative_year = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True, help_text="本年累计完成（万元，已提交口径）")
     submitted_by = serializers.StringRelatedField()
@@ -115,7 +115,7 @@ class ReportInputSerializer(serializers.Serializer):
 
 
 class ReportCreateSerializer(ReportInputSerializer):
-    month = serializers.CharField(help_text="报告月份，如 2026-10")
+    month = MonthText(help_text="报告月份，如 2026-10")
 
     def validate_month(self, value):
         try:

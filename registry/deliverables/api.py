@@ -61,8 +61,8 @@ class PlanSerializerMixin(serializers.Serializer):
 
 class AxisNodeSerializer(serializers.ModelSerializer):
     division = division_field(required=False, allow_null=True)
-    division_name = serializers.CharField(source="division.full_name", read_only=True, default=None)
-    cluster_name = serializers.CharField(source="cluster.name", read_only=True, default=None)
+    division_name = serializers.CharField(source="division.full_name", read_only=True, default=None, allow_null=True)
+    cluster_name = serializers.CharField(source="cluster.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = AxisNode
@@ -104,7 +104,7 @@ class WeakPlaceSerializer(PlanSerializerMixin, DeliverableSerializer):
     division_name = serializers.CharField(source="division.full_name", read_only=True)
     county = serializers.CharField(source="county.code", read_only=True)
     helper_unit = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False, allow_null=True)
-    helper_unit_name = serializers.CharField(source="helper_unit.name", read_only=True, default=None)
+    helper_unit_name = serializers.CharField(source="helper_unit.name", read_only=True, default=None, allow_null=True)
 
     class Meta(DeliverableSerializer.Meta):
         fields = [
@@ -130,7 +130,7 @@ class ClusterSerializer(DeliverableSerializer):
     radiated_villages = division_field(many=True, required=False)
     cross_county_counties = division_field(many=True, required=False)
     level_display = ChoiceLabel("level")
-    model_name = serializers.CharField(source="model.name", read_only=True, default=None)
+    model_name = serializers.CharField(source="model.name", read_only=True, default=None, allow_null=True)
 
     class Meta(DeliverableSerializer.Meta):
         model = VillageCluster
@@ -163,7 +163,7 @@ class WorkshopSerializer(DeliverableSerializer):
 class WorkshopReportSerializer(serializers.ModelSerializer):
     workshop_name = serializers.CharField(source="workshop.name", read_only=True)
     county_name = serializers.CharField(source="workshop.county.full_name", read_only=True)
-    submitted_by = serializers.CharField(read_only=True)
+    submitted_by = serializers.CharField(read_only=True, allow_null=True)
     reason = serializers.CharField(write_only=True, required=False, allow_blank=True, label="更正原因")
 
     class Meta:
@@ -179,10 +179,10 @@ class WorkshopReportSerializer(serializers.ModelSerializer):
 class PairingSerializer(DeliverableSerializer):
     county = division_field()
     partner_county = division_field(required=False, allow_null=True)
-    partner_county_name = serializers.CharField(source="partner_county.full_name", read_only=True, default=None)
+    partner_county_name = serializers.CharField(source="partner_county.full_name", read_only=True, default=None, allow_null=True)
     kind_display = ChoiceLabel("kind")
-    lead_unit_name = serializers.CharField(source="lead_unit.name", read_only=True, default=None)
-    soe_name = serializers.CharField(source="soe.name", read_only=True, default=None)
+    lead_unit_name = serializers.CharField(source="lead_unit.name", read_only=True, default=None, allow_null=True)
+    soe_name = serializers.CharField(source="soe.name", read_only=True, default=None, allow_null=True)
     is_mountain_island = serializers.BooleanField(source="county.is_mountain_island", read_only=True)
 
     class Meta(DeliverableSerializer.Meta):

@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from registry import uploads
 from registry.scoping import JurisdictionManager
 
 from registry.models.divisions import DivisionLevel
@@ -28,12 +29,38 @@ def plan_upload_to(instance, filename):
     return f"plans/{instance._meta.model_name}/{uuid.uuid4().hex}{ext}"
 
 
+# What each accepted extension must contain, judged from the bytes as case evidence is: an HTML page
+# or a program renamed to .pdf is refused. OLE covers .doc/.xls/.wps; OFD is a zip of XML.
+_PLAN_CONTENT = {
+    ".pdf": {uploads.PDF}, ".doc": {uploads.OLE_OFFICE}, ".xls": {uploads.OLE_OFFICE}, ".wps": {uploads.OLE_OFFICE},
+    ".docx": {uploads.DOCX}, ".xlsx": {uploads.XLSX}, ".ofd": {"zip"}, ".zip": {"zip"},
+}
+
+
 def validate_plan_file(file):
     ext = os.path.splitext(file.name)[1].lower()
     if ext not in PLAN_EXTENSIONS:
         raise ValidationError("方案文件格式不支持，请上传 PDF、Word、Excel、WPS、OFD 或 ZIP 文件。", code="plan_ext")
     if file.size > PLAN_MAX_BYTES:
         raise ValidationError("方案文件不能超过 20MB。", code="plan_size")
+    if not getattr(file, "_committed", False):  # a new upload (a stored file was checked when it came in)
+        _check_plan_content(file, ext)
+
+
+def _check_plan_content(file, ext: str):
+    file.seek(0)
+    head = file.read(16)
+    found = uploads.sniff(head, file)
+    if found is None and head.startswith(uploads.ZIP_MAGIC):
+        found = "zip"
+    if found in (uploads.DOCX, uploads.XLSX, uploads.PPTX) and "zip" in _PLAN_CONTENT[ext]:
+        found = "zip"
+    file.seek(0)
+    if found not in _PLAN_CONTENT[ext]:
+        raise ValidationError(
+            f"方案文件的内容与扩展名“{ext}”不符（按文件内容判断），请上传真实的 PDF、Word、Excel、WPS、OFD 或 ZIP 文件。",
+            code="plan_content",
+        )
 
 
 def plan_field(verbose_name):

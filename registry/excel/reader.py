@@ -24,6 +24,7 @@ from xml.etree.ElementTree import ParseError
 from xml.parsers.expat import ExpatError
 
 from defusedxml import DefusedXmlException
+from lxml.etree import LxmlError
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils import get_column_letter
@@ -36,9 +37,10 @@ from .spec import REFERENCE_KINDS, CellError, SheetSpec, identity
 
 logger = logging.getLogger(__name__)
 
-# Whatever a corrupt or crafted file makes openpyxl raise while it is being read.
+# Whatever a corrupt or crafted file makes openpyxl raise while it is being read (lxml's errors too:
+# openpyxl parses the small parts with lxml when it is installed).
 _CORRUPT = (InvalidFileException, zipfile.BadZipFile, ParseError, ExpatError, KeyError, IndexError, ValueError, TypeError,
-            AttributeError, EOFError, OSError)
+            AttributeError, EOFError, OSError, LxmlError)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,12 @@ An .xlsx is a zip of XML parts. Everything checked here is read from the zip's c
 (sizes, entry count, compression) or from the small [Content_Types].xml part, so a zip bomb or a
 disguised file is refused without being inflated. Python's zipfile never inflates an entry beyond
 the size its directory declares (and checks the CRC), so the declared sizes are a real bound.
-Entity expansion (billion laughs) is refused by defusedxml, which openpyxl uses when installed.
+Entity expansion (billion laughs) is refused by defusedxml, which openpyxl uses when installed, for
+the parts it streams (shared strings); worksheets go through `sheetxml`'s expat reader, which forbids
+entity declarations. openpyxl parses every other part (workbook, styles, relationships, properties)
+with lxml when lxml is installed (python-docx brings it), and lxml does not refuse a DTD: a
+billion-laughs `xl/workbook.xml` raised an uncaught error. So every such part is read here first, by
+defusedxml with DTDs forbidden (they are small: MAX_PARSED_PART_BYTES).
 """
 import io
 import zipfile
@@ -35,6 +40,9 @@ RATIO_CHECK_FROM = 1 * MB
 
 if not openpyxl.DEFUSEDXML:
     raise ImproperlyConfigured("defusedxml must be installed (and OPENPYXL_DEFUSEDXML not False) to read uploads")
+
+
+INVALID_WORKBOOK = "文件不是有效的 Excel 工作簿（.xlsx）："
 
 
 class ExcelError(Exception):
@@ -138,6 +146,18 @@ def _check_content_types(archive: zipfile.ZipFile):
     } - {"xl/styles.xml", "xl/workbook.xml"}
     for entry in archive.infolist():
         name = entry.filename
-        if (name.endswith((".xml", ".rels")) and name not in streamed and name.lower() != "xl/sharedstrings.xml"
-                and entry.file_size > MAX_PARSED_PART_BYTES):
+        if not name.endswith((".xml", ".rels")) or name in streamed or name.lower() == "xl/sharedstrings.xml":
+            continue
+        if entry.file_size > MAX_PARSED_PART_BYTES:
             raise ExcelError(f"文件中的“{name}”解压后达 {_megabytes(entry.file_size)}，远大于正常的 Excel 工作簿，已拒绝。")
+        if name != CONTENT_TYPES:
+            _check_part_has_no_dtd(archive, entry)
+
+
+def _check_part_has_no_dtd(archive: zipfile.ZipFile, entry: zipfile.ZipInfo):
+    try:
+        defusedxml.ElementTree.fromstring(archive.read(entry), forbid_dtd=True)
+    except DefusedXmlException:
+        raise ExcelError(INVALID_WORKBOOK + f"“{entry.filename}”含不安全的 XML 实体声明，已拒绝。") from None
+    except (defusedxml.ElementTree.ParseError, zipfile.BadZipFile, OSError, EOFError, ValueError):
+        raise ExcelError(INVALID_WORKBOOK + f"“{entry.filename}”已损坏，无法读取。") from None

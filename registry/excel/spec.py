@@ -12,6 +12,8 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 
+from registry.inputs import CONTROL_MESSAGE, date_problem, has_control_characters
+
 TRUE_LABEL, FALSE_LABEL = "是", "否"
 _TRUE_WORDS = {"是", "y", "yes", "true", "1", "√", "✓"}
 _FALSE_WORDS = {"否", "n", "no", "false", "0", "×", "✗"}
@@ -175,6 +177,8 @@ class Column:
             raw = raw.strip()
             if raw.startswith("="):
                 raise CellError("不接受公式，请填写数值或文字本身")
+            if has_control_characters(raw):
+                raise CellError(CONTROL_MESSAGE)
         if raw is None or raw == "":
             if self.required:
                 raise CellError("必填，不能为空")
@@ -230,6 +234,12 @@ class Column:
         return number
 
     def _clean_date(self, raw):
+        value = self._parse_date(raw)
+        if problem := date_problem(value):
+            raise CellError(problem)
+        return value
+
+    def _parse_date(self, raw):
         if isinstance(raw, dt.datetime):
             return raw.date()
         if isinstance(raw, dt.date):

@@ -14,8 +14,8 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.generic import TemplateView, View
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import permissions, serializers, status
-from rest_framework.parsers import MultiPartParser
+from rest_framework import exceptions, permissions, serializers, status
+from registry.api.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -172,11 +172,14 @@ _RESULT = inline_serializer("ExcelImportResult", {
 _ROW_ERROR = inline_serializer("ExcelRowError", {
     "row": serializers.IntegerField(help_text="Excel 行号，1 为表头"), "column": serializers.CharField(),
     "message": serializers.CharField(),
-}, many=True)
+}, many=True, required=False)
 _ERROR = inline_serializer("ExcelImportError", {
     "error": inline_serializer("ExcelImportErrorBody", {
-        "code": serializers.ChoiceField(choices=["invalid_file", "invalid_rows"]),
+        # invalid_file / invalid_rows come with `rows`; a request without a file is the API's plain
+        # "invalid" error with `fields`.
+        "code": serializers.CharField(help_text="invalid_file（文件无法读取）、invalid_rows（行错误，见 rows）或 invalid（请求无效，见 fields）"),
         "message": serializers.CharField(), "status": serializers.IntegerField(), "rows": _ROW_ERROR,
+        "fields": serializers.DictField(required=False),
     }),
 })
 _UPLOAD = inline_serializer("ExcelUpload", {"file": serializers.FileField(help_text=".xlsx 文件")})

@@ -9,11 +9,13 @@ import io
 from collections.abc import Iterable
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
+
+from registry.inputs import is_formula_like, sanitise_cell
 
 from .spec import FALSE_LABEL, TRUE_LABEL, Column, Kind, SheetSpec
 
@@ -74,12 +76,28 @@ def _header_cell(sheet, column: Column) -> WriteOnlyCell:
 
 
 def _value_cell(sheet, column: Column, fmt: str | None, row):
-    value = column.to_cell(column.export_value(row))
-    if fmt is None or value is None:
+    value = safe_value(sheet, column.to_cell(column.export_value(row)))
+    if fmt is None or value is None or isinstance(value, Cell):
         return value
     cell = WriteOnlyCell(sheet, value=value)
     cell.number_format = fmt
     return cell
+
+
+def safe_value(sheet, value):
+    """A value as any export writes it: without the control characters openpyxl refuses, and text that
+    Excel/WPS would take for a formula (= + - @, tab, CR) stored as text, shown with a quote prefix."""
+    value = sanitise_cell(value)
+    if not is_formula_like(value):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
+
+
+def safe_row(sheet, values) -> list:
+    return [safe_value(sheet, value) for value in values]
 
 
 def _add_dropdowns(workbook, spec: SheetSpec, sheet):

@@ -91,3 +91,22 @@ def test_bulletin_request_for_a_township_is_refused_in_chinese(history, people, 
     panel = client.post(reverse("rollups:bulletin-request"), {"month": "九月", "division": "330782"}).content.decode()
     assert "月份格式应为 YYYY-MM" in panel
     assert not Bulletin.objects.exists()
+
+
+def test_bulletin_renders_text_with_control_characters_and_formula_triggers(history, people, settings, tmp_path,
+                                                                            django_capture_on_commit_callbacks):
+    """A title stored with \\x0b (before input was checked) or starting with "=" renders in both files."""
+    from cases.models import Case
+
+    Case.objects.filter(title="F 逾期未改").update(title="=F\x0b 逾期未改")
+    settings.MEDIA_ROOT = tmp_path
+    rollup_month(month=SEPTEMBER)
+    with django_capture_on_commit_callbacks(execute=True):
+        bulletin = bulletin_request(month=SEPTEMBER, division=Division.objects.get(code="330700"), by=people.manager)
+    bulletin.refresh_from_db()
+    assert bulletin.status == BulletinStatus.DONE
+    items = Document(bulletin.docx.path).tables[1]
+    assert "=F 逾期未改" in [row.cells[0].text for row in items.rows]
+    sheet = load_workbook(bulletin.xlsx.path)["逾期及提级事项"]
+    cell = next(row[0] for row in sheet.iter_rows() if row[0].value == "=F 逾期未改")
+    assert cell.data_type == "s"
