@@ -14,7 +14,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.generic import TemplateView, View
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import exceptions, permissions, serializers, status
+from rest_framework import permissions, serializers, status
 from registry.api.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView

@@ -19,4 +19,12 @@
       box.checked = master.checked;
     });
   });
+  // <a data-history-back>: back to the previous page (a javascript: URL would be inline script).
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a[data-history-back]");
+    if (link && window.history.length > 1) {
+      event.preventDefault();
+      window.history.back();
+    }
+  });
 })();

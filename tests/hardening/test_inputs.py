@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
 from cases.models import Case, CaseCategory
-from registry import services as registry_services
+from registry.deliverables import services as registry_services
 from registry.excel import ExcelError, export_rows, parse_workbook
 from registry.excel.organisations import ORGANISATION_SHEET
 from registry.inputs import CONTROL_MESSAGE, month_from_text, year_bounds
