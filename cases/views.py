@@ -1,4 +1,5 @@
 import datetime as dt
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +17,7 @@ from openpyxl import Workbook
 from registry.scoping import get_for_user_or_404
 from registry.views import ScopedListView
 
+from .documents import case_document, render_docx
 from .filters import CaseFilter
 from .forms import CaseCreateForm, CaseEditForm, unit_choices
 from .models import Case, CaseEvent, CaseState
@@ -272,3 +274,21 @@ def case_export(request):
     workbook.save(response)
     return response
 
+
+
+@login_required
+def case_document_print(request, pk, kind):
+    """交办单 / 销号单 as a page printed at A4 (print CSS in static/css/case_document.css)."""
+    case = get_for_user_or_404(case_details(), request.user, pk=pk)
+    return render(request, "cases/case_document.html", {"case": case, "document": case_document(case, kind)})
+
+
+@login_required
+def case_document_docx(request, pk, kind):
+    case = get_for_user_or_404(case_details(), request.user, pk=pk)
+    document = case_document(case, kind)
+    response = HttpResponse(
+        render_docx(document), content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(document.filename)}"
+    return response
