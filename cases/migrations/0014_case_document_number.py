@@ -1,14 +1,7 @@
-# Case document numbers (文号): a sequence per assigning unit and year; existing cases are numbered in
-# order of registration.
+# Case document numbers (文号): a sequence per assigning unit and year (0015 numbers existing cases).
 
 from django.conf import settings
 from django.db import migrations, models
-
-from cases.numbering import number_unnumbered
-
-
-def number_existing_cases(apps, schema_editor):
-    number_unnumbered(apps.get_model("cases", "Case"))
 
 
 class Migration(migrations.Migration):
@@ -35,5 +28,4 @@ class Migration(migrations.Migration):
             model_name='case',
             constraint=models.UniqueConstraint(fields=('assigning_unit', 'doc_year', 'doc_seq'), name='case_unique_doc_number', violation_error_message='本单位当年已有相同文号的交办事项。'),
         ),
-        migrations.RunPython(number_existing_cases, migrations.RunPython.noop),
     ]
