@@ -52,6 +52,7 @@ def test_assignment_form_prints_at_a4(page, login_as, people, tmp_path):
     page.click("[data-document=assign]")
     page.wait_for_load_state("networkidle")
     assert page.locator("#doc-number").inner_text() == case_number(case)
+    page.screenshot(path=str(tmp_path / "assign-form.png"), full_page=True)
     page.emulate_media(media="print")
     assert not page.locator(".doc-tools").is_visible()
     pdf = page.pdf(prefer_css_page_size=True)
