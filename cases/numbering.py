@@ -38,7 +38,7 @@ def case_number(case) -> str:
     if case.doc_seq is None:
         return str(case.pk)
     unit = case.assigning_unit
-    pattern = getattr(settings, "CASE_NUMBER_PATTERN", DEFAULT_PATTERN)
+    pattern = getattr(settings, "CASE_NUMBER_PATTERN", None) or DEFAULT_PATTERN
     return pattern.format(
         task_force_short=task_force_short(unit), task_force=unit.name, division=unit.division.name,
         year=case.doc_year, seq=case.doc_seq, id=case.pk,

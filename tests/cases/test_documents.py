@@ -1,9 +1,7 @@
 """交办单 and 销号单: the case's document number, the A4 print page and the GB/T 9704 .docx."""
 import io
-import threading
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 from docx import Document
 from docx.oxml.ns import qn
@@ -12,6 +10,7 @@ from docx.shared import Mm
 from cases.models import Case, CaseState
 from cases.numbering import case_number, number_unnumbered
 from tests.conftest import requires_postgres
+from tests.support.threads import run_in_threads
 
 from .factories import case_at, make_people, new_case
 
@@ -112,22 +111,18 @@ def test_close_form_only_for_closed_cases(people, client):
 
 
 @requires_postgres
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_creations_get_distinct_numbers(divisions):
     people = make_people()
-    numbers, errors = [], []
-
-    def work():
-        try:
-            numbers.append(new_case(people).doc_seq)
-        except Exception as exc:  # collected: the assertion below reports it
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=work) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    numbers, errors = run_in_threads(lambda i: new_case(people).doc_seq, 8)
     assert errors == [] and sorted(numbers) == list(range(1, 9)), (errors, numbers)
+
+
+def test_a_pattern_with_an_unknown_placeholder_fails_the_system_check(settings):
+    from cases.checks import case_number_pattern_check
+
+    settings.CASE_NUMBER_PATTERN = "{county}专班〔{year}〕{seq}号"
+    assert [e.id for e in case_number_pattern_check(None)] == ["cases.E012"]
+    settings.CASE_NUMBER_PATTERN = "{task_force_short}专班〔{year}〕{seq:03d}号"
+    assert case_number_pattern_check(None) == []
