@@ -41,3 +41,20 @@ def ledger_key_check(app_configs, **kwargs):
              "key fail verify_ledger.",
         id="cases.W011",
     )]
+
+
+@checks.register()
+def case_number_pattern_check(app_configs, **kwargs):
+    """A pattern naming an unknown placeholder would fail every case page: refuse it at start-up."""
+    from .numbering import DEFAULT_PATTERN, NUMBER_FIELDS
+
+    pattern = getattr(settings, "CASE_NUMBER_PATTERN", None) or DEFAULT_PATTERN
+    try:
+        pattern.format(**{name: 1 for name in NUMBER_FIELDS})
+    except (KeyError, IndexError, ValueError) as exc:
+        return [checks.Error(
+            f"CASE_NUMBER_PATTERN {pattern!r} cannot be formatted ({exc!r}).",
+            hint=f"Use the placeholders {', '.join('{' + n + '}' for n in NUMBER_FIELDS)}, e.g. {DEFAULT_PATTERN}.",
+            id="cases.E012",
+        )]
+    return []

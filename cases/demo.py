@@ -11,6 +11,7 @@ from registry.models import Division, DivisionLevel, Organisation, OrganisationK
 
 from .ledger import chain_event
 from .models import Case, CaseCategory, CaseEvent, CaseLevel, CaseSource, CaseState
+from .numbering import number_unnumbered
 from .reference import seed_reference_data
 from .services import attachment_upload, case_create, deadline_check, perform_action
 
@@ -188,6 +189,8 @@ def _seed_province(rng, years: int) -> dict:
             bulk_insert(CaseEvent, rows)
         created += len(cases)
         events += len(rows)
+    # Bulk-inserted past case_create: numbered afterwards, in order of registration (no one else writes yet).
+    number_unnumbered(Case)
     return {"cases": created, "events": events}
 
 

@@ -113,6 +113,12 @@ class Case(models.Model):
     external_ref = models.CharField(
         "外部编号", max_length=64, null=True, blank=True, help_text="任务清单中的编号，同一交办单位内不重复"
     )
+    # The document number the assigning task force gives the case (义乌专班〔2026〕38号): a sequence per
+    # assigning unit and year, allocated by case_create under a lock on that unit's row; the unique
+    # constraint is the backstop. The assigning unit, not the owner, because escalation moves the owner
+    # and a 交办单 keeps its number. NULL for cases that predate numbering and were not backfilled.
+    doc_year = models.PositiveSmallIntegerField("编号年度", null=True, blank=True, editable=False)
+    doc_seq = models.PositiveIntegerField("年度序号", null=True, blank=True, editable=False)
     state = models.CharField("状态", max_length=20, choices=CaseState.choices, default=CaseState.DISCOVERED)
     version = models.PositiveIntegerField("版本号", default=1)
     yellow_card = models.BooleanField("黄牌（临期）", default=False)
@@ -154,6 +160,11 @@ class Case(models.Model):
                 fields=["assigning_unit", "external_ref"],
                 name="case_unique_external_ref",
                 violation_error_message="本单位已有相同外部编号的交办事项。",
+            ),
+            models.UniqueConstraint(
+                fields=["assigning_unit", "doc_year", "doc_seq"],
+                name="case_unique_doc_number",
+                violation_error_message="本单位当年已有相同文号的交办事项。",
             ),
         ]
 

@@ -79,9 +79,10 @@ def case_details():
     for one row it then read in under a millisecond; with four its planning takes 0.7 ms."""
     # Units by id need no order: the organisations' default one joins their divisions.
     units = Organisation.objects.order_by()
+    with_division = units.select_related("division")  # the division names the task force (cases.numbering)
     return (
         Case.objects.select_related("category", "county", "township", "lead_unit")
-        .prefetch_related(Prefetch("owner", units.select_related("division")), Prefetch("assigning_unit", units),
+        .prefetch_related(Prefetch("owner", with_division), Prefetch("assigning_unit", with_division),
                           "content_type", "created_by", "co_units", Prefetch("joint_parties__party", units),
                           "joint_parties__confirmed_by")
     )
@@ -95,7 +96,7 @@ def with_details(case: Case) -> Case:
     getattr(case, "_prefetched_objects_cache", {}).pop("joint_parties", None)
     units = Organisation.objects.order_by()
     prefetch_related_objects(
-        [case], "category", "township", Prefetch("lead_unit", units), Prefetch("assigning_unit", units), "content_type",
+        [case], "category", "township", Prefetch("lead_unit", units), Prefetch("assigning_unit", units.select_related("division")), "content_type",
         "co_units",  # in the order case_details() reads them
         Prefetch("joint_parties", JointConfirmation.objects.select_related("party", "confirmed_by")),
     )

@@ -21,6 +21,7 @@ from registry.scoping import OUT_OF_REACH, user_can_see_division, visible_or_404
 
 from .concerns import check_concern
 from .ledger import chain_event
+from .numbering import allocate_number
 from .models import (
     Attachment,
     Case,
@@ -163,6 +164,7 @@ def case_create(
         created_by=by,
         created_at=timezone.now(),
     )
+    allocate_number(case)
     case.full_clean()
     case.save()
     parties = list(dict.fromkeys(joint_parties))

@@ -15,5 +15,7 @@ urlpatterns = [
     path("cases/<int:pk>/", views.case_detail, name="case-detail"),
     path("cases/<int:pk>/act/", views.case_act, name="case-act"),
     path("cases/<int:pk>/edit/", views.case_edit, name="case-edit"),
+    path("cases/<int:pk>/print/<slug:kind>/", views.case_document_print, name="case-document"),
+    path("cases/<int:pk>/<slug:kind>.docx", views.case_document_docx, name="case-document-docx"),
     path("ledger/audit/", ledger_views.ledger_audit, name="ledger-audit"),
 ]

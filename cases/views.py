@@ -1,4 +1,5 @@
 import datetime as dt
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,9 +18,11 @@ from registry.excel.writer import safe_row
 from registry.scoping import get_for_user_or_404
 from registry.views import ScopedListView
 
+from .documents import KINDS, case_document, render_docx
 from .filters import CaseFilter
 from .forms import CaseCreateForm, CaseEditForm, unit_choices
 from .models import Case, CaseEvent, CaseState
+from .numbering import case_number
 from .selectors import (
     LIST_COLUMNS,
     case_details,
@@ -62,7 +65,18 @@ class CaseListView(CaseTableMixin, ScopedListView):
         return case_list_rows(user=self.request.user, cases=cases)
 
 
-def _action_forms(case, user, ctx):
+# Actions that cannot be taken back from the page: styled as dangerous, and the page asks the user to
+# tick a confirmation before it submits them (checked here, not in the service: the API is unchanged).
+DANGEROUS_ACTIONS = {"cancel"}
+CONFIRM_ACTIONS = {
+    "cancel": "确认撤销：撤销后该事项不再办理",
+    "reject": "确认退回：反馈将退回责任单位重新整改",
+}
+
+
+def _action_forms(case, user, ctx, *, open_action=None, typed=None, error=""):
+    """One entry per action the user may take now; `open_action` is the one whose form shows (with what
+    was typed into it and why it was refused, when the page comes back from a refusal)."""
     actions = available_actions(case, user, ctx)
     units = list(unit_choices(user)) if any(LEAD_UNIT in a.requires for a in actions) else []
     return [
@@ -72,16 +86,21 @@ def _action_forms(case, user, ctx):
             "needs_units": LEAD_UNIT in a.requires,
             "needs_evidence": EVIDENCE in a.requires,
             "comment_required": "comment" in a.requires,
+            "dangerous": a.name in DANGEROUS_ACTIONS,
+            "confirm": CONFIRM_ACTIONS.get(a.name, ""),
+            "open": a.name == open_action,
+            "typed": (typed or {}) if a.name == open_action else {},
+            "error": error if a.name == open_action else "",
         }
         for a in actions
     ], units
 
 
-@login_required
-def case_detail(request, pk):
-    case = get_for_user_or_404(case_details(), request.user, pk=pk)
+def _case_page(request, case, *, open_action=None, typed=None, error=""):
     ctx = case_context(case)
-    forms, units = _action_forms(case, request.user, ctx)
+    forms, units = _action_forms(case, request.user, ctx, open_action=open_action, typed=typed, error=error)
+    if error and not any(f["open"] for f in forms):
+        messages.error(request, error)  # the action is not (or no longer) offered: no form to show it in
     events = CaseEvent.objects.filter(case=case).select_related("actor", "actor_unit").prefetch_related("attachments")
     try:
         check_edit(case, request.user)
@@ -94,12 +113,20 @@ def case_detail(request, pk):
         request,
         "cases/case_detail.html",
         {
-            "case": case, "events": events, "action_forms": forms, "units": units, "edit_form": edit_form,
+            "case": case, "case_number": case_number(case), "events": events, "action_forms": forms, "units": units,
+            "edit_form": edit_form, "documents": [k for k in KINDS.values() if case.state in k.states],
             "today": timezone.localdate(), "max_deadline_workdays": MAX_DEADLINE_WORKDAYS,
             "deadline_warning": calendar_warning(case.deadline),
             "deadline_reach_warning": reachable_calendar_warning() if any(f["needs_deadline"] for f in forms) else "",
         },
     )
+
+
+@login_required
+def case_detail(request, pk):
+    case = get_for_user_or_404(case_details(), request.user, pk=pk)
+    # ?action=… opens that action's form: the buttons' links, for a browser without JavaScript.
+    return _case_page(request, case, open_action=request.GET.get("action"))
 
 
 @login_required
@@ -127,6 +154,7 @@ def case_edit(request, pk):
 def case_act(request, pk):
     case = get_for_user_or_404(Case, request.user, pk=pk)
     post = request.POST
+    action = post.get("action", "")
     inputs = {"comment": post.get("comment", "")}
     if post.get("deadline"):
         inputs["deadline"] = post["deadline"]
@@ -137,21 +165,33 @@ def case_act(request, pk):
         inputs["lead_unit"] = units.get(post["lead_unit"])
         inputs["co_units"] = [units[i] for i in post.getlist("co_units") if i in units]
     try:
+        if action in CONFIRM_ACTIONS and not post.get("confirm"):
+            raise ValidationError(f"请勾选“{CONFIRM_ACTIONS[action].split('：')[0]}”后再提交。", code="unconfirmed")
         version = int(post.get("version", ""))
         with transaction.atomic():
             inputs["attachments"] = [
                 attachment_upload(case=case, by=request.user, file=f).pk for f in request.FILES.getlist("files")
             ]
-            perform_action(case=case, action=post.get("action", ""), by=request.user, version=version, **inputs)
-    except ValueError:
-        messages.error(request, "提交的数据有误，请刷新页面后重试。")
-    except StaleVersion as exc:
-        messages.error(request, str(exc.detail))
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, "操作成功。")
-        _warn_unconfirmed_deadline(request, case)
+            perform_action(case=case, action=action, by=request.user, version=version, **inputs)
+    except (ValueError, StaleVersion, ValidationError) as exc:
+        # The page comes back (not a redirect) with this action's form open and what was typed in it.
+        if isinstance(exc, StaleVersion):
+            error = str(exc.detail)
+        elif isinstance(exc, ValidationError):
+            error = "；".join(exc.messages)
+        else:
+            error = "提交的数据有误，请刷新页面后重试。"
+        if request.FILES:
+            error += "（出于安全原因，浏览器不能保留已选择的文件，请重新选择。）"
+        typed = {
+            "comment": inputs["comment"], "deadline": post.get("deadline", ""),
+            "deadline_workdays": post.get("deadline_workdays", ""), "lead_unit": post.get("lead_unit", ""),
+            "co_units": post.getlist("co_units"),
+        }
+        case = get_for_user_or_404(case_details(), request.user, pk=pk)
+        return _case_page(request, case, open_action=action, typed=typed, error=error)
+    messages.success(request, "操作成功。")
+    _warn_unconfirmed_deadline(request, case)
     return redirect("case-detail", pk=case.pk)
 
 
@@ -273,3 +313,21 @@ def case_export(request):
     workbook.save(response)
     return response
 
+
+
+@login_required
+def case_document_print(request, pk, kind):
+    """交办单 / 销号单 as a page printed at A4 (print CSS in static/css/case_document.css)."""
+    case = get_for_user_or_404(case_details(), request.user, pk=pk)
+    return render(request, "cases/case_document.html", {"case": case, "document": case_document(case, kind)})
+
+
+@login_required
+def case_document_docx(request, pk, kind):
+    case = get_for_user_or_404(case_details(), request.user, pk=pk)
+    document = case_document(case, kind)
+    response = HttpResponse(
+        render_docx(document), content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(document.filename)}"
+    return response

@@ -136,6 +136,9 @@ LOGGING = {
 # many overdue working days.
 CASE_EVIDENCE_MAX_BYTES = env.int("CASE_EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
 CASE_AUTO_ESCALATE_AFTER_WORKDAYS = env.int("CASE_AUTO_ESCALATE_AFTER_WORKDAYS", default=5)
+# How a case's document number (文号) is spelled on its page, 交办单 and 销号单 (cases.numbering):
+# placeholders {task_force_short} {task_force} {division} {year} {seq} {id}; e.g. 义乌专班〔2026〕38号.
+CASE_NUMBER_PATTERN = env("CASE_NUMBER_PATTERN", default="{task_force_short}专班〔{year}〕{seq}号")
 # Projects: the default monthly reporting window, as days of the month after the one reported
 # (overridable per month by projects.ReportingWindow), and how many points behind 序时进度 a
 # project or county may fall before it is flagged as lagging.

@@ -15,11 +15,14 @@ def _logout(page):
 
 
 def _act(page, action, comment=None, photo=None):
+    page.click(f"[data-action-toggle={action}]")  # the page shows buttons; the chosen one opens its form
     form = page.locator(f"form[data-action={action}]")
     if comment:
         form.locator("textarea[name=comment]").fill(comment)
     if photo:
         form.locator("input[name=files]").set_input_files(str(photo))
+    if form.locator("input[name=confirm]").count():
+        form.locator("input[name=confirm]").check()  # 退回 and 撤销 ask for confirmation
     form.locator("button[type=submit]").click()
     page.wait_for_load_state("networkidle")
     assert "操作成功" in page.locator(".alert").first.inner_text()

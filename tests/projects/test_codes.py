@@ -1,14 +1,13 @@
 import datetime
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from projects.models import Project
 from projects.services import project_create
 from registry.models import Division
 from tests.conftest import requires_postgres
+from tests.support.threads import run_in_threads
 
 from .factories import category
 
@@ -34,20 +33,6 @@ def test_codes_are_county_year_and_a_sequence_per_county(yiwu_clerk, province_cl
 @requires_postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_creations_get_distinct_codes(yiwu_clerk):
-    codes, errors = [], []
-
-    def work(i):
-        try:
-            codes.append(_create(yiwu_clerk, f"并发项目{i}").code)
-        except Exception as exc:  # collected: the assertion below reports it
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    codes, errors = run_in_threads(lambda i: _create(yiwu_clerk, f"并发项目{i}").code, 8)
     assert errors == [] and len(set(codes)) == 8, (errors, codes)
     assert Project.objects.count() == 8

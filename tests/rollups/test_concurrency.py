@@ -1,16 +1,15 @@
 """Runs that overlap or die: two at once cannot duplicate or interleave a month, and a worker killed
 mid-month leaves nothing half-written for the next run to trip over."""
 import datetime as dt
-import threading
 import time
 
 import pytest
-from django.db import connection
 
 from rollups import tasks
 from rollups.models import FillStatus, MonthlySnapshot, RollupMonth, RollupRun, RunStatus
 from rollups.services import missing_months, rollup_month
 from tests.conftest import requires_postgres
+from tests.support.threads import run_in_threads
 
 from .test_figures import figures
 from .test_services import snapshot
@@ -28,22 +27,7 @@ YIWU_SEPTEMBER = {
 def test_two_runs_at_once_write_one_month_once(transactional_db, history, settings):
     # Each run holds the month open between its batches, so the second must wait for the first's lock.
     settings.ROLLUP_BATCH_PAUSE_SECONDS = 0.5
-    errors, barrier = [], threading.Barrier(2)
-
-    def run():
-        try:
-            barrier.wait()
-            rollup_month(month=SEPTEMBER)
-        except Exception as exc:  # collected for the assertion below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    _, errors = run_in_threads(lambda i: rollup_month(month=SEPTEMBER), 2)
     assert errors == []
     # In the order they finished: the run that started second may be the one that took the lock first.
     runs = list(RollupRun.objects.filter(month=SEPTEMBER).order_by("finished_at"))
