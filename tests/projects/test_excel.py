@@ -85,7 +85,7 @@ def test_month_import_reports_the_row_of_each_refused_figure_and_saves_nothing(a
 @pytest.mark.django_db
 def test_month_import_into_a_locked_month_is_refused(client, yiwu_staff, province_clerk):
     project = ProjectFactory()
-    month_lock(user=province_clerk, month=LAST_MONTH)
+    month_lock(user=province_clerk, month=LAST_MONTH, force=True, reason="提前定稿")  # its window may be open
     client.force_login(yiwu_staff)
     response = client.post(f"/projects/monthly/excel/import/?month={MONTH}", {"file": upload(MONTH_SHEET, [[project.code, 1, None, None, None, None]])})
     assert response.status_code == 400 and "已由省专班锁定" in response.content.decode()

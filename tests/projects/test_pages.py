@@ -62,7 +62,8 @@ def test_monthly_form_shows_chinese_errors_per_field_and_saves_nothing(client, y
 @pytest.mark.django_db
 def test_locked_month_page_says_so_and_refuses_writes(client, yiwu_staff, province_clerk):
     project = ProjectFactory()
-    month_lock(user=province_clerk, month=LAST_MONTH)
+    # The month just ended may still be in its reporting window: a forced lock, as the province would.
+    month_lock(user=province_clerk, month=LAST_MONTH, force=True, reason="提前定稿")
     client.force_login(yiwu_staff)
     assert "已由省专班锁定" in client.get(f"/projects/monthly/?month={MONTH}").content.decode()
     response = client.post("/projects/monthly/", {**row_data([project], {project.pk: {"completed": "5"}}), "save": "1"})
@@ -78,7 +79,7 @@ def test_province_clerk_locks_a_month_and_grants_an_exception_on_the_page(client
     assert not PeriodLock.objects.exists()
     client.force_login(province_clerk)
     assert client.get("/projects/locks/").status_code == 200
-    client.post("/projects/locks/", {"month": MONTH, "reason": "定稿", "lock": "1"})
+    client.post("/projects/locks/", {"month": MONTH, "reason": "定稿", "force": "1", "lock": "1"})
     assert PeriodLock.objects.filter(month=LAST_MONTH).exists()
     yiwu = divisions.get(code="330782")
     client.post("/projects/locks/", {"month": MONTH, "county": yiwu.pk, "reason": "补报", "grant": "1"})
@@ -274,7 +275,8 @@ def test_attachments_follow_the_report_rules(api_client, yiwu_staff, province_cl
     assert response.status_code == 400 and "已经县专班确认" in response.json()["error"]["message"]
 
     draft = SubmittedReportFactory(month=LAST_MONTH, submitted_by=yiwu_staff)
-    month_lock(user=province_clerk, month=LAST_MONTH)
+    # The month just ended may still be in its reporting window: a forced lock, as the province would.
+    month_lock(user=province_clerk, month=LAST_MONTH, force=True, reason="提前定稿")
     locked = api_client.post(
         f"/api/v1/projects/{draft.project_id}/reports/{MONTH}/attachments/", {"file": SimpleUploadedFile("a.pdf", PDF)}, format="multipart"
     )
