@@ -108,7 +108,7 @@ class Places:
         return found
 
     def village(self, county, township, name):
-        villages = Division.objects.filter(level=DivisionLevel.VILLAGE, code__startswith=(township or county).code)
+        villages = Division.objects.filter(level=DivisionLevel.VILLAGE, key__startswith=(township or county).key)
         found = next((v for v in villages.order_by("code") if name in village_short_names(v.name)), None)
         if found is None:
             self.skipped.append(f"{(township or county).full_name}/{name}（区划表中无此村）")
