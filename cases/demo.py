@@ -264,20 +264,25 @@ def _plan_case(rng, counties, places, categories, start, now):
     county = rng.choice(counties)
     title, township = places[county.pk].title(rng)
     term = dt.timedelta(days=rng.choice([15, 30, 60, 90]))
+    assign_at = None
     if state in (CaseState.CLOSED, CaseState.CANCELLED):
         # Finished cases lie anywhere in the history.
         created_at = start + dt.timedelta(seconds=rng.random() * (now - start).total_seconds() * 0.95)
-    elif state in (CaseState.ASSIGNED, CaseState.RECTIFYING) and rng.random() < OVERDUE_AMONG_DEADLINE_STATES:
-        # Overdue: the deadline passed 1 to 30 days ago.
-        created_at = now - term - dt.timedelta(days=rng.uniform(1, 30))
+    elif state in (CaseState.ASSIGNED, CaseState.RECTIFYING):
+        # The deadline first: passed 1 to 30 days ago for the overdue share, still ahead for the rest.
+        if rng.random() < OVERDUE_AMONG_DEADLINE_STATES:
+            due = now - dt.timedelta(days=rng.uniform(1, 30))
+        else:
+            due = now + dt.timedelta(days=1) + (term - dt.timedelta(days=1)) * rng.random() * 0.9
+        assign_at = due - term
+        created_at = assign_at - dt.timedelta(hours=rng.uniform(2, 72))
     else:
-        # Still open and within its deadline: assigned within the term.
-        created_at = now - dt.timedelta(seconds=rng.random() * term.total_seconds() * 0.9)
+        created_at = now - term * rng.random() * 0.9
     created_at = max(created_at, start)
     times = [created_at]
-    for _ in steps[1:]:
+    for index in range(1, len(steps)):
         # Each step a share of what is left of the time until now: spread over the case's life.
-        times.append(times[-1] + (now - times[-1]) * rng.uniform(0.05, 0.5 if state == CaseState.CLOSED else 0.35))
+        times.append(assign_at if index == 1 and assign_at else times[-1] + (now - times[-1]) * rng.uniform(0.05, 0.4))
     assigned_at = times[1] if "assign" in steps else None
     deadline = (assigned_at + term).date() if assigned_at else None
     red = state in (CaseState.ASSIGNED, CaseState.RECTIFYING) and deadline is not None and deadline < timezone.localdate()
