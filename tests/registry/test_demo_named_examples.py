@@ -4,12 +4,14 @@ from django.core.management import call_command
 
 from cases.models import Case, CaseEvent
 from registry.deliverables import named_examples
+from registry.deliverables.demo import county_seat
 from registry.models import (
     AxisNode,
     AxisNodeKind,
     CentralTown,
     CentralTownTrack,
     DevelopmentAxis,
+    Division,
     PairingKind,
     PairingRelationship,
     VillageCluster,
@@ -106,4 +108,6 @@ def central_towns_are_towns_and_weak_townships_are_not_subdistricts():
     assert CentralTown.objects.exists() and WeakTownship.objects.exists()
     assert all(name.endswith("镇") for name in CentralTown.objects.values_list("division__name", flat=True))
     assert not WeakTownship.objects.filter(division__name__endswith="街道").exists()
+    for weak in WeakTownship.objects.select_related("division", "county"):
+        assert weak.division != county_seat(Division.objects.filter(parent=weak.county))
 
