@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404
-from django.utils import timezone
 
 from registry import uploads as evidence_types
 from registry.api.errors import Conflict
@@ -19,6 +18,7 @@ from registry.models import Division, DivisionLevel, Organisation, OrganisationK
 from registry.notifications.services import inbox_generation, notification_mark_read, notify_units, notify_users  # noqa: F401
 from registry.scoping import OUT_OF_REACH, user_can_see_division, visible_or_404
 
+from . import clock
 from .concerns import check_concern
 from .ledger import chain_event
 from .numbering import allocate_number
@@ -60,7 +60,7 @@ class StaleVersion(Conflict):
 
 
 def local_today() -> dt.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 # --- events -----------------------------------------------------------------------------------
@@ -76,7 +76,7 @@ def _record_event(case: Case, *, action: str, from_state: str, by, comment="", p
         to_state=case.state,
         actor_id=by.pk if by else None,
         actor_unit_id=by.organisation_id if by else None,
-        created_at=timezone.now(),
+        created_at=clock.now(),
         comment=comment,
         payload=payload or {},
         prev_hash=prev_hash,
@@ -162,7 +162,7 @@ def case_create(
         owner=owner,
         level=LEVEL_BY_DIVISION_LEVEL[owner.division.level],
         created_by=by,
-        created_at=timezone.now(),
+        created_at=clock.now(),
     )
     allocate_number(case)
     case.full_clean()
@@ -300,7 +300,7 @@ def _responsible_units(case: Case) -> list:
 def _do_assign(case, by, clean, ctx):
     case.lead_unit = clean["lead_unit"]
     old, case.deadline = case.deadline, clean["deadline"]
-    case.assigned_at = timezone.now()
+    case.assigned_at = clock.now()
     payload = {"lead_unit": case.lead_unit.pk, "co_units": [u.pk for u in clean["co_units"]]}
 
     def after_save():
@@ -332,7 +332,7 @@ def _do_feedback(case, by, clean, ctx):
 
 def _do_confirm(case, by, clean, ctx):
     party = case.joint_parties.select_for_update().get(party_id=by.organisation_id)
-    party.confirmed_by, party.confirmed_at = by, timezone.now()
+    party.confirmed_by, party.confirmed_at = by, clock.now()
     party.save(update_fields=["confirmed_by", "confirmed_at"])
     remaining = len(ctx["pending_party_ids"]) - 1
 
@@ -344,7 +344,7 @@ def _do_confirm(case, by, clean, ctx):
 
 
 def _do_close(case, by, clean, ctx):
-    case.closed_at = timezone.now()
+    case.closed_at = clock.now()
     case.yellow_card = case.red_card = False
     case.extension_deadline, case.extension_reason = None, ""
 

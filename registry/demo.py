@@ -7,6 +7,7 @@ from .models import Division, DivisionLevel, LoginLock, Organisation, Organisati
 PROVINCIAL_DEPARTMENTS = [
     "省发展改革委", "省农业农村厅", "省财政厅", "省住房城乡建设厅", "省自然资源厅", "省交通运输厅",
     "省人力社保厅", "省商务厅", "省文化广电旅游厅", "省经信厅", "省民政厅", "省卫生健康委",
+    "省海洋经济发展厅",
 ]
 STATE_OWNED_ENTERPRISES = ["浙江省能源集团", "浙江省交通投资集团", "浙江省国有资本运营公司", "浙江省建设投资集团", "浙江省农发集团"]
 

@@ -155,6 +155,7 @@ ROLLUP_BATCH_PAUSE_SECONDS = env.float("ROLLUP_BATCH_PAUSE_SECONDS", default=0.0
 # which imports no app above it.
 DEMO_SEEDERS = [
     "registry.demo.seed_people",
+    "registry.deliverables.named_examples.seed",
     "registry.deliverables.demo.seed_deliverables",
     "projects.demo.seed",
     "cases.demo.seed",

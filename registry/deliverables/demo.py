@@ -123,6 +123,27 @@ class Geography:
         """Towns and townships first, urban sub-districts (街道) last: a central town is rarely a 街道."""
         return sorted(self.townships[county.id], key=lambda t: (t.name.endswith("街道"), t.code))
 
+    def seat(self, county):
+        return county_seat(self.townships[county.id])
+
+    def towns(self, county):
+        """The county's 建制镇 other than its seat: the only places a central town can be."""
+        seat = self.seat(county)
+        return [t for t in self.townships[county.id] if t.name.endswith("镇") and t != seat]
+
+    def remote_townships(self, county):
+        """Where weak townships are: never a 街道 nor the seat's town; 乡 before 镇."""
+        seat = self.seat(county)
+        rural = [t for t in self.townships[county.id] if not t.name.endswith("街道") and t != seat]
+        return sorted(rural, key=lambda t: (not t.name.endswith("乡"), t.code))
+
+
+def county_seat(townships):
+    """The township a county's seat is in: its first 街道 or, in counties without one (嵊泗, 磐安…), its
+    first-coded town: the division table has no seat flag, and codes number the seat first."""
+    townships = sorted(townships, key=lambda t: t.code)
+    return next((t for t in townships if t.name.endswith("街道")), townships[0] if townships else None)
+
 
 def _existing(model, field):
     return set(model.objects.values_list(field, flat=True))
@@ -166,7 +187,7 @@ def seed_central_towns(geo, rng, target, mountain_target):
     for pool, count in ((geo.mountain, mountain_target), (geo.others, target - mountain_target)):
         candidates = []
         for county in pool:
-            candidates += geo.rural_townships(county)[:3]
+            candidates += geo.towns(county)[:3]
         rng.shuffle(candidates)
         chosen += sorted(candidates[:count], key=lambda t: t.code)
     rows = [
@@ -180,7 +201,7 @@ def seed_central_towns(geo, rng, target, mountain_target):
 
 def seed_weak_places(geo, rng, helpers, townships_target, villages_target, central_town_ids):
     since = dt.date(2023, 1, 1)
-    pool = [t for c in geo.mountain or geo.counties for t in geo.rural_townships(c)[-6:] if t.id not in central_town_ids]
+    pool = [t for c in geo.mountain or geo.counties for t in geo.remote_townships(c)[:6] if t.id not in central_town_ids]
     rng.shuffle(pool)
     townships = sorted(pool[:townships_target], key=lambda t: t.code)
     # Every random draw happens whether or not the row exists already, so reruns stay in step.
@@ -269,7 +290,7 @@ def seed_axes(geo, rng, target, key_villages):
     rows, plans = [], []
     per_county = defaultdict(int)
     for i, county in enumerate(slots):
-        seat = next((t for t in geo.townships[county.id] if t.name.endswith("街道")), geo.townships[county.id][0])
+        seat = geo.seat(county)
         direction = AXIS_DIRECTIONS[(int(county.code) + per_county[county.id]) % len(AXIS_DIRECTIONS)]
         per_county[county.id] += 1
         rows.append(DevelopmentAxis(
@@ -319,10 +340,7 @@ def seed_workshops(geo, rng, enterprises, target, jobs, income_gain, months):
             opened_on=dt.date(2022, 1, 1) + dt.timedelta(days=rng.randint(0, 900)),
             status=WorkshopStatus.SUSPENDED if rng.random() < 0.03 else WorkshopStatus.OPERATING,
         ))
-        employed = max(3, round(rng.gauss(mean_jobs, mean_jobs * 0.4)))
-        gain = max(600, rng.gauss(income_gain, 450))
-        collective = max(0.0, rng.gauss(1.0, 0.45))
-        figures.append((employed, gain, collective))
+        figures.append(workshop_figures(rng, mean_jobs, income_gain))
     inserted = _insert_new(Workshop, rows, WORKSHOP_KEY)
     figures_by_key = {_key(r, WORKSHOP_KEY): f for r, f in zip(rows, figures)}
     partner_links, reports = [], []
@@ -332,19 +350,31 @@ def seed_workshops(geo, rng, enterprises, target, jobs, income_gain, months):
         pool = enterprises[workshop.county_id]
         count = 2 if workshop.pairing_form == PairingForm.ONE_TO_MANY else 1
         partner_links += [through(workshop_id=workshop.id, organisation_id=o.id) for o in rng.sample(pool, min(count, len(pool)))]
-        employed, gain, collective = figures_by_key[_key(workshop, WORKSHOP_KEY)]
-        for index, period in enumerate(periods):
-            # Jobs grow towards the latest month, whose total matches the programme's figure.
-            month_jobs = max(1, round(employed * (0.85 + 0.15 * (index + 1) / len(periods)) * rng.uniform(0.97, 1.03)))
-            reports.append(WorkshopReport(
-                workshop=workshop, period=period, employed=month_jobs,
-                low_income_employed=round(month_jobs * rng.uniform(0.12, 0.3)),
-                avg_monthly_income_gain=Decimal(f"{gain * rng.uniform(0.95, 1.05):.2f}"),
-                village_collective_income=Decimal(f"{collective * rng.uniform(0.8, 1.2):.4f}"),
-            ))
+        reports += monthly_reports(workshop, figures_by_key[_key(workshop, WORKSHOP_KEY)], periods, rng)
     through.objects.bulk_create(partner_links, batch_size=5000)
     WorkshopReport.objects.bulk_create(reports, batch_size=5000)
     return len(inserted), len(reports)
+
+
+def workshop_figures(rng, mean_jobs, income_gain):
+    """A workshop's typical month: jobs, income gain per person, village collective income (万元)."""
+    employed = max(3, round(rng.gauss(mean_jobs, mean_jobs * 0.4)))
+    return employed, max(600, rng.gauss(income_gain, 450)), max(0.0, rng.gauss(1.0, 0.45))
+
+
+def monthly_reports(workshop, figures, periods, rng):
+    employed, gain, collective = figures
+    reports = []
+    for index, period in enumerate(periods):
+        # Jobs grow towards the latest month, whose total matches the programme's figure.
+        month_jobs = max(1, round(employed * (0.85 + 0.15 * (index + 1) / len(periods)) * rng.uniform(0.97, 1.03)))
+        reports.append(WorkshopReport(
+            workshop=workshop, period=period, employed=month_jobs,
+            low_income_employed=round(month_jobs * rng.uniform(0.12, 0.3)),
+            avg_monthly_income_gain=Decimal(f"{gain * rng.uniform(0.95, 1.05):.2f}"),
+            village_collective_income=Decimal(f"{collective * rng.uniform(0.8, 1.2):.4f}"),
+        ))
+    return reports
 
 
 def seed_pairings(geo, rng, year):
@@ -374,6 +404,12 @@ def seed_pairings(geo, rng, year):
                 revenue_sharing_terms=f"飞地项目税收地方留成部分按{share}:{10 - share}由{county.name}与{partner.name}分成，保底收益每年不低于投资额的10%。",
             ))
             members.append([])
+    # A county that already has its pairing of a kind this year keeps it: the named examples
+    # (嵊泗's "1+3", 磐安's and 武义's mountain–sea partners) are seeded first. The draws above happen
+    # anyway, so the rest stays in step.
+    taken = set(PairingRelationship.objects.filter(year=year).values_list("county_id", "kind"))
+    kept = [(r, m) for r, m in zip(rows, members) if (r.county_id, r.kind) not in taken]
+    rows, members = [r for r, _ in kept], [m for _, m in kept]
     inserted = _insert_new(PairingRelationship, rows, PAIRING_KEY)
     members_by_key = {_key(r, PAIRING_KEY): m for r, m in zip(rows, members)}
     through = PairingRelationship.member_units.through
