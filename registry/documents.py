@@ -243,10 +243,22 @@ def column_widths(columns: list[DocColumn], rows: list[list[str]], *, size_pt: f
         spare = TEXT_WIDTH_PT - total  # spread the slack over the text columns (or all, if none)
         flexible = [i for i, c in enumerate(columns) if not c.no_wrap] or list(range(len(columns)))
         return [w + (spare / len(flexible) if i in flexible else 0) for i, w in enumerate(natural)]
-    fixed = sum(w for w, c in zip(natural, columns) if c.no_wrap)
-    text_total = sum(w for w, c in zip(natural, columns) if not c.no_wrap) or 1
-    room = max(TEXT_WIDTH_PT - fixed, 0)
-    return [w if c.no_wrap else max(w * room / text_total, m) for w, m, c in zip(natural, minimum, columns)]
+    # Too wide: text columns shrink in proportion, none below its minimum; a column held at its minimum
+    # leaves the rest of the room to the others (repeat until no column falls below its minimum).
+    widths = list(natural)
+    held = {i for i, c in enumerate(columns) if c.no_wrap}
+    while True:
+        room = TEXT_WIDTH_PT - sum(widths[i] for i in held)
+        shrinking = [i for i in range(len(columns)) if i not in held]
+        total = sum(natural[i] for i in shrinking) or 1
+        for i in shrinking:
+            widths[i] = natural[i] * max(room, 0) / total
+        below = {i for i in shrinking if widths[i] < minimum[i]}
+        if not below:
+            return widths
+        for i in below:
+            widths[i] = minimum[i]
+        held |= below
 
 
 def add_table(doc, columns: list[DocColumn], rows: list[list[str]], *, emphasised: set[int] = frozenset()):

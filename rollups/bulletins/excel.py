@@ -55,7 +55,7 @@ def _table_sheet(workbook, table):
         cell = _text_cell(sheet, 1, col, column.label)
         cell.font, cell.fill = BOLD, HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    widths = [text_width(c.label) * 2 + 2 for c in table.columns]
+    widths = [text_width(c.label) * 2 + 2 for c in table.columns]  # Excel counts a Chinese character as 2
     for r, values in enumerate(table.rows, start=2):
         for col, (column, raw) in enumerate(zip(table.columns, values), start=1):
             value = _value(column, raw)
@@ -68,7 +68,7 @@ def _table_sheet(workbook, table):
                 cell.font = BOLD
             widths[col - 1] = max(widths[col - 1], _width(column, raw))
     for col, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(col)].width = min(width, 60)
+        sheet.column_dimensions[get_column_letter(col)].width = min(max(width, 8), 60)
     sheet.freeze_panes = "A2"
 
 
