@@ -21,6 +21,7 @@ import unicodedata
 from docx import Document
 from lxml import etree
 from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -66,8 +67,6 @@ def set_fonts(target, name: str) -> None:
 
 
 def _style(doc, name: str, *, font: str, size, base="Normal", align=None, exact=True, bold=False):
-    from docx.enum.style import WD_STYLE_TYPE
-
     style = doc.styles[name] if name in [s.name for s in doc.styles] else doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
     if name != "Normal":
         style.base_style = doc.styles[base]
@@ -311,10 +310,15 @@ def add_signature(doc, issuer: str, date) -> None:
     overflow = issuer_start + 2 * em + date_width - (TEXT_WIDTH_PT - 2 * em)
     if overflow > 0:
         issuer_start -= overflow
-    doc.add_paragraph("", style=SIGNATURE_STYLE)
-    for text, start in ((issuer, issuer_start), (dated, issuer_start + 2 * em)):
+    # The block never stands alone on a page: the text's last paragraph, the blank line, the issuer and
+    # the date are kept together.
+    if doc.paragraphs:
+        doc.paragraphs[-1].paragraph_format.keep_with_next = True
+    doc.add_paragraph("", style=SIGNATURE_STYLE).paragraph_format.keep_with_next = True
+    for text, start, keep in ((issuer, issuer_start, True), (dated, issuer_start + 2 * em, False)):
         paragraph = doc.add_paragraph(text, style=SIGNATURE_STYLE)
         paragraph.paragraph_format.left_indent = Pt(max(start, 0))
+        paragraph.paragraph_format.keep_with_next = keep
 
 
 def to_bytes(doc) -> bytes:
