@@ -32,13 +32,19 @@ demo: migrate
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-# Chromium and a CJK font for browser tests, from Debian (never `playwright install`).
+# Debian packages the tests need, installed once by `make browser` (which `make test` depends on; CI
+# runs it alone before its parallel passes, since two apt-get runs would fight over dpkg's lock).
+# Chromium and a CJK font for browser tests (never `playwright install`).
 # chromium-l10n: without it Chromium draws native widgets in English even in a zh-CN context.
 BROWSER_PACKAGES := chromium chromium-l10n fonts-wqy-microhei
+# LibreOffice without a GUI renders the Word bulletin to PDF in its layout test; poppler's pdftoppm draws
+# page 1 as a PNG for people to look at (var/test-output/).
+DOC_PACKAGES := libreoffice-writer-nogui poppler-utils
+TEST_PACKAGES := $(BROWSER_PACKAGES) $(DOC_PACKAGES)
 browser:
-	@installed=$$(dpkg-query -W -f='$${db:Status-Status}\n' $(BROWSER_PACKAGES) 2>/dev/null | grep -c '^installed$$'); \
-	[ "$$installed" -eq $(words $(BROWSER_PACKAGES)) ] || \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES))
+	@installed=$$(dpkg-query -W -f='$${db:Status-Status}\n' $(TEST_PACKAGES) 2>/dev/null | grep -c '^installed$$'); \
+	[ "$$installed" -eq $(words $(TEST_PACKAGES)) ] || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TEST_PACKAGES))
 
 # var/ holds the embedded database and test media; a fresh clone has none.
 test: install-dev browser

@@ -33,6 +33,6 @@ class RollupRunAdmin(admin.ModelAdmin):
 
 @admin.register(Bulletin)
 class BulletinAdmin(admin.ModelAdmin):
-    list_display = ("month", "division", "status", "requested_by", "requested_at", "finished_at")
+    list_display = ("month", "division", "version", "status", "requested_by", "requested_at", "finished_at")
     list_filter = ("status", "month")
     list_select_related = ("division", "requested_by")

@@ -104,10 +104,10 @@ def _figures_data(figures) -> dict:
 )
 class BulletinViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     serializer_class = BulletinSerializer
-    filterset_fields = ["status"]
+    filterset_fields = ["status", "month", "division__code", "version"]
 
     def get_queryset(self):
-        return Bulletin.objects.for_user(self.request.user).select_related("division")
+        return Bulletin.objects.for_user(self.request.user).select_related("division", "requested_by")
 
     def create(self, request, *args, **kwargs):
         selectors.require_board_user(request.user)

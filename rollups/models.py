@@ -147,6 +147,8 @@ class Bulletin(models.Model):
     division = models.ForeignKey(
         "registry.Division", verbose_name="行政区划", on_delete=models.PROTECT, related_name="+"
     )
+    # Each regeneration is a new row with the next version; earlier versions and their files stay.
+    version = models.PositiveIntegerField("版本", default=1)
     status = models.CharField("状态", max_length=16, choices=BulletinStatus.choices, default=BulletinStatus.QUEUED)
     docx = models.FileField("Word 文件", upload_to="bulletins/", max_length=200, blank=True)
     xlsx = models.FileField("Excel 文件", upload_to="bulletins/", max_length=200, blank=True)
@@ -164,6 +166,9 @@ class Bulletin(models.Model):
         verbose_name_plural = "月度调度通报"
         ordering = ["-requested_at", "-id"]
         indexes = [models.Index(fields=["month", "division"], name="bulletin_month_division")]
+        constraints = [
+            models.UniqueConstraint(fields=["month", "division", "version"], name="bulletin_unique_version"),
+        ]
 
     def __str__(self):
-        return f"{self.month:%Y年%m月} {self.division_id} 调度通报"
+        return f"{self.month:%Y年%m月} {self.division_id} 调度通报（第{self.version}版）"

@@ -321,6 +321,19 @@ def latest_bulletin(user, f: BoardFilters):
     )
 
 
+BULLETIN_HISTORY_LIMIT = 24
+
+
+def bulletin_history(user, division):
+    """The division's bulletins, every month and version, newest month and version first (the board's list)."""
+    return (
+        Bulletin.objects.for_user(user)
+        .filter(division=division)
+        .select_related("division", "requested_by")
+        .order_by("-month", "-version")[:BULLETIN_HISTORY_LIMIT]
+    )
+
+
 def home_card(user) -> dict:
     """This month so far, for the user's jurisdiction, from its snapshot row."""
     division = jurisdiction(user)

@@ -18,12 +18,19 @@ class SnapshotSerializer(serializers.ModelSerializer):
 class BulletinSerializer(serializers.ModelSerializer):
     division_code = serializers.CharField(source="division.code", read_only=True)
     division_name = serializers.CharField(source="division.name", read_only=True)
+    requested_by_name = serializers.SerializerMethodField()
     docx_url = serializers.SerializerMethodField()
     xlsx_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Bulletin
-        fields = ["id", "month", "division_code", "division_name", "status", "requested_at", "finished_at", "error", "docx_url", "xlsx_url"]
+        fields = [
+            "id", "month", "division_code", "division_name", "version", "status", "requested_at", "requested_by_name",
+            "finished_at", "error", "docx_url", "xlsx_url",
+        ]
+
+    def get_requested_by_name(self, obj) -> str | None:
+        return str(obj.requested_by) if obj.requested_by_id else None
 
     def _url(self, obj, kind) -> str | None:
         return reverse("api-rollup-bulletin-download", args=[obj.pk, kind]) if obj.status == "done" else None

@@ -117,6 +117,7 @@ def board_view(request):
         "locked": locked,
         "may_force": services.may_force_rerun(user),
         "bulletin": selectors.latest_bulletin(user, f),
+        "bulletins": selectors.bulletin_history(user, f.division),
     }
     return render(request, "rollups/board.html", context)
 
@@ -132,16 +133,22 @@ def bulletin_request_view(request):
     except (ValueError, ValidationError) as exc:
         message = "；".join(exc.messages) if isinstance(exc, ValidationError) else "月份格式应为 YYYY-MM。"
         # htmx swaps only successful responses: the refusal is shown in the panel it replaces.
-        return render(request, "rollups/_bulletin.html", {"bulletin": None, "error": message})
+        return _bulletin_panel(request, user, division, None, error=message)
     bulletin.refresh_from_db()
-    return render(request, "rollups/_bulletin.html", {"bulletin": bulletin})
+    return _bulletin_panel(request, user, division, bulletin)
+
+
+def _bulletin_panel(request, user, division, bulletin, *, error=None):
+    """The board's bulletin panel: the latest request's state and the division's earlier bulletins."""
+    context = {"bulletin": bulletin, "bulletins": selectors.bulletin_history(user, division), "error": error}
+    return render(request, "rollups/_bulletin.html", context)
 
 
 @login_required
 @require_GET
 def bulletin_status_view(request, pk):
     bulletin = get_for_user_or_404(Bulletin.objects.select_related("division"), request.user, pk=pk)
-    return render(request, "rollups/_bulletin.html", {"bulletin": bulletin})
+    return _bulletin_panel(request, request.user, bulletin.division, bulletin)
 
 
 @login_required

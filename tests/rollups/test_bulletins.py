@@ -34,7 +34,7 @@ def test_bulletin_docx_has_title_summary_county_table_items_and_lagging_projects
     assert "金华市千万工程交办事项月度调度通报（2026年9月）" in text
     assert "共交办事项6件，销号3件，其中按期销号2件；月末在办4件，逾期1件；销号率42.86%" in text
     assert "完成率55.00%，序时进度75.00%" in text
-    county, items, projects = doc.tables
+    county, ranking, items, projects = doc.tables
     yiwu = next(row for row in county.rows if row.cells[0].text == "义乌市")
     assert [c.text for c in yiwu.cells[1:6]] == ["5", "3", "50.00", "66.67", "1"]
     listed = {row.cells[0].text: [c.text for c in row.cells] for row in items.rows[1:]}
@@ -44,14 +44,26 @@ def test_bulletin_docx_has_title_summary_county_table_items_and_lagging_projects
     assert projects.rows[1].cells[6].text == "-20.00"
 
 
-def test_bulletin_xlsx_has_the_same_tables(rendered):
-    workbook = load_workbook(rendered.xlsx.path, read_only=True)
-    assert workbook.sheetnames == ["概况", "各地交办销号情况", "逾期及提级事项", "投资进度滞后于序时进度的项目"]
-    rows = list(workbook["各地交办销号情况"].iter_rows(values_only=True))
-    assert rows[0][:3] == ("地区", "本月交办", "本月销号")
-    assert next(r for r in rows if r[0] == "义乌市")[1:6] == (5, 3, "50.00", "66.67", 1)
-    lagging = list(workbook["投资进度滞后于序时进度的项目"].iter_rows(values_only=True))
-    assert lagging[1][0] == "33078220260001"
+def test_bulletin_xlsx_has_one_sheet_per_table_with_numbers_stored_as_numbers(rendered):
+    workbook = load_workbook(rendered.xlsx.path)
+    assert workbook.sheetnames == ["概况", "各地交办销号情况", "分类排名", "逾期及提级事项", "投资进度滞后于序时进度的项目"]
+    sheet = workbook["各地交办销号情况"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("地区", "本月交办", "本月销号", "销号率")
+    # Rates are fractions shown as percentages; counts are integers; nothing numeric is text.
+    yiwu = next(row for row in sheet.iter_rows(min_row=2) if row[0].value == "义乌市")
+    assert [c.value for c in yiwu[1:8]] == [5, 3, 0.5, pytest.approx(0.6667), 1, 0.55, -20.0]
+    assert [c.number_format for c in yiwu[1:8]] == ["0", "0", "0.00%", "0.00%", "0", "0.00%", "0.00"]
+    assert rows[-1][0] == "全市合计" and sheet.cell(row=sheet.max_row, column=1).font.b
+    for name in workbook.sheetnames[1:]:
+        table = workbook[name]
+        assert table.freeze_panes == "A2", name
+        assert all(table.column_dimensions[letter].width >= 8 for letter in "ABC"), name
+    lagging = workbook["投资进度滞后于序时进度的项目"]
+    assert lagging["A2"].value == "33078220260001" and lagging["A2"].data_type == "s"
+    assert lagging["D2"].value == 1200 and lagging["D2"].number_format == "0.00"
+    items = workbook["逾期及提级事项"]
+    assert items["D2"].value == dt.datetime(2026, 9, 18) and items["D2"].number_format == "yyyy-mm-dd"
 
 
 def test_download_is_an_attachment_for_the_jurisdiction_only(rendered, people, client):
@@ -105,8 +117,8 @@ def test_bulletin_renders_text_with_control_characters_and_formula_triggers(hist
         bulletin = bulletin_request(month=SEPTEMBER, division=Division.objects.get(code="330700"), by=people.manager)
     bulletin.refresh_from_db()
     assert bulletin.status == BulletinStatus.DONE
-    items = Document(bulletin.docx.path).tables[1]
-    assert "=F 逾期未改" in [row.cells[0].text for row in items.rows]
+    cells = [cell.text for table in Document(bulletin.docx.path).tables for row in table.rows for cell in row.cells]
+    assert "=F 逾期未改" in cells
     sheet = load_workbook(bulletin.xlsx.path)["逾期及提级事项"]
     cell = next(row[0] for row in sheet.iter_rows() if row[0].value == "=F 逾期未改")
     assert cell.data_type == "s"
