@@ -101,11 +101,12 @@ def _reported(month: datetime.date, project_ref="pk"):
     return Exists(MonthlyReport.objects.filter(project=OuterRef(project_ref), month=month, status__in=COUNTED_STATUSES))
 
 
+def _flag(condition: Q):
+    return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
 def _lagging(gap_field: str):
-    return Case(
-        When(**{f"{gap_field}__lt": -settings.PROJECT_LAG_POINTS}, then=Value(True)),
-        default=Value(False), output_field=BooleanField(),
-    )
+    return _flag(Q(**{f"{gap_field}__lt": -settings.PROJECT_LAG_POINTS}))
 
 
 def completion_figures(year_plan, completed_year, month: datetime.date) -> dict:
@@ -129,10 +130,6 @@ def started_q(month: datetime.date) -> Q:
 def missing_q(reported_field: str) -> Q:
     """Owing the month's report (a reporting stage) and not having it counted (未报)."""
     return Q(stage__in=REPORTING_STAGES, **{reported_field: False})
-
-
-def _flag(condition: Q):
-    return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
 def projects_with_figures(queryset, *, month: datetime.date | None = None):
