@@ -192,7 +192,7 @@ def project_links(f: BoardFilters, division: Division) -> dict:
         "schedule_gap": url(lagging="true"),
         "start_rate": url(start_due="true"),
         "started": url(start_due="true", started="true"),
-        "reports_missing": url(not_reported="true"),
+        "reports_missing": url(missing_report="true"),
     }
 
 

@@ -158,3 +158,14 @@ def test_a_bad_filter_value_is_refused_not_a_server_error(people, api_client, cl
     login(client, people.manager)
     page = client.get("/cases/", params)
     assert page.status_code == 200 and "invalid-feedback" in page.content.decode()
+
+
+def test_board_api_answers_the_links_of_every_figure(history, people, api_client):
+    rollup_month(month=SEPTEMBER)
+    api_client.force_authenticate(people.manager)
+    data = api_client.get("/api/v1/board/", {"month": "2026-09"}).json()
+    yiwu = next(r for r in data["rows"] if r["division_code"] == "330782")
+    assert "closed_month=2026-09" in yiwu["links"]["closed"] and "county=330782" in yiwu["links"]["closed"]
+    assert "overdue_at=2026-09-30" in data["totals_links"]["overdue_at_end"]
+    assert "missing_report=true" in yiwu["project_links"]["reports_missing"]
+    assert _api_count(api_client, **dict(p.split("=") for p in yiwu["links"]["closed"].split("?")[1].split("&"))) == 3
