@@ -1,7 +1,9 @@
 """The month's figures, computed in the database: the cases' month-end state in one grouped query, the
 month's closings in one GROUP BY per (level, dimension), the projects through projects.selectors.
 
-Definitions for a month M (times in Asia/Shanghai, from the cases' event chain):
+Definitions for a month M (times in Asia/Shanghai, from the cases' event chain). Each case set is
+written once, in cases/ledger_sets.py, which the case list's filters use too: a board figure and the list
+it links to cannot disagree.
 - dispatched: cases first assigned (交办) during M;
 - closed: cases closed (销号) during M and still closed at its end — a closing undone by a reopening
   (回头看) in the same month does not count; a case closed twice counts once;
