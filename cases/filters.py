@@ -1,10 +1,11 @@
 import django_filters
 from django.contrib.contenttypes.models import ContentType
 
-from registry.filters import YES_NO_ALL, ClassFormFilterSet
+from registry.filters import YES_NO_ALL, ClassFormFilterSet, DayFilter, MonthFilter
 from registry.generations import REFERENCE_SECONDS, cached
-from registry.models import Division, DivisionLevel
+from registry.models import Division, DivisionLevel, IndexClass
 
+from . import ledger_sets
 from .models import Case, CaseCategory, CaseLevel, CaseState
 from .selectors import due_soon_q, overdue_q, responsible_unit_q
 
@@ -34,6 +35,17 @@ class CaseFilter(ClassFormFilterSet):
     deadline_after = django_filters.DateFilter(field_name="deadline", lookup_expr="gte", label="期限起")
     deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte", label="期限止")
     tag = django_filters.CharFilter(field_name="tags", lookup_expr="icontains", label="标签")
+    # The board's figures (cases.ledger_sets defines each set once, for the roll-up and for these).
+    index_class = django_filters.ChoiceFilter(field_name="county__index_class", choices=IndexClass.choices, label="县域分类")
+    mountain_island = django_filters.BooleanFilter(field_name="county__is_mountain_island", label="山区海岛县", widget=YES_NO_ALL)
+    assigned_month = MonthFilter(method="filter_assigned_month", label="交办月份（年-月）")
+    closed_month = MonthFilter(method="filter_closed_month", label="销号月份（月末仍为销号）")
+    closed_on_time_month = MonthFilter(method="filter_closed_on_time_month", label="按期销号月份")
+    urged_month = MonthFilter(method="filter_urged_month", label="督办月份")
+    escalated_month = MonthFilter(method="filter_escalated_month", label="提级月份")
+    open_at = DayFilter(method="filter_open_at", label="某日终了时在办")
+    overdue_at = DayFilter(method="filter_overdue_at", label="某日终了时逾期")
+    awaiting_joint_at = DayFilter(method="filter_awaiting_joint_at", label="某日终了时待联合销号")
 
     class Meta:
         model = Case
@@ -61,3 +73,28 @@ class CaseFilter(ClassFormFilterSet):
         app_label, _, model = value.strip().lower().partition(".")
         content_type = ContentType.objects.filter(app_label=app_label, model=model).first()
         return queryset.filter(content_type=content_type) if content_type else queryset.none()
+
+    def filter_assigned_month(self, queryset, name, value):
+        return queryset.filter(ledger_sets.dispatched_q(*ledger_sets.month_bounds(value)))
+
+    def filter_closed_month(self, queryset, name, value):
+        return queryset.filter(ledger_sets.closed_q(*ledger_sets.month_bounds(value)))
+
+    def filter_closed_on_time_month(self, queryset, name, value):
+        return queryset.filter(ledger_sets.closed_q(*ledger_sets.month_bounds(value), on_time=True))
+
+    def filter_urged_month(self, queryset, name, value):
+        return queryset.filter(ledger_sets.urged_q(*ledger_sets.month_bounds(value)))
+
+    def filter_escalated_month(self, queryset, name, value):
+        return queryset.filter(ledger_sets.escalated_q(*ledger_sets.month_bounds(value)))
+
+    def filter_open_at(self, queryset, name, value):
+        return queryset.filter(pk__in=ledger_sets.cases_at(ledger_sets.end_of_day(value), ledger_sets.open_q()))
+
+    def filter_overdue_at(self, queryset, name, value):
+        moment = ledger_sets.end_of_day(value)
+        return queryset.filter(pk__in=ledger_sets.cases_at(moment, ledger_sets.overdue_q(moment)))
+
+    def filter_awaiting_joint_at(self, queryset, name, value):
+        return queryset.filter(pk__in=ledger_sets.cases_at(ledger_sets.end_of_day(value), ledger_sets.awaiting_joint_q()))

@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 
 from registry.filters import YES_NO_ALL
-from registry.models import Division
+from registry.models import Division, IndexClass
 
 from .models import Project, ProjectCategory, ProjectKind, ProjectStage
 from .records import parse_record
@@ -20,10 +20,19 @@ class ProjectFilter(django_filters.FilterSet):
     lagging = django_filters.BooleanFilter(field_name="is_lagging", label="滞后于序时进度", widget=YES_NO_ALL)
     not_reported = django_filters.BooleanFilter(method="filter_not_reported", label="本月未报", widget=YES_NO_ALL)
     record = django_filters.CharFilter(method="filter_record", label="服务的台账记录（类型:ID）")
+    # The board's project figures (projects.selectors defines each set once, for the figures and these).
+    missing_report = django_filters.BooleanFilter(field_name="is_missing_report", label="应报未报", widget=YES_NO_ALL)
+    start_due = django_filters.BooleanFilter(field_name="is_start_due", label="年内计划开工的新建项目", widget=YES_NO_ALL)
+    started = django_filters.BooleanFilter(field_name="is_started", label="已开工（计划年内开工的新建项目）", widget=YES_NO_ALL)
+    index_class = django_filters.ChoiceFilter(field_name="county__index_class", choices=IndexClass.choices, label="县域分类")
+    mountain_island = django_filters.BooleanFilter(field_name="county__is_mountain_island", label="山区海岛县", widget=YES_NO_ALL)
 
     class Meta:
         model = Project
-        fields = ["q", "county", "category", "stage", "kind", "lagging", "not_reported", "record"]
+        fields = [
+            "q", "county", "category", "stage", "kind", "lagging", "not_reported", "record", "missing_report", "start_due",
+            "started", "index_class", "mountain_island",
+        ]
 
     def filter_q(self, queryset, name, value):
         value = value.strip()

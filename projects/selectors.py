@@ -101,11 +101,12 @@ def _reported(month: datetime.date, project_ref="pk"):
     return Exists(MonthlyReport.objects.filter(project=OuterRef(project_ref), month=month, status__in=COUNTED_STATUSES))
 
 
+def _flag(condition: Q):
+    return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
 def _lagging(gap_field: str):
-    return Case(
-        When(**{f"{gap_field}__lt": -settings.PROJECT_LAG_POINTS}, then=Value(True)),
-        default=Value(False), output_field=BooleanField(),
-    )
+    return _flag(Q(**{f"{gap_field}__lt": -settings.PROJECT_LAG_POINTS}))
 
 
 def completion_figures(year_plan, completed_year, month: datetime.date) -> dict:
@@ -114,6 +115,21 @@ def completion_figures(year_plan, completed_year, month: datetime.date) -> dict:
     rate = float(completed_year) * 100 / float(year_plan) if year_plan else None
     gap = rate - schedule_share(month) if rate is not None else None
     return {"completion_rate": rate, "schedule_gap": gap, "is_lagging": gap is not None and gap < -settings.PROJECT_LAG_POINTS}
+
+
+def start_due_q(month: datetime.date) -> Q:
+    """New projects (新建) planned to start this year by the end of `month`: 开工率's denominator."""
+    return Q(kind=ProjectKind.NEW, planned_start__gte=month.replace(month=1), planned_start__lte=month_end(month))
+
+
+def started_q(month: datetime.date) -> Q:
+    """Of those, started by the end of `month`: 开工率's numerator."""
+    return start_due_q(month) & Q(actual_start__isnull=False, actual_start__lte=month_end(month))
+
+
+def missing_q(reported_field: str) -> Q:
+    """Owing the month's report (a reporting stage) and not having it counted (未报)."""
+    return Q(stage__in=REPORTING_STAGES, **{reported_field: False})
 
 
 def projects_with_figures(queryset, *, month: datetime.date | None = None):
@@ -131,6 +147,9 @@ def projects_with_figures(queryset, *, month: datetime.date | None = None):
         completion_rate=_percent(F("completed_year"), F("year_plan")),
         schedule_gap=ExpressionWrapper(F("completion_rate") - Value(share), output_field=FloatField()),
         is_lagging=_lagging("schedule_gap"),
+        is_start_due=_flag(start_due_q(month)),
+        is_started=_flag(started_q(month)),
+        is_missing_report=_flag(missing_q("reported")),
     )
 
 
@@ -152,15 +171,13 @@ ROLLUP_GROUPS = {
 
 
 def _rollup_aggregates(month: datetime.date) -> dict:
-    year_start, as_of = month.replace(month=1), month_end(month)
-    new_due = Q(kind=ProjectKind.NEW, planned_start__gte=year_start, planned_start__lte=as_of)
     aggregates = {
         "project_count": Count("pk", distinct=True),
         "year_plan": Sum("_plan"),
         "completed_year": Sum("_done"),
-        "new_due": Count("pk", filter=new_due),
-        "new_started": Count("pk", filter=new_due & Q(actual_start__isnull=False, actual_start__lte=as_of)),
-        "missing": Count("pk", filter=Q(stage__in=REPORTING_STAGES, _reported=False)),
+        "new_due": Count("pk", filter=start_due_q(month)),
+        "new_started": Count("pk", filter=started_q(month)),
+        "missing": Count("pk", filter=missing_q("_reported")),
     }
     for stage in ProjectStage:
         aggregates[f"stage_{stage.value}"] = Count("pk", filter=Q(stage=stage))

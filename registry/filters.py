@@ -3,6 +3,7 @@ import copy
 import django_filters
 from django import forms
 
+from .periods import parse_month
 from .models import (
     Division,
     DivisionLevel,
@@ -14,6 +15,50 @@ from .models import (
 
 # Django's NullBooleanSelect offers "未知" for "no filter"; on a list, no filter means "全部".
 YES_NO_ALL = forms.Select(choices=[("", "全部"), ("true", "是"), ("false", "否")])
+
+
+# The years a period filter accepts: the day after, or the month after, must still be a date.
+YEARS = range(1900, 3000)
+
+
+class MonthField(forms.CharField):
+    """A month written YYYY-MM (as the board's links write it), cleaned to its first day."""
+
+    default_error_messages = {"invalid": "请按“年-月”填写月份，如 2026-09。"}
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            month = parse_month(value)
+        except ValueError:
+            month = None
+        if month is None or month.year not in YEARS:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return month
+
+
+class DayField(forms.DateField):
+    """A date (YYYY-MM-DD) within YEARS."""
+
+    def to_python(self, value):
+        day = super().to_python(value)
+        if day is not None and day.year not in YEARS:
+            raise forms.ValidationError("请填写 1900 至 2999 年间的日期。", code="invalid")
+        return day
+
+
+class MonthFilter(django_filters.Filter):
+    """A filter on a month; `method=` says what the month selects."""
+
+    field_class = MonthField
+
+
+class DayFilter(django_filters.Filter):
+    """A filter on a day; `method=` says what the day selects."""
+
+    field_class = DayField
 
 
 class _FilterCopies(dict):

@@ -88,7 +88,8 @@ class BoardView(APIView):
         return Response({
             "month": f.month, "division_code": f.division.code, "division_name": f.division.name,
             "ranking_min_cases": data["minimum"], "pipeline": PipelineStepSerializer(data["pipeline"], many=True).data,
-            "rows": data["rows"], "totals": data["totals"], "trend": data["trend"],
+            "rows": data["rows"], "totals": data["totals"], "totals_links": data["totals_links"],
+            "totals_project_links": data["totals_project_links"], "trend": data["trend"],
         })
 
 

@@ -1,7 +1,9 @@
 """The month's figures, computed in the database: the cases' month-end state in one grouped query, the
 month's closings in one GROUP BY per (level, dimension), the projects through projects.selectors.
 
-Definitions for a month M (times in Asia/Shanghai, from the cases' event chain):
+Definitions for a month M (times in Asia/Shanghai, from the cases' event chain). Each case set is
+written once, in cases/ledger_sets.py, which the case list's filters use too: a board figure and the list
+it links to cannot disagree.
 - dispatched: cases first assigned (交办) during M;
 - closed: cases closed (销号) during M and still closed at its end — a closing undone by a reopening
   (回头看) in the same month does not count; a case closed twice counts once;
@@ -24,37 +26,40 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models import Aggregate, Count, Exists, F, FloatField, IntegerField, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models import Aggregate, Count, F, FloatField, IntegerField, Min, OuterRef, Q, Subquery, Value, When
 from django.db.models import Case as CaseWhen
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from cases.models import Case, CaseCategory, CaseEvent, CaseState, JointConfirmation, WorkCalendarDay
+from cases.ledger_sets import (  # noqa: F401  (the definitions' names, read here by bench and bulletins)
+    DEADLINE_ACTIONS,
+    ESCALATE_ACTIONS,
+    ON_TIME,
+    OPEN_AT_END,
+    OWED_STATES,
+    at_moment,
+    awaiting_joint_q,
+    closings,
+    confirms_at,
+    dispatched_q,
+    escalated_q,
+    month_bounds,
+    open_q,
+    overdue_q,
+    urged_q,
+)
+from cases.models import Case, CaseCategory, WorkCalendarDay
 from projects.models import MonthlyReport, Project
-from registry.periods import add_months
 from projects.selectors import figures_rollup, schedule_share
 from registry.models import Division, DivisionLevel
 
 from .models import Dimension
 
-OPEN_AT_END = (CaseState.ASSIGNED, CaseState.RECTIFYING, CaseState.FEEDBACK)
-OWED_STATES = (CaseState.ASSIGNED, CaseState.RECTIFYING)
-# The events after which `Case.deadline` holds their new_deadline; "extend" only asks for one.
-DEADLINE_ACTIONS = ("assign", "approve_extension", "deny_extension", "reopen")
-ESCALATE_ACTIONS = ("escalate", "auto_escalate")
 LEVELS = (DivisionLevel.COUNTY, DivisionLevel.CITY, DivisionLevel.PROVINCE)
 STOCK_FIELDS = ("dispatched", "open_at_end", "overdue_at_end", "urged", "escalated", "awaiting_joint")
 COUNT_FIELDS = (
     "dispatched", "closed", "closed_on_time", "open_at_end", "overdue_at_end", "urged", "escalated", "awaiting_joint",
 )
-
-
-def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """[start, end) of the month as aware datetimes in the project's time zone."""
-    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-    start = dt.datetime.combine(month, dt.time.min, tzinfo=tz)
-    end = dt.datetime.combine(add_months(month, 1), dt.time.min, tzinfo=tz)
-    return start, end
 
 
 class PercentileCont(Aggregate):
@@ -86,76 +91,50 @@ def _dimension_filter(dimension: str, prefix: str = "") -> Q:
     return Q(**{f"{prefix}content_type__isnull": False}) if dimension == Dimension.RECORD_TYPE else Q()
 
 
-def _events(case_ref: str = "pk", **filters):
-    return CaseEvent.objects.filter(case=OuterRef(case_ref), **filters).order_by()
-
-
-def _count_of(queryset):
-    return Coalesce(
-        Subquery(queryset.values("case").annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0
-    )
-
-
 def case_stock_rows(month: dt.date) -> list[dict]:
     """Per (county, city, category, record type): dispatched, open and overdue at month end, urged,
-    escalated, awaiting joint close-out. Each case's state at month end is read once from its event
-    chain in an inner query; the outer query sums the flags per group."""
+    escalated, awaiting joint close-out. Each case's flags are computed in an inner query with the
+    predicates of cases.ledger_sets (which the case list filters with too); the outer query sums them
+    per group."""
     start, end = month_bounds(month)
-    in_month = {"created_at__gte": start, "created_at__lt": end}
-    before_end = {"created_at__lt": end}
     one = {"default": Value(0), "output_field": IntegerField()}
+
+    def flag(condition):
+        return CaseWhen(When(condition, then=Value(1)), **one)
+
     per_case = (
         Case.objects.filter(created_at__lt=end)
-        .annotate(
-            _feedback_seq=Subquery(_events(action="feedback", **before_end).order_by("-seq").values("seq")[:1]),
-            _deadline_end=Subquery(
-                _events(action__in=DEADLINE_ACTIONS, **before_end).order_by("-seq").values("new_deadline")[:1]
-            ),
-        )
+        .annotate(**at_moment(end))
+        .annotate(**confirms_at(end))
         .annotate(
             _county=F("county_id"),
             _city=F("county__parent_id"),
             _category=F("category_id"),
             _ct=F("content_type_id"),
-            _dispatched=CaseWhen(When(Q(assigned_at__gte=start, assigned_at__lt=end), then=Value(1)), **one),
-            _state_end=Subquery(_events(**before_end).order_by("-seq").values("to_state")[:1]),
-            _due_passed=CaseWhen(When(Q(_deadline_end__lt=add_months(month, 1)), then=Value(1)), **one),
-            _urged=CaseWhen(When(Exists(_events(action="urge", **in_month)), then=Value(1)), **one),
-            _escalated=CaseWhen(When(Exists(_events(action__in=ESCALATE_ACTIONS, **in_month)), then=Value(1)), **one),
-            _parties=_count_of(JointConfirmation.objects.filter(case=OuterRef("pk")).order_by()),
-            _confirms=_count_of(_events(action="confirm", seq__gt=OuterRef("_feedback_seq"), **before_end)),
+            _dispatched=flag(dispatched_q(start, end)),
+            _open=flag(open_q()),
+            _overdue=flag(overdue_q(end)),
+            _urged=flag(urged_q(start, end)),
+            _escalated=flag(escalated_q(start, end)),
+            _awaiting=flag(awaiting_joint_q()),
         )
-        .values("_county", "_city", "_category", "_ct", "_dispatched", "_state_end", "_due_passed", "_urged", "_escalated", "_parties", "_confirms")
+        .values("_county", "_city", "_category", "_ct", "_dispatched", "_open", "_overdue", "_urged", "_escalated", "_awaiting")
         .order_by()
     )
     inner, params = per_case.query.sql_with_params()
-    open_states = ", ".join(["%s"] * len(OPEN_AT_END))
-    owed_states = ", ".join(["%s"] * len(OWED_STATES))
+    names = ("county", "city", "category", "content_type", *STOCK_FIELDS)
     sql = f"""
-        SELECT c, ci, cat, ct,
-            SUM(dispatched),
-            SUM(CASE WHEN state_end IN ({open_states}) THEN 1 ELSE 0 END),
-            SUM(CASE WHEN state_end IN ({owed_states}) AND due_passed = 1 THEN 1 ELSE 0 END),
-            SUM(urged),
-            SUM(escalated),
-            SUM(CASE WHEN state_end = %s AND parties > 0 AND confirms < parties THEN 1 ELSE 0 END)
-        FROM (
-            SELECT t."_county" AS c, t."_city" AS ci, t."_category" AS cat, t."_ct" AS ct, t."_dispatched" AS dispatched,
-                t."_state_end" AS state_end, t."_due_passed" AS due_passed, t."_urged" AS urged,
-                t."_escalated" AS escalated, t."_parties" AS parties, t."_confirms" AS confirms
-            FROM ({inner}) t
-        ) per_case
-        GROUP BY c, ci, cat, ct
+        SELECT t."_county", t."_city", t."_category", t."_ct", SUM(t."_dispatched"), SUM(t."_open"),
+            SUM(t."_overdue"), SUM(t."_urged"), SUM(t."_escalated"), SUM(t."_awaiting")
+        FROM ({inner}) t
+        GROUP BY t."_county", t."_city", t."_category", t."_ct"
     """
-    # Placeholders in text order: the outer query's states, then the inner query's own.
-    all_params = (*map(str, OPEN_AT_END), *map(str, OWED_STATES), str(CaseState.FEEDBACK), *params)
-    names = ("county", "city", "category", "content_type", "dispatched", "open_at_end", "overdue_at_end", "urged", "escalated", "awaiting_joint")
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # The per-case subqueries' cost estimate makes PostgreSQL JIT-compile the query, which takes
             # seconds at province scale, several times longer than running it.
             cursor.execute("SET LOCAL jit = off")
-        cursor.execute(sql, all_params)
+        cursor.execute(sql, params)
         return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
@@ -176,19 +155,9 @@ def stock_by_group(stock: list[dict], level: int, dimension: str) -> dict:
 
 
 def _closings(month: dt.date, level: int, dimension: str):
-    """The last close event of each case closed in the month, with its deadline in force and working days."""
+    """The closings of the month (cases.ledger_sets.closings) with their working days to close."""
     start, end = month_bounds(month)
     tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-    # A closing counts if the case was still closed at the end of the month: neither closed again
-    # (counted then) nor reopened (回头看) after it.
-    later_close = CaseEvent.objects.filter(
-        case=OuterRef("case"), action__in=("close", "reopen"), seq__gt=OuterRef("seq"), created_at__lt=end
-    )
-    deadline = (
-        CaseEvent.objects.filter(case=OuterRef("case"), action__in=DEADLINE_ACTIONS, seq__lt=OuterRef("seq"))
-        .order_by("-seq")
-        .values("new_deadline")[:1]
-    )
     workdays = (
         WorkCalendarDay.objects.filter(
             is_workday=True, date__gt=OuterRef("_assigned_on"), date__lte=OuterRef("_closed_on")
@@ -200,15 +169,9 @@ def _closings(month: dt.date, level: int, dimension: str):
         .values("n")
     )
     return (
-        CaseEvent.objects.filter(
-            _dimension_filter(dimension, "case__"), action="close", created_at__gte=start, created_at__lt=end
-        )
-        .exclude(Exists(later_close))
-        .annotate(
-            _deadline=Subquery(deadline),
-            _closed_on=TruncDate("created_at", tzinfo=tz),
-            _assigned_on=TruncDate("case__assigned_at", tzinfo=tz),
-        )
+        closings(start, end)
+        .filter(_dimension_filter(dimension, "case__"))
+        .annotate(_assigned_on=TruncDate("case__assigned_at", tzinfo=tz))
         .annotate(_workdays=Coalesce(Subquery(workdays, output_field=IntegerField()), 0), **_group_expressions(level, dimension, "case__"))
         .order_by()
     )
@@ -217,7 +180,7 @@ def _closings(month: dt.date, level: int, dimension: str):
 def case_closing_rows(month: dt.date, level: int, dimension: str):
     """Per group: closed, closed on time, and the median working days to close."""
     closings = _closings(month, level, dimension)
-    aggregates = {"closed": Count("pk"), "closed_on_time": Count("pk", filter=Q(_closed_on__lte=F("_deadline")))}
+    aggregates = {"closed": Count("pk"), "closed_on_time": Count("pk", filter=ON_TIME)}
     if connection.vendor == "postgresql":
         aggregates["median_close_workdays"] = PercentileCont("_workdays")
     rows = list(closings.values("_g", "_d").annotate(**aggregates).order_by())

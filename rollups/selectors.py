@@ -139,8 +139,61 @@ def case_list_url(f: BoardFilters, **params) -> str:
         query["category"] = f.category.pk
     if f.record_type is not None:
         query["concerns_type"] = f"{f.record_type.app_label}.{f.record_type.model}"
+    if f.mountain_only:
+        query["mountain_island"] = "true"
     query.update(params)
     return f"{_case_list_base()}?{urlencode(query)}"
+
+
+def _month_filters(month: dt.date) -> dict:
+    """The case list filter (name, value) behind each monthly figure of a snapshot row: the sets of
+    cases.ledger_sets that rollups.figures counts, for the month or at its end (its last day's end)."""
+    in_month, last_day = f"{month:%Y-%m}", (add_months(month, 1) - dt.timedelta(days=1)).isoformat()
+    return {
+        "dispatched": ("assigned_month", in_month),
+        "closed": ("closed_month", in_month),
+        "closed_on_time": ("closed_on_time_month", in_month),
+        "open_at_end": ("open_at", last_day),
+        "overdue_at_end": ("overdue_at", last_day),
+        "urged": ("urged_month", in_month),
+        "escalated": ("escalated_month", in_month),
+        "awaiting_joint": ("awaiting_joint_at", last_day),
+    }
+
+
+def figure_links(f: BoardFilters, division: Division) -> dict:
+    """{figure: case list URL} for a row of the month's table (or its totals, for the board's division)."""
+    return {
+        figure: case_list_url(f, county=division.code, **{name: value})
+        for figure, (name, value) in _month_filters(f.month).items()
+    }
+
+
+def _project_list_base() -> str:
+    try:
+        return reverse("project-list")
+    except NoReverseMatch:
+        return "/api/v1/projects/"
+
+
+def project_links(f: BoardFilters, division: Division) -> dict:
+    """{figure: project list URL}: the projects behind a row's 投资完成率 / 序时差 (the division's
+    projects, those lagging), 开工率 (new projects due to start this year) and 未报 (not reported)."""
+    query = {"county": division.code, "month": f"{f.month:%Y-%m}"}
+    if f.mountain_only:
+        query["mountain_island"] = "true"
+    base = _project_list_base()
+
+    def url(**params):
+        return f"{base}?{urlencode({**query, **params})}"
+
+    return {
+        "investment_rate": url(),
+        "schedule_gap": url(lagging="true"),
+        "start_rate": url(start_due="true"),
+        "started": url(start_due="true", started="true"),
+        "reports_missing": url(missing_report="true"),
+    }
 
 
 def pipeline(user, f: BoardFilters) -> list[dict]:
@@ -293,8 +346,12 @@ def snapshot_figures(user, f: BoardFilters, *, sort: str = "", serialize=None):
         rows = rank(list(snapshot_rows(user, f, sort=sort)))
         for row in rows:
             row.overdue_url = case_list_url(f, county=row.division.code, overdue="true")
+            row.links = figure_links(f, row.division)
+            row.project_links = project_links(f, row.division) if f.uses_projects else {}
         points = trend(user, f)
-        figures = {"rows": rows, "totals": next((p for p in points if p["month"] == f.month), None), "trend": points}
+        figures = {"rows": rows, "totals": next((p for p in points if p["month"] == f.month), None), "trend": points,
+                   "totals_links": figure_links(f, f.division),
+                   "totals_project_links": project_links(f, f.division) if f.uses_projects else {}}
         return serialize(figures) if serialize else figures
 
     return cached("board-figures", [cache.SNAPSHOTS], parts, compute, cache.SNAPSHOT_SECONDS)

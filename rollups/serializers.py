@@ -75,6 +75,8 @@ class TrendPointSerializer(serializers.Serializer):
 
 class BoardRowSerializer(SnapshotSerializer):
     rank = serializers.IntegerField(allow_null=True, read_only=True)
+    links = serializers.DictField(child=serializers.CharField(), read_only=True, help_text="各项数字对应的事项清单地址")
+    project_links = serializers.DictField(child=serializers.CharField(), read_only=True, help_text="项目数字对应的项目清单地址")
 
 
 class BoardFiguresSerializer(serializers.Serializer):
@@ -82,6 +84,8 @@ class BoardFiguresSerializer(serializers.Serializer):
 
     rows = BoardRowSerializer(many=True)
     totals = TrendPointSerializer(allow_null=True)
+    totals_links = serializers.DictField(child=serializers.CharField())
+    totals_project_links = serializers.DictField(child=serializers.CharField())
     trend = TrendPointSerializer(many=True)
 
 
