@@ -103,7 +103,7 @@ def _refuse_repeat(by, title: str, county: Division):
     # The clerk's row lock queues two submits of the same form, so the second sees the first's case.
     get_user_model().objects.select_for_update().filter(pk=by.pk).exists()
     first = (
-        Case.objects.filter(created_by=by, county=county, title=title, created_at__gte=timezone.now() - REPEAT_WINDOW)
+        Case.objects.filter(created_by=by, county=county, title=title, created_at__gte=clock.now() - REPEAT_WINDOW)
         .order_by("pk").values_list("pk", flat=True).first()
     )
     if first is not None:

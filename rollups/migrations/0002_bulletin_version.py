@@ -1,18 +1,5 @@
-"""Bulletins get a version number per (month, division): existing rows are numbered in the order they
-were requested, so the regenerations made before this migration read as earlier versions."""
+"""Bulletins get a version number per (month, division) (numbered in 0003)."""
 from django.db import migrations, models
-
-
-def number_existing(apps, schema_editor):
-    Bulletin = apps.get_model("rollups", "Bulletin")
-    counters = {}
-    changed = []
-    for bulletin in Bulletin.objects.order_by("requested_at", "id").only("pk", "month", "division_id"):
-        key = (bulletin.month, bulletin.division_id)
-        counters[key] = counters.get(key, 0) + 1
-        bulletin.version = counters[key]
-        changed.append(bulletin)
-    Bulletin.objects.bulk_update(changed, ["version"], batch_size=500)
 
 
 class Migration(migrations.Migration):
@@ -21,10 +8,5 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name="bulletin", name="version", field=models.PositiveIntegerField(default=1, verbose_name="版本"),
-        ),
-        migrations.RunPython(number_existing, migrations.RunPython.noop),
-        migrations.AddConstraint(
-            model_name="bulletin",
-            constraint=models.UniqueConstraint(fields=("month", "division", "version"), name="bulletin_unique_version"),
         ),
     ]

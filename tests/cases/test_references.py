@@ -54,7 +54,8 @@ def test_case_concerns_a_project_and_an_axis_of_its_own_county(people, api_clien
     category = CaseCategory.objects.first()
     for target in (ProjectFactory(), AxisFactory()):
         type_name = f"{target._meta.app_label}.{target._meta.model_name}"
-        payload = {"title": "项目问题", "category": category.pk, "county": "330782", "concerns_type": type_name, "concerns_id": target.pk}
+        # One title per target: the same title twice within seconds is refused as a double submit.
+        payload = {"title": f"项目问题（{target._meta.verbose_name}）", "category": category.pk, "county": "330782", "concerns_type": type_name, "concerns_id": target.pk}
         response = api_client.post(URL, payload, format="json")
         assert response.status_code == 201, response.content
         assert response.json()["concerns"] == {"type": type_name, "id": target.pk}

@@ -114,12 +114,13 @@ def test_a_malformed_row_is_a_per_cell_error_and_nothing_is_stored(people, clien
 
 def test_only_province_clerks_keep_the_calendar(people, client, api_client):
     content = fill(HOLIDAY_SHEET, NOTICE)
+    # The calendar is the province task force's: for anyone else a page the role may not use, a 403.
     for user in (people.clerk, people.city_clerk, people.lead_staff, people.manager):
         client.force_login(user)
-        assert client.get("/calendar/import/").status_code == 404
-        assert client.get("/calendar/import/template.xlsx").status_code == 404
+        assert client.get("/calendar/import/").status_code == 403
+        assert client.get("/calendar/import/template.xlsx").status_code == 403
         api_client.force_authenticate(user)
-        assert api_client.post("/api/v1/calendar/import/", {"file": _upload(content)}, format="multipart").status_code == 404
+        assert api_client.post("/api/v1/calendar/import/", {"file": _upload(content)}, format="multipart").status_code == 403
     assert not WorkCalendarDay.objects.filter(note__startswith="测试").exists()
     api_client.force_authenticate(people.province_clerk)
     response = api_client.post("/api/v1/calendar/import/", {"file": _upload(content)}, format="multipart")
