@@ -1,6 +1,8 @@
 import copy
 
 import django_filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from django import forms
 
 from .periods import parse_month
@@ -49,12 +51,15 @@ class DayField(forms.DateField):
         return day
 
 
+# Typed for the OpenAPI schema: a method filter names no model field it could be read from.
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-09"})
 class MonthFilter(django_filters.Filter):
     """A filter on a month; `method=` says what the month selects."""
 
     field_class = MonthField
 
 
+@extend_schema_field(OpenApiTypes.DATE)
 class DayFilter(django_filters.Filter):
     """A filter on a day; `method=` says what the day selects."""
 
