@@ -24,7 +24,8 @@ pytestmark = [requires_postgres, pytest.mark.postgres, pytest.mark.django_db(tra
 def app_role():
     """A throw-away application role (roles are cluster-wide: one name per test process)."""
     role, password = f"qwgc_app_test_{os.getpid()}", secrets.token_urlsafe(16)
-    call_command("create_app_role", "--role", role, "--password", password)
+    # "--password=…" in one argument: a token may start with "-", which argparse would read as an option.
+    call_command("create_app_role", "--role", role, f"--password={password}")
     yield {"USER": role, "PASSWORD": password, "HOST": connection.settings_dict["HOST"] or "127.0.0.1"}
     connection.close()
     with connection.cursor() as cursor:
