@@ -41,18 +41,21 @@ def _client(username):
     return client
 
 
-def _case(state, owner_kind=None):
-    from cases.models import Case
+def _case():
+    """A rectifying case the county's staff lead and its clerk's task force owns (so the clerk reviews
+    it); a feedback of theirs is sent back first if none is rectifying (not counted)."""
+    from cases.models import Case, CaseState
+    from cases.services import perform_action
     from registry.models import User
 
-    staff = User.objects.get(username=f"staff_{COUNTY}")
-    cases = Case.objects.filter(state=state, lead_unit=staff.organisation)
-    if owner_kind == "clerk":
-        clerk = User.objects.get(username=f"clerk_{COUNTY}")
-        cases = Case.objects.filter(state=state, owner=clerk.organisation)
-    case = cases.order_by("pk").first()
+    staff, clerk = User.objects.get(username=f"staff_{COUNTY}"), User.objects.get(username=f"clerk_{COUNTY}")
+    theirs = Case.objects.filter(lead_unit=staff.organisation, owner=clerk.organisation).order_by("pk")
+    case = theirs.filter(state=CaseState.RECTIFYING).first()
     if case is None:
-        raise SystemExit(f"no {state} case for county {COUNTY}: seed the demo first")
+        case = theirs.filter(state=CaseState.FEEDBACK).first()
+        if case is None:
+            raise SystemExit(f"no rectifying case for county {COUNTY}: seed the demo first")
+        case = perform_action(case=case, action="reject", by=clerk, version=case.version, comment="基准测试准备")
     return case
 
 
@@ -78,7 +81,7 @@ def writes(action):
     requests' names. Each write leaves the case where the next can repeat it."""
     staff, clerk = _client(f"staff_{COUNTY}"), _client(f"clerk_{COUNTY}")
     if action == "progress":
-        case = _case("rectifying")
+        case = _case()
         version = [case.version]
 
         def one():
@@ -87,7 +90,7 @@ def writes(action):
 
         return one
     if action in ("feedback", "review"):
-        case = _case("rectifying")
+        case = _case()
         version = [case.version]
 
         def one(measure=None):
@@ -112,6 +115,8 @@ def _report_writes(action):
     staff = _client(f"staff_{COUNTY}")
     month = current_month()
     project = Project.objects.filter(county__code=COUNTY).order_by("pk").first()
+    if project is None:
+        return None  # no projects in this dataset (the CI's)
     MonthlyReport.objects.filter(project=project, month=month).update(status=ReportStatus.DRAFT)
     path = f"/api/v1/projects/{project.pk}/reports/"
     counter = [0]
@@ -184,9 +189,12 @@ def count() -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from registry.generations import current_epoch
+
     counted = {}
 
     def measure(name, f):
+        current_epoch()  # read at most once a second per process: not the write's
         with CaptureQueriesContext(connection) as captured:
             result = f()
         counted[f"case action: {name}" if name not in ("report_save", "report_submit") else f"monthly report: {name}"] = (
@@ -194,7 +202,7 @@ def count() -> dict:
         return result
 
     for one in (writes("feedback"), writes("report_submit")):
-        for _ in range(2):
+        for _ in range(2 if one else 0):
             one(measure)
     progress = writes("progress")  # the case the feedback left, at its version now
     for _ in range(2):

@@ -2,6 +2,7 @@
 judged for its writer, the version check and the event that records each change."""
 import datetime as dt
 
+from django.db.models import Prefetch
 from django.http import Http404
 
 from registry.api.errors import Conflict
@@ -10,7 +11,7 @@ from registry.scoping import OUT_OF_REACH, visible_or_404
 
 from .. import clock
 from ..ledger import chain_event
-from ..models import Case, CaseEvent, CaseLevel, CaseState
+from ..models import Case, CaseEvent, CaseLevel, CaseState, JointConfirmation
 
 LEVEL_BY_DIVISION_LEVEL = {
     DivisionLevel.COUNTY: CaseLevel.COUNTY,
@@ -25,6 +26,7 @@ TASK_FORCE_BY_LEVEL = {
 # Cards and auto-escalation apply while the responsible units still owe the work.
 DEADLINE_STATES = (CaseState.ASSIGNED, CaseState.RECTIFYING)
 DUE_SOON_WORKDAYS = 3
+JOINT_PARTIES = JointConfirmation.objects.select_related("party", "confirmed_by")
 
 
 class StaleVersion(Conflict):
@@ -63,15 +65,22 @@ def _record_event(case: Case, *, action: str, from_state: str, by, comment="", p
         case_version=case.version,
         **changes,
     )
+    # The case rides along, with its county: the board's cache (rollups.cache) reads the county of
+    # each event saved, which cost a query per action when it had only the case's id.
+    event.case = case
     event.save(force_insert=True)
     return event
 
 
 def _lock(case_id) -> Case:
-    # The responsible and joint units come along: the rules (case_context) and the to-do bookkeeping
-    # (_owed) read them, and a handler that changes them clears the prefetched set itself.
-    return (Case.objects.select_for_update(of=("self",)).select_related("owner__division", "county__parent__parent")
-            .prefetch_related("co_units", "joint_parties__party").get(pk=case_id))
+    # The responsible and joint units come along: the rules (case_context), the to-do bookkeeping
+    # (_owed), the notifications and the answer read them, and a handler that changes them clears the
+    # prefetched set itself. The joint parties with their units and confirmers in one query (each
+    # relation as its own prefetch cost a query apiece).
+    # The county's city and province are read only by an escalation, when it needs them: joined to
+    # every lock, their columns cost compiling and planning on each action.
+    return (Case.objects.select_for_update(of=("self",)).select_related("owner__division", "county")
+            .prefetch_related("co_units", Prefetch("joint_parties", JOINT_PARTIES)).get(pk=case_id))
 
 
 def _lock_for(by, case_id) -> Case:
@@ -85,4 +94,5 @@ def _lock_for(by, case_id) -> Case:
 
 
 def _responsible_units(case: Case) -> list:
-    return [case.lead_unit_id, *case.co_units.values_list("pk", flat=True)]
+    # The co-units the lock read (a handler that changes them clears that set, so they are read again).
+    return [case.lead_unit_id, *(unit.pk for unit in case.co_units.all())]

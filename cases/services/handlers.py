@@ -1,12 +1,13 @@
 """What each action does to the case besides its state, and whom it tells: one handler per action,
 answering the event's changes and a function to run once the case row is saved."""
 from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
 
 from registry.models import Organisation
 from registry.notifications.services import notify_units
 
 from .. import clock
-from ..models import CaseLevel, NotificationKind
+from ..models import Case, CaseLevel, NotificationKind
 from .common import TASK_FORCE_BY_LEVEL, _responsible_units, local_today
 
 
@@ -17,7 +18,7 @@ def _do_assign(case, by, clean, ctx):
     payload = {"lead_unit": case.lead_unit.pk, "co_units": [u.pk for u in clean["co_units"]]}
 
     def after_save():
-        case.co_units.set(clean["co_units"])
+        _set_co_units(case, clean["co_units"])
         notify_units(
             units=[case.lead_unit, *clean["co_units"]],
             kind=NotificationKind.ASSIGNED,
@@ -26,6 +27,19 @@ def _do_assign(case, by, clean, ctx):
         )
 
     return {"old_deadline": old, "new_deadline": case.deadline, "payload": payload}, after_save
+
+
+def _set_co_units(case, units):
+    """The co-units the lock read, replaced by `units` in at most two statements (the related manager's
+    set() read them again and checked each new one first: three or four)."""
+    old = {unit.pk for unit in case.co_units.all()}
+    new = {unit.pk for unit in units}
+    through = Case.co_units.through
+    if old - new:
+        through.objects.filter(case_id=case.pk, organisation_id__in=old - new).delete()
+    through.objects.bulk_create([through(case_id=case.pk, organisation_id=pk) for pk in new - old])
+    getattr(case, "_prefetched_objects_cache", {}).pop("co_units", None)
+    prefetch_related_objects([case], "co_units")  # as they now are, for the to-do counts and the answer
 
 
 def _do_accept(case, by, clean, ctx):
@@ -44,7 +58,8 @@ def _do_feedback(case, by, clean, ctx):
 
 
 def _do_confirm(case, by, clean, ctx):
-    party = case.joint_parties.select_for_update().get(party_id=by.organisation_id)
+    # The joint parties' rows change only under the case's lock, which this action holds.
+    party = next(jc for jc in case.joint_parties.all() if jc.party_id == by.organisation_id)
     party.confirmed_by, party.confirmed_at = by, clock.now()
     party.save(update_fields=["confirmed_by", "confirmed_at"])
     remaining = len(ctx["pending_party_ids"]) - 1
@@ -68,7 +83,13 @@ def _do_close(case, by, clean, ctx):
 
 
 def _reset_joint_confirmations(case):
-    case.joint_parties.update(confirmed_by=None, confirmed_at=None)
+    # The parties the lock read are the rows as they are (they change only under that lock): no
+    # statement when none has confirmed, the common case.
+    parties = case.joint_parties.all()
+    if any(jc.confirmed_at is not None or jc.confirmed_by_id is not None for jc in parties):
+        case.joint_parties.update(confirmed_by=None, confirmed_at=None)
+        for jc in parties:  # as the answer shows them
+            jc.confirmed_by, jc.confirmed_at = None, None
 
 
 def _do_reject(case, by, clean, ctx):
