@@ -195,16 +195,21 @@ MIX_MIN_RPS, MIX_MAX_P95_MS, MIX_MIN_WRITE_SHARE = 150, 300, 0.18
 MIX_FLOOR_SECONDS = 60
 
 
-def mix_rows(base_url, args):
+def county_lanes(base_url, count: int) -> list[dict]:
+    """`count` counties' staff and clerk sessions (and the province manager's), the demo's counties first."""
     clerk = login(base_url, "clerk")
     counties = [d["code"] for d in get_json(base_url, "/api/v1/divisions/?level=3&page_size=200", clerk)["results"]]
     preferred = [c for c in MIX_COUNTIES if c in counties] + [c for c in counties if c not in MIX_COUNTIES]
     manager = login(base_url, "manager")
-    lanes = [
+    return [
         {"county": code, "sessions": {"staff": login(base_url, f"staff_{code}"), "clerk": login(base_url, f"clerk_{code}"),
                                       "manager": manager}}
-        for code in preferred[: args.mix_lanes]
+        for code in preferred[:count]
     ]
+
+
+def mix_rows(base_url, args):
+    lanes = county_lanes(base_url, args.mix_lanes)
     marker = f"[bench {dt.datetime.now():%Y%m%d%H%M%S}]"
     spec = {"base_url": base_url, "lanes": lanes, "duration": args.mix_duration, "marker": marker}
     # The machine's ceiling for this mix: the same lanes with every request answered by its floor.
@@ -229,7 +234,67 @@ def mix_rows(base_url, args):
 
 # Counties whose demo cases exist at every scale first, so that a small dataset still has writes.
 MIX_COUNTIES = ["330782", "330783", "331123", "330381"]
-STEPS = ["http", "queries", "rollup", "import", "mix"]
+
+
+# --- case actions against the write floor -----------------------------------------------------------------
+
+WRITES_CONCURRENCY = 4  # the floors' (bench.scenarios.Scenario.concurrency)
+WRITES_MIN_RATIO = 0.5
+MAX_WRITE_QUERIES = 12
+
+
+def writes_rows(base_url, args):
+    """Case actions (progress, feedback with a photo, review) by WRITES_CONCURRENCY county lanes, against
+    the JSON floor and the write floor on the same threads and sessions, in alternating rounds."""
+    lanes = county_lanes(base_url, WRITES_CONCURRENCY)
+    marker = f"[bench writes {dt.datetime.now():%Y%m%d%H%M%S}]"
+    runs = {"json": [], "write": [], "actions": []}
+    for _ in range(args.rounds):
+        for mode in runs:
+            spec = {"base_url": base_url, "lanes": lanes, "duration": args.duration, "marker": marker, "mode": mode}
+            runs[mode].append(_json_child(["-m", "bench.writes"], spec))
+    merged = {mode: {**merge(r), "by_request": r[-1]["by_request"]} for mode, r in runs.items()}
+    json_floor, write_floor, actions = merged["json"], merged["write"], merged["actions"]
+    stored = _json_child(["-m", "bench.mix", "--count", marker])["events"]
+    acknowledged = sum(r["acknowledged_writes"] for r in runs["actions"])
+    ratio = round(actions["rps"] / write_floor["rps"], 2) if write_floor["rps"] else None
+    json_ratio = round(actions["rps"] / json_floor["rps"], 2) if json_floor["rps"] else None
+    floors_ratio = round(write_floor["rps"] / json_floor["rps"], 2) if json_floor["rps"] else None
+    met = (ratio is not None and ratio >= WRITES_MIN_RATIO and actions["errors"] == 0 and write_floor["errors"] == 0
+           and stored == acknowledged)
+    rows = [row(
+        f"case actions (progress, feedback with a photo, review), {WRITES_CONCURRENCY} threads",
+        f"write floor {write_floor['rps']} req/s, p95 {write_floor['p95_ms']} ms; JSON floor {json_floor['rps']} req/s "
+        f"(write floor / JSON floor {floors_ratio})",
+        f"{actions['rps']} req/s, p95 {actions['p95_ms']} ms, {actions['errors']} errors, {acknowledged} actions "
+        f"acknowledged, {stored} events stored",
+        f"rps {ratio} of the write floor, {json_ratio} of the JSON floor",
+        f"≥ {WRITES_MIN_RATIO} of the write floor, 0 errors, 0 lost", met,
+        {"json_floor": json_floor, "write_floor": write_floor, "actions": actions, "marker": marker,
+         "acknowledged": acknowledged, "stored": stored},
+    )]
+    return rows
+
+
+def write_query_rows(args):
+    """Queries per case action and per report write, counted in-process on the province dataset and on
+    the small one (bench.write_profile --count): equal, and at most MAX_WRITE_QUERIES."""
+    big = _json_child(["-m", "bench.write_profile", "--count"])
+    small = None
+    if args.small_database_url:
+        small = _json_child(["-m", "bench.write_profile", "--count"], env=dict(os.environ, DATABASE_URL=args.small_database_url))
+    rows = []
+    for name, n in big.items():
+        m = small.get(name) if small else None
+        met = n <= MAX_WRITE_QUERIES and (m is None or m == n)
+        rows.append(row(
+            f"queries per write: {name}", f"small: {m if m is not None else 'not measured'}", f"province: {n}",
+            f"{n} vs {m}", f"equal, ≤ {MAX_WRITE_QUERIES}", met, {"province": n, "small": m},
+        ))
+    return rows
+
+
+STEPS = ["http", "queries", "rollup", "import", "mix", "writes"]
 
 
 def main(argv=None):
@@ -263,7 +328,7 @@ def main(argv=None):
             rows.append(r)
             print(json.dumps({k: v for k, v in r.items() if k != "raw"}, ensure_ascii=False), flush=True)
 
-    if "http" in args.steps or "mix" in args.steps:
+    if "http" in args.steps or "mix" in args.steps or "writes" in args.steps:
         server = start_server(args.port, args.workers, args.threads)
         try:
             if "http" in args.steps:
@@ -271,6 +336,8 @@ def main(argv=None):
                 for scenario in scenarios:
                     floor, subject = measure(base_url, scenario, sessions, args)
                     report([scenario.judge(floor, subject)])
+            if "writes" in args.steps:
+                report(writes_rows(base_url, args))
             if "mix" in args.steps:
                 report(mix_rows(base_url, args))
         finally:
@@ -278,6 +345,8 @@ def main(argv=None):
             server.wait(timeout=30)
     if "queries" in args.steps:
         report(query_rows(scenarios, args))
+    if "writes" in args.steps:
+        report(write_query_rows(args))
     if "rollup" in args.steps:
         report(rollup_rows(args))
     if "import" in args.steps:

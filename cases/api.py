@@ -1,4 +1,4 @@
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -10,7 +10,7 @@ from registry.api.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from registry.scoping import get_for_user_or_404, visible_or_404
+from registry.scoping import OUT_OF_REACH, get_for_user_or_404, visible_or_404
 
 from .filters import CaseFilter
 from .models import Attachment, Case, CaseEvent
@@ -24,6 +24,7 @@ from .serializers import (
     CaseListSerializer,
     CaseUpdateSerializer,
     EventSerializer,
+    case_answer,
 )
 from .services import attachment_upload, case_create, case_update, perform_action
 
@@ -128,15 +129,19 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     )
     @action(detail=True, methods=["post"])
     def actions(self, request, pk=None):
-        case = self.get_object()
         serializer = ActionInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            self.get_object()  # a case out of reach is the 404 before any word about the input
+            raise ValidationError(serializer.errors)
         data = dict(serializer.validated_data)
-        case = perform_action(case=case, action=data.pop("action"), by=request.user, version=data.pop("version"), **data)
+        # Not read here: the service reads the case under its lock and judges it for the user there
+        # (the same 404); reading it first as well cost a query and its compilation per action.
+        case = perform_action(case=_case_ref(pk), action=data.pop("action"), by=request.user,
+                              version=data.pop("version"), **data)
         # Answered from the case the service wrote (re-reading it was half of an action's work), still
         # only while the user may see it.
         visible_or_404(request.user, case)
-        return Response(CaseDetailSerializer(with_details(case), context=self.get_serializer_context()).data)
+        return Response(case_answer(with_details(case), request.user))
 
     @extend_schema(tags=[TAG], summary="上传佐证材料", request=AttachmentUploadSerializer, responses={201: AttachmentSerializer})
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
@@ -146,6 +151,14 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         serializer.is_valid(raise_exception=True)
         attachment = attachment_upload(case=case, by=request.user, file=serializer.validated_data["file"])
         return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+
+def _case_ref(pk) -> Case:
+    """The case named in the URL, by id only (the services read and judge it)."""
+    try:
+        return Case(pk=int(pk))
+    except (TypeError, ValueError):
+        raise Http404(OUT_OF_REACH) from None
 
 
 class AttachmentDownloadView(APIView):

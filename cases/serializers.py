@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
@@ -124,7 +126,8 @@ class CaseDetailSerializer(CaseListSerializer):
         # Read once per answer: both fields come from it.
         notes = self.context.setdefault("_calendar_notes", {})
         if obj.pk not in notes:
-            notes[obj.pk] = calendar_warning(obj.deadline)
+            # An action's answer knows already whether its deadline's year is loaded (selectors.with_details).
+            notes[obj.pk] = calendar_warning(obj.deadline, getattr(obj, "calendar_loaded_years", None))
         return notes[obj.pk]
 
     @extend_schema_field(serializers.BooleanField())
@@ -153,6 +156,52 @@ class CaseDetailSerializer(CaseListSerializer):
             {"name": a.name, "label": a.label, "requires": sorted(a.requires), "comment_label": a.comment_label}
             for a in available_actions(obj, user)
         ]
+
+
+def case_answer(case, user) -> dict:
+    """CaseDetailSerializer's output for one case, written out directly: an action's answer. DRF built
+    and deep-copied thirty-odd fields and their nested serializers for it on every action, an eighth of
+    the action's CPU. Reads only what the case holds (selectors.with_details fills it);
+    tests/cases/test_write_path.py compares the two outputs."""
+    tz = timezone.get_current_timezone()
+
+    def moment(value):
+        return _iso(value.astimezone(tz)) if value is not None else None
+
+    def day(value):
+        return value.isoformat() if value is not None else None
+
+    def unit(value):
+        return {"id": value.pk, "name": value.name} if value is not None else None
+
+    note = calendar_warning(case.deadline, getattr(case, "calendar_loaded_years", None))
+    concerns = None
+    if case.content_type_id is not None:
+        concerns = {"type": f"{case.content_type.app_label}.{case.content_type.model}", "id": case.object_id}
+    return {
+        "id": case.pk, "title": case.title, "category": case.category.name, "county": case.county.code,
+        "county_name": case.county.name, "state": case.state, "state_label": str(case.get_state_display()),
+        "level": case.level, "level_label": str(case.get_level_display()), "deadline": day(case.deadline),
+        "lead_unit": unit(case.lead_unit), "owner": unit(case.owner), "yellow_card": case.yellow_card,
+        "red_card": case.red_card, "version": case.version, "created_at": moment(case.created_at),
+        "description": case.description, "source": case.source, "source_label": str(case.get_source_display()),
+        "priority": case.priority, "township": case.township.code if case.township_id else None,
+        "assigning_unit": unit(case.assigning_unit), "co_units": [unit(u) for u in case.co_units.all()],
+        "tags": case.tags, "external_ref": case.external_ref, "concerns": concerns,
+        "joint_parties": [
+            # In UTC: get_joint_parties hands DRF's JSON encoder the datetime as the database returns it.
+            {"party": unit(jc.party), "confirmed_by": str(jc.confirmed_by) if jc.confirmed_by else None,
+             "confirmed_at": _iso(jc.confirmed_at.astimezone(dt.UTC)) if jc.confirmed_at else None}
+            for jc in case.joint_parties.all()
+        ],
+        "extension_deadline": day(case.extension_deadline), "extension_reason": case.extension_reason,
+        "assigned_at": moment(case.assigned_at), "closed_at": moment(case.closed_at),
+        "available_actions": [
+            {"name": a.name, "label": a.label, "requires": sorted(a.requires), "comment_label": a.comment_label}
+            for a in available_actions(case, user)
+        ],
+        "deadline_calendar_unconfirmed": bool(note), "deadline_calendar_note": note,
+    }
 
 
 class CaseCreateSerializer(serializers.Serializer):
@@ -190,11 +239,14 @@ class ActionInputSerializer(serializers.Serializer):
         required=False, allow_null=True, default=None, min_value=1, max_value=MAX_DEADLINE_WORKDAYS, label="期限（工作日数）",
         error_messages={"min_value": "工作日数须为正整数。", "max_value": "工作日数不能超过 {max_value} 个。"},
     )
+    # With their divisions: the service judges each unit's place (a query apiece read lazily).
     lead_unit = serializers.PrimaryKeyRelatedField(
-        queryset=Organisation.objects.filter(is_active=True), required=False, allow_null=True, default=None, label="牵头责任单位"
+        queryset=Organisation.objects.filter(is_active=True).select_related("division"), required=False, allow_null=True,
+        default=None, label="牵头责任单位",
     )
     co_units = serializers.PrimaryKeyRelatedField(
-        queryset=Organisation.objects.filter(is_active=True), many=True, required=False, default=list, label="协同责任单位"
+        queryset=Organisation.objects.filter(is_active=True).select_related("division"), many=True, required=False,
+        default=list, label="协同责任单位",
     )
     attachments = serializers.ListField(child=serializers.IntegerField(), required=False, default=list, label="佐证材料编号")
 

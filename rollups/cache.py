@@ -34,7 +34,11 @@ def case_event_saved(sender, instance, created, **kwargs):
     if instance.action == "edit":
         generations = ["cases"]
     else:
-        county_key = Case.objects.filter(pk=instance.case_id).values_list("county__key", flat=True).first()
+        # The services save an event with its case and county in hand: read them only when not.
+        case = instance._state.fields_cache.get("case")
+        county = case._state.fields_cache.get("county") if case is not None else None
+        county_key = county.key if county is not None and county.pk == case.county_id else (
+            Case.objects.filter(pk=instance.case_id).values_list("county__key", flat=True).first())
         if county_key is None:
             return
         generations = county_generations(county_key)

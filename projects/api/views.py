@@ -94,9 +94,9 @@ class ProjectReportViewSet(PeriodLockedAs423, viewsets.GenericViewSet):
     def get_project(self):
         return get_for_user_or_404(Project.objects.select_related("county"), self.request.user, pk=self.kwargs["project_pk"])
 
-    def _report(self, project, month):
-        report = MonthlyReport.objects.only("pk").get(project=project, month=month)
-        return selectors.reports_with_cumulative_by_id([report.pk])[0]
+    def _report(self, saved):
+        # The report the service saved, by its id (reading it again by project and month cost a query).
+        return selectors.reports_with_cumulative_by_id([saved[0].pk])[0]
 
     @extend_schema(tags=[TAG], summary="项目各月报告（含本年累计）", responses=s.ReportSerializer(many=True))
     def list(self, request, project_pk=None):
@@ -109,8 +109,8 @@ class ProjectReportViewSet(PeriodLockedAs423, viewsets.GenericViewSet):
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         month = fields.pop("month")
-        services.report_save_draft(user=request.user, month=month, entries=[services.ReportEntry(project=project, **fields)])
-        return Response(self.get_serializer(self._report(project, month)).data, status=status.HTTP_201_CREATED)
+        saved = services.report_save_draft(user=request.user, month=month, entries=[services.ReportEntry(project=project, **fields)])
+        return Response(self.get_serializer(self._report(saved)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         tags=[TAG], summary="修改某月报告：草稿或提交人修改；已确认的报告由专班更正（须填原因）",
@@ -126,10 +126,10 @@ class ProjectReportViewSet(PeriodLockedAs423, viewsets.GenericViewSet):
         reason = fields.pop("reason")
         if report.status in (ReportStatus.CONFIRMED, ReportStatus.APPROVED):
             fields.pop("actual_start")
-            services.report_correct(user=request.user, report=report, reason=reason, **fields)
+            saved = [services.report_correct(user=request.user, report=report, reason=reason, **fields)]
         else:
-            services.report_save_draft(user=request.user, month=month, entries=[services.ReportEntry(project=project, **fields)])
-        return Response(self.get_serializer(self._report(project, month)).data)
+            saved = services.report_save_draft(user=request.user, month=month, entries=[services.ReportEntry(project=project, **fields)])
+        return Response(self.get_serializer(self._report(saved)).data)
 
     @extend_schema(
         tags=[TAG], summary="把该月报告的存在问题一键转为交办事项（专班）", request=None,

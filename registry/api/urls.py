@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from .views import CurrentUserView, DivisionViewSet, OrganisationViewSet, PingView
+from .views import CurrentUserView, DivisionViewSet, OrganisationViewSet, PingView, WriteFloorView
 
 router = DefaultRouter()
 router.register("divisions", DivisionViewSet, basename="division")
@@ -10,5 +10,6 @@ router.register("organisations", OrganisationViewSet, basename="organisation")
 urlpatterns = [
     path("me/", CurrentUserView.as_view(), name="api-me"),
     path("ping/", PingView.as_view(), name="api-ping"),
+    path("ping/write/", WriteFloorView.as_view(), name="api-ping-write"),
     *router.urls,
 ]

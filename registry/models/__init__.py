@@ -1,6 +1,7 @@
 """The registry app's models: the ground's (divisions, organisations, users, history, periods) and, so that
 Django registers them under the app label `registry`, the deliverables package's (registry.deliverables)."""
 from .divisions import Division, DivisionLevel, IndexClass
+from .floors import WriteFloorEntry, WriteFloorSlot
 from .history import ChangeAction, ChangeRecord
 from .organisations import Organisation, OrganisationKind
 from .periods import LockException, PeriodLock, ReportingWindow
@@ -64,4 +65,6 @@ __all__ = [
     "WorkshopReport",
     "WorkshopStatus",
     "WorkshopType",
+    "WriteFloorEntry",
+    "WriteFloorSlot",
 ]

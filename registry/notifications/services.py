@@ -1,6 +1,8 @@
 """Delivering, reading and counting inbox messages."""
 from django.apps import apps
 from django.conf import settings
+from django.db import connections
+from django.db.models import F
 from django.utils import timezone
 
 from registry.generations import bump_now_and_on_commit, cached
@@ -16,20 +18,45 @@ def notification_model():
 
 def notify_users(*, users, kind: str, message: str, link: str = "", organisation=None, **subject) -> int:
     """Put a message in each user's inbox (one row per person); answers how many were delivered.
-    `subject`: what the message is about, in the concrete model's fields (e.g. case=...)."""
+    `users`: a queryset of users. `subject`: what the message is about, in the concrete model's fields
+    (e.g. case=...)."""
     if link and (not link.startswith("/") or link.startswith("//")):
         # Only paths on this site: an inbox must never carry a javascript: or off-site link.
         raise ValueError("notification link must be a path on this site")
     Notification = notification_model()
-    rows = [
-        Notification(recipient_id=uid, organisation_id=oid if organisation is None else organisation.pk, kind=kind,
-                     message=message[:500], link=link, **subject)
-        for uid, oid in users.values_list("pk", "organisation_id")
-    ]
-    Notification.objects.bulk_create(rows)
-    if rows:
-        bump_now_and_on_commit(*{inbox_generation(row.recipient_id) for row in rows})
-    return len(rows)
+    values = {"kind": kind, "message": message[:500], "link": link, "created_at": timezone.now(),
+              **{Notification._meta.get_field(name).attname: getattr(value, "pk", value) for name, value in subject.items()}}
+    if organisation is not None:
+        values["organisation_id"] = organisation.pk
+    recipients = _deliver(Notification, users, values)
+    if recipients:
+        bump_now_and_on_commit(*{inbox_generation(uid) for uid in recipients})
+    return len(recipients)
+
+
+def _deliver(model, users, values: dict) -> list:
+    """One inbox row per user of `users` with `values`, in one statement (INSERT … SELECT … RETURNING):
+    reading the members and then inserting their rows cost two round trips per notified action.
+    Answers the recipients' ids."""
+    connection = connections[users.db]
+    if not connection.features.can_return_rows_from_bulk_insert:  # neither PostgreSQL nor SQLite ≥ 3.35
+        rows = [model(recipient_id=uid, **{"organisation_id": oid, **values})
+                for uid, oid in users.values_list("pk", "organisation_id")]
+        model.objects.bulk_create(rows)
+        return [row.recipient_id for row in rows]
+    quote = connection.ops.quote_name
+    # Named columns: SQLite names an unaliased "table"."column" of a subquery after its text.
+    members = users.order_by().annotate(member_id=F("pk"), member_unit_id=F("organisation_id"))
+    members, member_params = members.values_list("member_id", "member_unit_id").query.sql_with_params()
+    constants = {name: model._meta.get_field(name).get_db_prep_save(value, connection) for name, value in values.items()}
+    columns = ["recipient_id", *(["organisation_id"] if "organisation_id" not in constants else []), *constants]
+    chosen = [f"m.{quote('member_id')}", *([f"m.{quote('member_unit_id')}"] if "organisation_id" not in constants else []),
+              *(["%s"] * len(constants))]
+    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+           f"SELECT {', '.join(chosen)} FROM ({members}) m RETURNING {quote('recipient_id')}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*constants.values(), *member_params])
+        return [row[0] for row in cursor.fetchall()]
 
 
 def notify_units(*, units, kind: str, message: str, link: str = "", exclude_user=None, **subject) -> int:

@@ -58,4 +58,15 @@ def test_benchmark_runs_end_to_end_and_writes_results(divisions, tmp_path, monke
     floor = mix["raw"]["floor"]
     assert floor["errors"] == 0 and all(floor["by_kind"].values())
     assert mix["raw"]["stored_writes"] == CaseEvent.objects.filter(comment__startswith=mix["raw"]["marker"]).count()
+    # Case actions against the write floor: every request answered, every acknowledged action's event
+    # stored, and the queries per write counted alike on both datasets.
+    (writes,) = [r for n, r in rows.items() if n.startswith("case actions (progress")]
+    raw = writes["raw"]
+    assert raw["actions"]["errors"] == 0 and raw["write_floor"]["errors"] == 0 and raw["json_floor"]["errors"] == 0
+    assert raw["write_floor"]["requests"] > 0 and raw["json_floor"]["requests"] > 0
+    assert raw["acknowledged"] > 0 and raw["stored"] == raw["acknowledged"]
+    assert "POST /api/vN/cases/N/actions/" in raw["actions"]["by_request"]
+    counted = {n: r["raw"] for n, r in rows.items() if n.startswith("queries per write: ")}
+    assert "queries per write: case action: progress" in counted
+    assert all(c["province"] == c["small"] and c["province"] <= run.MAX_WRITE_QUERIES for c in counted.values()), counted
     assert (tmp_path / result_file.name.replace(".json", ".md")).read_text(encoding="utf-8").startswith("| figure |")
