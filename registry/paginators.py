@@ -1,3 +1,4 @@
+"""Offset pagination that stays fast at the last page (pages of the largest lists)."""
 from django.core.paginator import Paginator
 
 
