@@ -1,6 +1,7 @@
-"""The month-end mix, run as its own process by bench.run: county staff read their lists and pages,
-report progress and feedback through the real case action API (session, CSRF token, version numbers),
-and managers open the board — 70 % reads, 20 % writes, 10 % board, for a fixed duration.
+"""The month-end mix (70 % reads, 20 % writes, 10 % board), run as its own process by bench.run.
+
+County staff read their lists and pages, report progress and feedback through the real case action API
+(session, CSRF token, version numbers), and managers open the board, for a fixed duration.
 
 Each thread plays one county (its staff, its clerk and a manager) and writes only to cases its county
 government leads, so two threads never race for a case: any 409 or lost write is the product's.
@@ -13,8 +14,7 @@ be reworked, which returns the case to the staff. Writes never turn into reads; 
 the share of writes, and bench.run checks it.
 
     python -m bench.mix < spec.json          # load; prints the result as JSON
-    python -m bench.mix --count MARKER       # events carrying MARKER, from the database (Django)
-"""
+    python -m bench.mix --count MARKER       # events carrying MARKER, from the database (Django)"""
 import http.client
 import json
 import os

@@ -1,12 +1,13 @@
-"""Queries per request, counted in-process (django.test.Client + CaptureQueriesContext) for every page and
-API the benchmark loads, against the database DATABASE_URL names. bench.run runs it on the province
-dataset and on a `--scale small` one: the counts must be equal (constant as data grows) and small.
+"""Queries per request, counted in-process for every page and API the benchmark loads.
+
+django.test.Client + CaptureQueriesContext, against the database DATABASE_URL names. bench.run runs it
+on the province dataset and on a `--scale small` one: the counts must be equal (constant as data grows)
+and small.
 
     python -m bench.queries < spec.json      # {"requests": [[name, username, path, deepest_page], ...]}
 
 Prints {name: {"queries": n, "status": code, "path": path}} as JSON. Each request is made twice and
-the second is counted, so per-process caches (content types, the calendar) do not count.
-"""
+the second is counted, so per-process caches (content types, the calendar) do not count."""
 import json
 import os
 import sys

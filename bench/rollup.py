@@ -1,12 +1,12 @@
-"""Roll-up figures: one month through the product against the same aggregates as one raw SQL statement
-through psycopg, and a backfill of many months against that many single months (linear?) with the
+"""Roll-up figures: one month against one raw SQL statement, and a backfill against that many single months.
+
+The raw statement goes through psycopg; the backfill checks that months add up linearly, with the
 worker's peak memory. Run by bench.run as its own process (Django set up from DATABASE_URL):
 
     python -m bench.rollup --months 60 --samples 6 --repeat 3
 
 Prints JSON. Locked months are recomputed as a clerk forcing them with a reason, exactly like
-`manage.py rollup --force`; the backfill runs that command in a subprocess and reads its peak RSS.
-"""
+`manage.py rollup --force`; the backfill runs that command in a subprocess and reads its peak RSS."""
 import argparse
 import json
 import os

@@ -1,3 +1,5 @@
+"""The cases' admin: categories editable; cases, events, evidence and confirmations read-only (the services write
+them)."""
 from django.contrib import admin
 
 from registry.admin_mixins import ReadOnlyAdminMixin

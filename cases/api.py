@@ -1,3 +1,4 @@
+"""The case API: list, read, log (create), act through the workflow, upload and download evidence."""
 from django.http import FileResponse, Http404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes

@@ -1,3 +1,4 @@
+"""The cases app: its menu entries, checks and start-up."""
 from django.apps import AppConfig
 
 

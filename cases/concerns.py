@@ -1,7 +1,8 @@
-"""What a case may concern: a registry record or project of the programme, named "app_label.model" so
-that cases do not import the apps built on top of them. A case's concern is a content type and an id,
-which nothing in the database keeps to these types or to the writer's jurisdiction: every write checks
-it here, through the record's scoped manager (for_user)."""
+"""What a case may concern: a registry record or project of the programme, checked on every write.
+
+Named "app_label.model" so that cases do not import the apps built on top of them. A case's concern is
+a content type and an id, which nothing in the database keeps to these types or to the writer's
+jurisdiction: every write checks it here, through the record's scoped manager (for_user)."""
 from django.apps import apps
 from django.core.exceptions import ValidationError
 

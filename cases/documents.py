@@ -1,10 +1,10 @@
-"""The printable forms of a case: 交办单 (when assigned) and 销号单 (when closed), laid out as GB/T 9704
-official documents — A4, margins 37/35/28/26 mm, title in 小标宋 二号, body in 仿宋 三号, the number as
-the task force numbers its documents (cases.numbering).
+"""The printable forms of a case: 交办单 (when assigned) and 销号单 (when closed), as GB/T 9704 documents.
+
+A4, margins 37/35/28/26 mm, title in 小标宋 二号, body in 仿宋 三号, the number as the task force numbers
+its documents (cases.numbering).
 
 One content (`case_document`) feeds both renderings: the print page (cases/case_document.html, print
-CSS at A4) and the .docx (`render_docx`) clerks open in WPS or Word.
-"""
+CSS at A4) and the .docx (`render_docx`) clerks open in WPS or Word."""
 import datetime as dt
 from dataclasses import dataclass
 
@@ -80,7 +80,7 @@ def case_document(case, slug: str) -> CaseDocument:
         assign = _last_events(case, ["assign"]).get("assign")
         rows = [
             *common[:2], ("来源", case.get_source_display()), common[2], ("牵头责任单位", lead),
-            ("协办单位", "、".join(u.name for u in case.co_units.all()) or "—"),
+            ("协同责任单位", "、".join(u.name for u in case.co_units.all()) or "—"),
             ("办理期限", chinese_date(case.deadline) or "—"),
             ("交办意见/要求", (assign.comment if assign else "") or case.description or "—"),
         ]

@@ -1,15 +1,14 @@
-"""Task lists in Excel (e.g. a year's 550 pairing-assistance tasks): a clerk logs and assigns many
-cases at once, all or nothing, with every bad row reported. Built on `registry.excel`; each case is
-created and assigned through the services, so it carries the same events and hash chain as one
-logged by hand.
+"""Task lists in Excel: a clerk logs and assigns many cases at once, all or nothing, every bad row reported.
+
+E.g. a year's 550 pairing-assistance tasks. Built on `registry.excel`; each case is created and assigned
+through the services, so it carries the same events and hash chain as one logged by hand.
 
 Telling a re-imported row from a new task: a task list usually numbers its tasks, so a row with
 外部编号 is identified by (assigning unit, number) — kept on the case, unique in the database —
 and a number already imported is skipped (counted as unchanged; changes to a case go through its
 page, where they are recorded). A row without a number falls back to (assigning unit, county,
 title): an existing case with the same title in the same county is reported as a row error. The
-deadline is no part of that key: given in working days it moves with the day of the import.
-"""
+deadline is no part of that key: given in working days it moves with the day of the import."""
 import re
 
 from django.core.exceptions import ValidationError
@@ -33,16 +32,18 @@ CASE_SHEET = SheetSpec(
         Column("外部编号", "external_ref", max_length=64,
                help="任务清单中的编号，如 2026-037；已导入过的编号再次导入时跳过，不重复登记"),
         Column("标题", "title", required=True, max_length=200),
-        Column("描述", "description", max_length=5000),
+        Column("问题描述", "description", max_length=5000, former_headers=("描述",)),
         Column("类别", "category", Kind.FK, required=True, model=CaseCategory, to_field="name",
                within_jurisdiction=False, help="如 帮扶任务、督查发现问题"),
         Column("来源", "source", Kind.CHOICE, required=True, choices=CaseSource.choices),
         Column("县（市、区）", "county", Kind.DIVISION, required=True, levels=(DivisionLevel.COUNTY,),
                help="须在您的管辖范围内"),
-        Column("乡镇", "township", Kind.DIVISION, levels=(DivisionLevel.TOWNSHIP,), help="须属于所填县（市、区）"),
+        Column("乡镇（街道）", "township", Kind.DIVISION, levels=(DivisionLevel.TOWNSHIP,), help="须属于所填县（市、区）",
+               former_headers=("乡镇",)),
         Column("优先级", "priority", Kind.CHOICE, choices=CasePriority.choices, help="留空为“一般”"),
         Column("牵头责任单位", "lead_unit", Kind.ORGANISATION, help="填写则导入后即交办，须同时填写办理期限或工作日数"),
-        Column("协办单位", "co_units", max_length=2000, help="多个单位用“、”或“；”分隔；同名单位写成“单位名称（区划代码）”"),
+        Column("协同责任单位", "co_units", max_length=2000, help="多个单位用“、”或“；”分隔；同名单位写成“单位名称（区划代码）”",
+               former_headers=("协办单位",)),
         Column("办理期限", "deadline", Kind.DATE, help="与“工作日数”二选一", former_headers=("办结期限",)),
         Column("工作日数", "deadline_workdays", Kind.INT, min_value=1, max_value=MAX_DEADLINE_WORKDAYS,
                help="自导入之日起的工作日数（按法定节假日和调休计算），与“办理期限”二选一"),
@@ -141,7 +142,7 @@ def _check_rows(rows, user, co_units) -> tuple[set, list]:
         elif row["lead_unit"] is None and (row["deadline"] is not None or row["deadline_workdays"] is not None):
             error("lead_unit", "填写了办理期限，须填写牵头责任单位（交办对象）")
         if row["lead_unit"] is None and row["co_units"]:
-            error("lead_unit", "填写了协办单位，须填写牵头责任单位")
+            error("lead_unit", "填写了协同责任单位，须填写牵头责任单位")
         if not row["category"].is_active:
             error("category", f"类别“{row['category'].name}”已停用")
 

@@ -1,3 +1,4 @@
+"""The case list's filters, shared by the page and the API (including the board's figure sets)."""
 import django_filters
 from django.contrib.contenttypes.models import ContentType
 
@@ -32,8 +33,8 @@ class CaseFilter(ClassFormFilterSet):
     responsible_unit = django_filters.NumberFilter(method="filter_responsible_unit", label="责任单位编号")
     concerns_type = django_filters.CharFilter(method="filter_concerns_type", label="关联对象类型（如 registry.division）")
     concerns_id = django_filters.NumberFilter(field_name="object_id", label="关联对象编号")
-    deadline_after = django_filters.DateFilter(field_name="deadline", lookup_expr="gte", label="期限起")
-    deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte", label="期限止")
+    deadline_after = django_filters.DateFilter(field_name="deadline", lookup_expr="gte", label="办理期限起")
+    deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte", label="办理期限止")
     tag = django_filters.CharFilter(field_name="tags", lookup_expr="icontains", label="标签")
     # The board's figures (cases.ledger_sets defines each set once, for the roll-up and for these).
     index_class = django_filters.ChoiceFilter(field_name="county__index_class", choices=IndexClass.choices, label="县域分类")

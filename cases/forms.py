@@ -1,3 +1,4 @@
+"""The case pages' forms: logging a case and editing its information (the rules stay in the services)."""
 from django import forms
 
 from registry.models import Division, DivisionLevel, Organisation

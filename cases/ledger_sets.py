@@ -1,11 +1,11 @@
-"""The sets of cases behind the board's figures, read from the cases' event chain: one definition of
-each, shared by the monthly roll-up (rollups.figures counts them per group) and the case list's filters
+"""The sets of cases behind the board's figures, read from the cases' event chain, each defined once.
+
+Shared by the monthly roll-up (rollups.figures counts them per group) and the case list's filters
 (cases.filters lists them), so that a figure and the list it opens cannot disagree.
 
 Times are in the project's time zone. "At the end of a day" is the first moment of the next day: a
 case's state then is the `to_state` of its last event before that moment, its deadline then the
-`new_deadline` of the last event before it that set one (DEADLINE_ACTIONS).
-"""
+`new_deadline` of the last event before it that set one (DEADLINE_ACTIONS)."""
 import datetime as dt
 import zoneinfo
 

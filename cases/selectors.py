@@ -27,8 +27,8 @@ LIST_COLUMNS = (
 def labelled(rows) -> list[dict]:
     """LIST_COLUMNS rows with their category's name (category__name) and their county's code and name
     (county__code, county__name), taken from the reference data cached for the board. Joined in SQL,
-    the two tables made PostgreSQL plan a five-table join for every page: 0.7 ms of planning to read
-    50 rows in 0.1 ms, on every list request."""
+    the two tables made PostgreSQL plan a five-table join for every page, which took longer than
+    reading the rows (docs/performance.md, "Case list API")."""
     rows = list(rows)
     labels = cached("case-list-labels", ["reference"], (), lambda: _list_labels(Q(level=DivisionLevel.COUNTY), Q()),
                     REFERENCE_SECONDS)
@@ -75,10 +75,10 @@ def case_table_rows(rows) -> list[dict]:
 def case_details():
     """Cases with everything their page and API answer show. Unscoped: one case is read with
     registry.scoping.get_for_user_or_404, which judges that case alone (the jurisdiction's union of
-    subqueries, right for lists, cost 12 ms of database time per case at province scale).
+    subqueries is right for lists, too costly for one case).
 
-    Four joins, the rest by id: PostgreSQL spent 5-10 ms planning the orders of a ten-table join
-    for one row it then read in under a millisecond; with four its planning takes 0.7 ms."""
+    Four joins, the rest by id: planning the orders of a ten-table join cost PostgreSQL many times
+    reading the one row (docs/performance.md, "Case page and case writes")."""
     # Units by id need no order: the organisations' default one joins their divisions.
     units = Organisation.objects.order_by()
     with_division = units.select_related("division")  # the division names the task force (cases.numbering)

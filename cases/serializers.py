@@ -1,3 +1,4 @@
+"""The case API's input and output shapes."""
 import datetime as dt
 
 from django.urls import reverse
@@ -103,9 +104,9 @@ class CaseDetailSerializer(CaseListSerializer):
     joint_parties = serializers.SerializerMethodField()
     available_actions = serializers.SerializerMethodField()
     deadline_calendar_unconfirmed = serializers.SerializerMethodField(
-        help_text="办理期限所在年度的法定节假日安排尚未导入工作日历：期限按周一至周五推算，不是正式日历的结果"
+        help_text="办理期限所在年度的法定节假日安排尚未导入工作日历：办理期限按周一至周五推算，不是正式日历的结果"
     )
-    deadline_calendar_note = serializers.SerializerMethodField(help_text="上述情况的中文说明；期限按正式日历时为空字符串")
+    deadline_calendar_note = serializers.SerializerMethodField(help_text="上述情况的中文说明；办理期限按正式日历时为空字符串")
 
     class Meta(CaseListSerializer.Meta):
         list_serializer_class = serializers.ListSerializer
@@ -234,9 +235,9 @@ class ActionInputSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=[(a.name, a.label) for a in ACTIONS.values()], label="操作")
     version = serializers.IntegerField(label="版本号")
     comment = serializers.CharField(required=False, allow_blank=True, default="", label="说明")
-    deadline = serializers.DateField(required=False, allow_null=True, default=None, label="期限")
+    deadline = serializers.DateField(required=False, allow_null=True, default=None, label="办理期限")
     deadline_workdays = serializers.IntegerField(
-        required=False, allow_null=True, default=None, min_value=1, max_value=MAX_DEADLINE_WORKDAYS, label="期限（工作日数）",
+        required=False, allow_null=True, default=None, min_value=1, max_value=MAX_DEADLINE_WORKDAYS, label="办理期限（工作日数）",
         error_messages={"min_value": "工作日数须为正整数。", "max_value": "工作日数不能超过 {max_value} 个。"},
     )
     # With their divisions: the service judges each unit's place (a query apiece read lazily).

@@ -1,3 +1,4 @@
+"""The cases' scheduled jobs: the daily deadline check (cards, escalation) and the ledger anchors."""
 from celery import shared_task
 
 from .services import deadline_check

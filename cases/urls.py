@@ -1,3 +1,4 @@
+"""The case pages' URLs."""
 from django.urls import path
 
 from . import excel, ledger_views, views, work_calendar

@@ -1,3 +1,4 @@
+"""The case pages: list, to-do, review queue, the case page and its actions, evidence downloads."""
 import datetime as dt
 from urllib.parse import quote
 

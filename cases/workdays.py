@@ -173,7 +173,7 @@ def calendar_warning(deadline: dt.date | None, loaded: set[int] | None = None) -
     if deadline is None or not unconfirmed_years(deadline, deadline, loaded):
         return ""
     return (f"{deadline.year} 年法定节假日安排尚未导入工作日历：该年度的日期暂按周一至周五推算，"
-            f"未计入节假日和调休，导入国务院办公厅通知后请核对期限 {deadline:%Y-%m-%d}。")
+            f"未计入节假日和调休，导入国务院办公厅通知后请核对办理期限 {deadline:%Y-%m-%d}。")
 
 
 def reachable_calendar_warning(today: dt.date | None = None) -> str:

@@ -195,5 +195,5 @@ def check_edit(case, user) -> None:
         return
     state_label = CaseState(case.state).label
     raise ActionNotAllowed(
-        f"事项当前状态为“{state_label}”，事项信息只能由{SIDE_LABELS[OWNER_CLERK]}在事项办结前修改。", code="edit_not_allowed"
+        f"事项当前状态为“{state_label}”，事项信息只能由{SIDE_LABELS[OWNER_CLERK]}在事项销号前修改。", code="edit_not_allowed"
     )

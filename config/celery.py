@@ -1,3 +1,4 @@
+"""The Celery app, configured from Django's settings."""
 import os
 
 from celery import Celery

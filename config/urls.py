@@ -1,3 +1,4 @@
+"""The project's URLs: each app's pages and API, the schema, health check and admin."""
 from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import include, path

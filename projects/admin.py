@@ -1,3 +1,4 @@
+"""The projects' admin: categories, projects and windows editable; reports and their revisions read-only."""
 from django.contrib import admin
 
 from registry.admin_mixins import ReadOnlyAdminMixin

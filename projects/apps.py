@@ -1,3 +1,4 @@
+"""The projects app: its menu entries, signals and start-up."""
 from django.apps import AppConfig
 
 
@@ -25,7 +26,7 @@ class ProjectsConfig(AppConfig):
 
         register(
             NavItem("重大项目", "project-list", order=30, section="重大项目"),
-            NavItem("月度填报", "project-monthly-report", frozenset({Role.COUNTY_STAFF}), order=31, section="重大项目"),
+            NavItem("月度进度填报", "project-monthly-report", frozenset({Role.COUNTY_STAFF}), order=31, section="重大项目"),
             NavItem("月度审核", "project-month-review", frozenset({Role.CLERK}), order=32, section="重大项目"),
             NavItem("月份锁定", "project-month-lock", frozenset({Role.CLERK}), order=33, section="重大项目"),
         )

@@ -1,9 +1,9 @@
-"""The project list's figures — totals and roll-up rows over every project a user may see — cost a
-pass over all of them (1,833 at province scale) with the year's plans and reports: they are cached per
-jurisdiction, filter and month (registry.generations) until a project, a year plan, a record link or a
+"""The project list's totals and roll-up rows, cached per jurisdiction, filter and month.
+
+They cost a pass over every project a user may see (1,833 at province scale) with the year's plans and
+reports, so they are kept (registry.generations) until a project, a year plan, a record link or a
 report changes. Saves move the generation through signals; the services' bulk writes move it
-themselves. Names of registry records in the "by record" roll-up may lag by up to the timeout.
-"""
+themselves. Names of registry records in the "by record" roll-up may lag by up to the timeout."""
 from registry.generations import bump_now_and_on_commit, cached
 from registry.scoping import scope_key
 

@@ -1,7 +1,8 @@
-"""Demo projects and 24 months of monthly reports, in the programme's orders of magnitude (about 1,833
-projects at province scale, ~59 % of the annual plan done by the last month, ~87 % of new projects
-started). Every month before the previous one is locked and approved (some reports missing or late),
-the previous month is spread over its approval chain and the current month is open."""
+"""Demo projects and 24 months of monthly reports, in the programme's orders of magnitude.
+
+About 1,833 projects at province scale, ~59 % of the annual plan done by the last month, ~87 % of new
+projects started. Every month before the previous one is locked and approved (some reports missing or
+late), the previous month is spread over its approval chain and the current month is open."""
 import datetime
 import random
 from decimal import Decimal

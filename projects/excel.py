@@ -1,6 +1,7 @@
-"""Projects in Excel, through the registry's framework: the project list (clerks import and export it,
-export with the month's figures) and a month's figures (county staff import them as drafts).
-Every import is all-or-nothing with a per-row report; the rules stay in the services."""
+"""Projects in Excel: the project list (clerks import and export it) and a month's figures (county staff).
+
+Through the registry's framework; the export carries the month's figures, county staff's imports are
+drafts. Every import is all-or-nothing with a per-row report; the rules stay in the services."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.decorators import method_decorator
@@ -64,7 +65,7 @@ MONTH_SHEET = SheetSpec(
         Column("说明", "note", help="累计完成超过总投资时必填"),
         Column("实际开工日期", "actual_start", Kind.DATE),
     ],
-    instructions="7. 导入的数据保存为草稿，请在“月度填报”页面核对后提交。已提交、已确认的报告不能通过导入修改。",
+    instructions="7. 导入的数据保存为草稿，请在“月度进度填报”页面核对后提交。已提交、已确认的报告不能通过导入修改。",
 )
 ENTRY_FIELDS = ("completed", "progress", "problems", "note", "actual_start")
 PROJECT_FIELDS = [c.key for c in PROJECT_COLUMNS if c.key not in ("code", "county", "annual_plan")]

@@ -1,3 +1,4 @@
+"""The project list's filters, shared by the page and the API."""
 import django_filters
 from django.db.models import Q
 

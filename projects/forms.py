@@ -1,3 +1,4 @@
+"""The project pages' forms: a project, a month's report rows, a reason, a lock exception."""
 from django import forms
 
 from registry.models import Division, DivisionLevel

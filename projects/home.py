@@ -1,3 +1,4 @@
+"""The projects' card on the home page."""
 from django.urls import reverse
 
 from .models import Project

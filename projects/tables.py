@@ -4,5 +4,5 @@ from registry.jinja import render_fragment
 
 
 def project_rows_html(rows) -> str:
-    """Rows from projects.views.project_table_rows, as the table body's <tr> elements."""
+    """Rows from projects.views.project_list.project_table_rows, as the table body's <tr> elements."""
     return render_fragment("projects/project_rows.html", rows=rows)

@@ -1,3 +1,4 @@
+"""The projects' scheduled job: remind counties that have not reported the month."""
 from celery import shared_task
 from django.utils import timezone
 

@@ -1,3 +1,4 @@
+"""The project pages' URLs (and their Excel round-trips)."""
 from django.urls import path
 
 from . import excel, views

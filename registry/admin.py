@@ -1,3 +1,4 @@
+"""The ground's admin: divisions, organisations, users and their login locks, the outbox, read-only logs."""
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 

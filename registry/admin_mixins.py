@@ -1,3 +1,4 @@
+"""An admin that can look but not change, for ledgers and logs the services alone write."""
 class ReadOnlyAdminMixin:
     """For rows that only services may write (they validate, keep history and write the ledger):
     the admin shows them and cannot add, change or delete them. Works for ModelAdmin and inlines."""

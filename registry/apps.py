@@ -1,3 +1,4 @@
+"""The registry app (the ground, and its deliverables package): menu entries, checks and start-up."""
 from django.apps import AppConfig
 
 from . import inputs

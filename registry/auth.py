@@ -53,8 +53,8 @@ def user_with_unit(user_id):
     """The user with their unit and its division (jurisdiction, menus), in one query; None if none.
 
     Every request reads this. Its SQL is built once per process from the models' fields: compiling
-    the equivalent select_related("organisation__division").get() cost more than running it (0.9 ms
-    against 0.4 ms a request on the benchmark machine). The values go through the same database
+    the equivalent select_related("organisation__division").get() cost more than running it
+    (docs/performance.md, "Every request"). The values go through the same database
     converters as the ORM's, so the instances are the ORM's (tests compare every field).
     """
     try:

@@ -1,6 +1,7 @@
-"""Bulk inserts with bulk_create's semantics (pre_save, primary keys set on the objects), written with
-COPY on PostgreSQL: for tens of thousands of rows the ORM's INSERT statements (a value prepared and
-adapted per field per row) cost many times the write itself."""
+"""Bulk inserts with bulk_create's semantics (pre_save, primary keys set), written with COPY on PostgreSQL.
+
+For tens of thousands of rows the ORM's INSERT statements (a value prepared and adapted per field per
+row) cost many times the write itself."""
 import datetime as dt
 import time
 

@@ -1,3 +1,4 @@
+"""The navigation every page shows, built from the apps' registered menu entries."""
 from .navigation import groups_for, items_for
 
 

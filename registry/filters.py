@@ -1,3 +1,4 @@
+"""Filter building blocks (month and day filters, filter sets built once per class) and the ground's list filters."""
 import copy
 
 import django_filters

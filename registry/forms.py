@@ -1,3 +1,4 @@
+"""The login form."""
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError

@@ -1,3 +1,4 @@
+"""The ground's tasks: the worker heartbeat, an echo for the worker tests, the outbox relay."""
 from celery import shared_task
 from django.core.cache import cache
 from django.utils import timezone

@@ -1,6 +1,7 @@
-"""What an uploaded file really is, judged from its bytes (never from its name or the browser's claim),
-and the size and digest check every upload goes through: case evidence, report attachments and
-deliverable plan files all ask this module."""
+"""The check every upload goes through: what the file really is (from its bytes), its size and digest.
+
+Never judged from its name or the browser's claim. Case evidence, report attachments and deliverable
+plan files all ask this module."""
 import hashlib
 import io
 import zipfile

@@ -1,3 +1,4 @@
+"""The ground's page URLs: login, home, about, divisions, organisations."""
 from django.contrib.auth import views as auth_views
 from django.urls import path
 

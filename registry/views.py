@@ -1,3 +1,4 @@
+"""The ground's pages: login, home, about, divisions and organisations; ScopedListView for every list page."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views

@@ -1,3 +1,4 @@
+"""The board's admin: snapshots, months, runs and bulletins, to look at."""
 from django.contrib import admin
 
 from .models import Bulletin, MonthlySnapshot, RollupMonth, RollupRun

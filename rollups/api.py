@@ -1,3 +1,4 @@
+"""The board's API: snapshots, the board's figures, bulletins (request, status, download)."""
 import django_filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -125,7 +126,7 @@ class BulletinViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
 class BulletinDownloadView(APIView):
     @extend_schema(
         tags=[TAG], summary="下载调度通报（docx 或 xlsx）",
-        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="通报文件")},
+        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="调度通报文件")},
     )
     def get(self, request, pk, kind):
         return bulletin_file_response(request.user, pk, kind)

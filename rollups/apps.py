@@ -1,3 +1,5 @@
+"""The rollups app: its menu entry and home card, and the hooks keeping the board's cache and the
+ledger's snapshot digest current."""
 from django.apps import AppConfig
 
 

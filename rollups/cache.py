@@ -1,4 +1,5 @@
-"""The board's cached reads, invalidated by generation (registry.generations):
+"""The board's cached reads, invalidated by generation (registry.generations).
+
 - The live pipeline of a division: generation "cases:<division key>" moves (at once and after the commit) for the
   county, its city and the province whenever a case in the county changes state, deadline or record (every
   such change writes a case event); "cases" moves for edits, which may move a case between counties. Beneath,
@@ -7,8 +8,7 @@
 - Reference data (divisions, categories) for the board's filters: generation "reference" (registry.generations).
 - The month's snapshot figures (table, totals, trend): generation "snapshots", moved by every roll-up
   run after it writes a month.
-Timeouts bound what a change made outside the services (bulk loads, the admin) can leave stale.
-"""
+Timeouts bound what a change made outside the services (bulk loads, the admin) can leave stale."""
 from registry.generations import REFERENCE_SECONDS, bump_now_and_on_commit  # noqa: F401  (the board's reference reads)
 from registry.models import DivisionLevel
 from registry.models.divisions import KEY_LENGTH

@@ -1,3 +1,4 @@
+"""The board's API shapes: snapshot rows, board figures, bulletins."""
 from django.urls import reverse
 from rest_framework import serializers
 

@@ -1,6 +1,8 @@
-"""Rolling a month up: the whole month in one transaction under the month's row lock, upserted so a
-re-run rewrites the same rows. A month the province has locked is only recomputed when a clerk forces
-it, with a reason, and every attempt is recorded as a RollupRun."""
+"""Rolling a month up: the whole month in one transaction under its row lock, upserted so that a re-run
+rewrites the same rows.
+
+A month the province has locked is only recomputed when a clerk forces it, with a reason, and every
+attempt is recorded as a RollupRun."""
 import datetime as dt
 import time
 

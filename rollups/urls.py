@@ -1,3 +1,4 @@
+"""The board's page URLs."""
 from django.urls import path
 
 from . import views

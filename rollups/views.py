@@ -1,3 +1,4 @@
+"""The board page (调度看板) and bulletin downloads."""
 from html import escape
 
 from django.contrib import messages
@@ -161,7 +162,7 @@ def bulletin_file_response(user, pk, kind):
     """The stored file as an attachment, for a user whose jurisdiction covers the bulletin (else 404)."""
     bulletin = get_for_user_or_404(Bulletin.objects.select_related("division"), user, pk=pk)
     if kind not in ("docx", "xlsx") or bulletin.status != BulletinStatus.DONE:
-        raise Http404("通报尚未生成")
+        raise Http404("调度通报尚未生成")
     field = getattr(bulletin, kind)
     content_type = {
         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

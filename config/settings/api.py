@@ -1,3 +1,4 @@
+"""Settings of the REST API, its schema and its filters."""
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",

@@ -1,3 +1,4 @@
+"""The settings every environment shares; the topic modules beside it are imported from here."""
 from .env import BASE_DIR, env
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-insecure-key-change-me-in-production")

@@ -1,3 +1,4 @@
+"""Settings of Celery: broker, eager mode without Redis, the beat schedule."""
 from celery.schedules import crontab
 
 from .env import env

@@ -1,3 +1,4 @@
+"""Settings of the database (DATABASE_URL, the owner role for migrations)."""
 from .env import BASE_DIR, env
 
 # Embedded default: SQLite next to the code, so `make demo` needs no server.

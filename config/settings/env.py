@@ -1,3 +1,4 @@
+"""The environment reader the settings modules share."""
 from pathlib import Path
 
 import environ

@@ -1,3 +1,4 @@
+"""Settings of passwords, login lockout, sessions, cookies and HTTPS."""
 from .env import env
 
 # Argon2 first (Django's recommendation; cheaper per login under load than PBKDF2 at its current

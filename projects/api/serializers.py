@@ -1,3 +1,4 @@
+"""The project API's input and output shapes."""
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from django.urls import reverse

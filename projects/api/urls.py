@@ -1,3 +1,4 @@
+"""The project API's URLs under /api/v1/."""
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 

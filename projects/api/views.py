@@ -1,3 +1,4 @@
+"""The project API: projects, their monthly reports and a month's reporting, locks answered as 423."""
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -159,7 +160,7 @@ class ProjectMonthViewSet(PeriodLockedAs423, viewsets.ViewSet):
     lookup_field = "month"
     lookup_value_regex = r"\d{4}-\d{2}"
 
-    @extend_schema(summary="月度填报概况", responses=s.MonthSummarySerializer)
+    @extend_schema(summary="月度进度填报概况", responses=s.MonthSummarySerializer)
     def retrieve(self, request, month=None):
         month = _month_or_404(month)
         opens, closes = reporting_window(month)

@@ -1,3 +1,4 @@
+"""Serializer fields the APIs share: months, and choice labels read without DRF's per-value inspection."""
 import re
 
 from drf_spectacular.utils import extend_schema_field

@@ -1,3 +1,4 @@
+"""The APIs' page-number pagination, with a deferred-join variant for the largest lists."""
 from rest_framework.pagination import PageNumberPagination
 
 from registry.paginators import DeferredJoinPaginator

@@ -1,12 +1,12 @@
-"""The OpenAPI schema and Swagger UI, for signed-in users only, and the error answers every operation
-documents (`add_error_responses`, a post-processing hook: the shape of registry.api.errors, so that the
-schema says what clients and schemathesis actually receive).
+"""The OpenAPI schema and Swagger UI, for signed-in users only, with the error answers every operation documents.
 
-Generating the schema introspects every view and serializer (1.6–2.3 s measured), and writing it
-out as YAML takes another 0.2 s. It changes only with the code, so each process generates and writes
-it once per format, without any user's request (the same document for everyone), and serves that
-copy until it restarts with the next deploy.
-"""
+`add_error_responses` is a post-processing hook adding the shape of registry.api.errors, so that the
+schema says what clients and schemathesis actually receive.
+
+Generating the schema introspects every view and serializer, which takes seconds (docs/performance.md).
+It changes only with the code, so each process generates and writes it once per format, without any
+user's request (the same document for everyone), and serves that copy until it restarts with the next
+deploy."""
 import functools
 
 from django.contrib.auth.decorators import login_required

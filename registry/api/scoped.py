@@ -1,3 +1,4 @@
+"""Read-only API views scoped to the user's jurisdiction (Model.objects.for_user)."""
 from rest_framework import viewsets
 
 

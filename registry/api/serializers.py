@@ -1,3 +1,4 @@
+"""The ground's API shapes: divisions, organisations, the current user."""
 from rest_framework import serializers
 
 from registry.api.fields import ChoiceLabel

@@ -1,3 +1,4 @@
+"""The ground's API URLs under /api/v1/ (divisions, organisations, me, ping)."""
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 

@@ -1,3 +1,4 @@
+"""The ground's API: divisions, organisations, the current user, and the benchmark's floor (ping)."""
 from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import ValidationError

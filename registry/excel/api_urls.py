@@ -1,3 +1,4 @@
+"""The Excel round-trip's API URLs."""
 from django.urls import path
 
 from .organisations import OrganisationImportAPIView

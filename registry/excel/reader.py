@@ -1,22 +1,9 @@
 """Reading a workbook against a SheetSpec: every row, every column, every error.
 
-Reader choice, measured on this machine (2 cores, shared with other jobs), five-column sheets:
-
-- python-calamine: 20,000 rows in 0.29 s (41 MB resident); 1,000,000 rows in 8.4 s (552 MB); a
-  crafted 1 KB sheet holding two cells, A1 and ZZ200000, took 19.5 s and 4.3 GB, because calamine
-  materialises the whole used range before returning the first row. It also returns a formula's
-  cached value without saying it was a formula.
-- openpyxl read-only: 20,000 rows in 3.1 s (32 MB); streams rows, returns formulas as "=..." text,
-  parses through defusedxml. But load_workbook() sizes every sheet that lacks a <dimension> by
-  parsing it in full and keeping each row element: 87 MB and 100 s for the million-row sheet.
-- What is used here: openpyxl reads the small parts (shared strings, workbook, styles), and the one
-  sheet needed is streamed by `sheetxml.SheetValues`, an expat reader keeping only cell values
-  (openpyxl's own sheet parser builds an element and a dict per cell: 10,000 workshop rows took
-  2.2 s with it, 0.7 s with expat). A 1,000,000-row sheet is refused at the row cap in about a
-  second with a few MB of Python memory.
-
-Ten times calamine's speed is not worth a server that a 1 KB upload can exhaust.
-"""
+openpyxl reads the small parts (shared strings, workbook, styles) and the one sheet needed is streamed
+by `sheetxml.SheetValues`, an expat reader keeping only cell values, so a huge or crafted sheet is
+refused at the row cap without exhausting memory (why not calamine or openpyxl alone:
+docs/performance.md, "Excel reader")."""
 import logging
 import zipfile
 from dataclasses import dataclass, field

@@ -1,3 +1,4 @@
+"""The Excel round-trip's page URLs."""
 from django.urls import path
 
 from . import organisations

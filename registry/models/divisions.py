@@ -1,3 +1,4 @@
+"""Administrative divisions (province to village) with their prefix keys and programme attributes."""
 from django.db import models
 
 from registry.scoping import JurisdictionManager

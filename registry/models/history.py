@@ -1,3 +1,4 @@
+"""The change history: who changed which field of which record, when, from what to what, and why."""
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType

@@ -1,3 +1,4 @@
+"""Editable lists (categories and the like) that administrators maintain as data."""
 from django.db import models
 
 

@@ -15,7 +15,7 @@ class NotificationKind(models.TextChoices):
     CLOSED = "closed", "销号"
     ESCALATED = "escalated", "提级"
     EXTENSION = "extension", "延期"
-    DEADLINE = "deadline", "期限提醒"
+    DEADLINE = "deadline", "办理期限提醒"
     REMINDER = "reminder", "报送提醒"
     OTHER = "other", "其他"
 

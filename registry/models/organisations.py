@@ -1,3 +1,4 @@
+"""Organisations: task forces, departments, governments and enterprises, each placed at a division."""
 from django.db import models
 
 from registry.scoping import JurisdictionManager

@@ -1,3 +1,4 @@
+"""Users, their roles, and the login records the login security reads."""
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 

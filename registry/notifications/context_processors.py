@@ -1,3 +1,4 @@
+"""The unread count every page's inbox badge shows."""
 from .services import unread_notification_count
 
 

@@ -1,3 +1,4 @@
+"""Template helpers for the pages' look (form fields styled for Tabler)."""
 from django import forms, template
 
 register = template.Library()

@@ -1,5 +1,6 @@
-"""What a bulletin says, independent of the file format: a title, a summary and small data-driven
-sections, each a heading, a few sentences and at most one table of raw values (numbers stay numbers;
+"""What a bulletin says, independent of the file format: a title, a summary and small data-driven sections.
+
+Each section is a heading, a few sentences and at most one table of raw values (numbers stay numbers;
 the Word and Excel writers format them). A section without data says so in one sentence."""
 import dataclasses
 import datetime as dt
@@ -65,7 +66,7 @@ COUNTY_COLUMNS = [
     Column("与序时进度差（百分点）", "points"),
 ]
 RANKING_COLUMNS = [
-    Column("指数分类"), Column("名次", "count"), Column("地区"), Column("办结及在办（件）", "count"),
+    Column("指数分类"), Column("名次", "count"), Column("地区"), Column("销号及在办（件）", "count"),
     Column("销号率", "rate"), Column("按期销号率", "rate"),
 ]
 ITEM_COLUMNS = [
@@ -126,7 +127,7 @@ def ranking_section(division: Division, month: dt.date) -> Section:
         return section
     minimum = settings.ROLLUP_RANKING_MIN_CASES
     section.paragraphs.append(
-        f"按高度城镇化地区、山区海岛地区、其他地区三类，对本月办结和月末在办事项合计不少于{minimum}件的县（市、区）"
+        f"按高度城镇化地区、山区海岛地区、其他地区三类，对本月销号和月末在办事项合计不少于{minimum}件的县（市、区）"
         "按销号率排名，销号率相同的按按期销号率排名；不足该件数的不参与排名。"
     )
     table = Table("分类排名", RANKING_COLUMNS, [])
@@ -184,7 +185,7 @@ def items_section(division: Division, month: dt.date, today: dt.date) -> Section
         section.paragraphs.append(f"截至{today.year}年{today.month}月{today.day}日，无逾期事项，本月无提级事项。")
         return section
     section.paragraphs.append(
-        f"截至{today.year}年{today.month}月{today.day}日，下列事项逾期未办结或本月提级办理，请牵头责任单位抓紧推进。"
+        f"截至{today.year}年{today.month}月{today.day}日，下列事项逾期未销号或本月提级办理，请牵头责任单位抓紧推进。"
     )
     return _limited(section, Table("逾期及提级事项", ITEM_COLUMNS, []), items, lambda c: _item_row(c, today), "事项")
 

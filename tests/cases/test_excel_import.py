@@ -62,11 +62,11 @@ def test_template_filled_and_imported_creates_assigned_cases_with_verified_chain
     assert [c.value for c in next(load_workbook(io.BytesIO(template.content))["交办事项"].iter_rows())] == HEADERS
     town = township("330782")
     content = fill(CASE_SHEET, [
-        task("结对帮扶项目落地", 外部编号="2026-001", 描述="推进结对帮扶项目", 乡镇=town.code, 优先级="重要",
-             牵头责任单位=people.lead_unit.name, 协办单位=f"{people.co_unit.name}、{health_bureau.name}",
+        task("结对帮扶项目落地", 外部编号="2026-001", 问题描述="推进结对帮扶项目", **{"乡镇（街道）": town.code}, 优先级="重要",
+             牵头责任单位=people.lead_unit.name, 协同责任单位=f"{people.co_unit.name}、{health_bureau.name}",
              办理期限=in_days(40), 标签="结对,产业"),
         task("山区村集体增收", 外部编号="2026-002", 牵头责任单位=people.lead_unit.name,
-             协办单位=f"{people.co_unit.name}；", 工作日数=10),
+             协同责任单位=f"{people.co_unit.name}；", 工作日数=10),
         task("飞地项目谋划", 外部编号="2026-003", 类别="工作任务", 来源="专班例会"),
     ], template=template.content)
 
@@ -122,27 +122,27 @@ def test_rule_and_service_errors_roll_back_rows_already_created(people, client):
         task("第一项，本身无误", 牵头责任单位=people.lead_unit.name, 办理期限=in_days(30)),
         task("两种期限都填", 牵头责任单位=people.lead_unit.name, 办理期限=in_days(30), 工作日数=5),
         task("有期限无牵头单位", 办理期限=in_days(30)),
-        task("协办单位不存在", 牵头责任单位=people.lead_unit.name, 工作日数=5, 协办单位="查无此单位"),
-        task("外县协办单位", 牵头责任单位=people.lead_unit.name, 工作日数=5,
-             协办单位=org_for("330783", OrganisationKind.OTHER, name="东阳市某局（测试）").name),
+        task("协同责任单位不存在", 牵头责任单位=people.lead_unit.name, 工作日数=5, 协同责任单位="查无此单位"),
+        task("外县协同责任单位", 牵头责任单位=people.lead_unit.name, 工作日数=5,
+             协同责任单位=org_for("330783", OrganisationKind.OTHER, name="东阳市某局（测试）").name),
     ])
 
     response = upload(client, content)
 
     assert response.status_code == 400
     errors = {(e.row_number, e.column_header) for e in response.context["report"].errors}
-    assert errors == {(3, "工作日数"), (4, "牵头责任单位"), (5, "协办单位"), (6, "协办单位")}
+    assert errors == {(3, "工作日数"), (4, "牵头责任单位"), (5, "协同责任单位"), (6, "协同责任单位")}
     assert not Case.objects.exists() and not CaseEvent.objects.exists()
 
     # A township of the (city) clerk's jurisdiction but of another county, and a past deadline, pass
     # the sheet's checks: the services refuse them after an earlier row was written, and it is rolled back.
     content = fill(CASE_SHEET, [
         task("第一项，本身无误", 牵头责任单位=people.lead_unit.name, 办理期限=in_days(30)),
-        task("乡镇不属于该县", 乡镇=other_town.code),
+        task("乡镇不属于该县", **{"乡镇（街道）": other_town.code}),
         task("期限已过", 牵头责任单位=people.lead_unit.name, 办理期限=in_days(-1)),
     ])
     report = run_import(CASE_SHEET, content, people.city_clerk, apply=cases_import)
-    assert [(e.row_number, e.column_header) for e in report.errors] == [(3, "乡镇"), (4, "办理期限")]
+    assert [(e.row_number, e.column_header) for e in report.errors] == [(3, "乡镇（街道）"), (4, "办理期限")]
     assert "须属于所选县" in report.errors[0].message_zh and "不能早于今天" in report.errors[1].message_zh
     assert not Case.objects.exists() and not CaseEvent.objects.exists() and not Notification.objects.exists()
 
@@ -233,7 +233,7 @@ def test_a_task_list_imports_with_a_fixed_number_of_queries_per_row(people, heal
     def sheet(first, count):
         return fill(CASE_SHEET, [
             task(f"结对帮扶任务第{n}项", 外部编号=f"2026-{n:03d}", 牵头责任单位=people.lead_unit.name,
-                 协办单位=f"{people.co_unit.name}、{health_bureau.name}", 工作日数=20 + n % 30)
+                 协同责任单位=f"{people.co_unit.name}、{health_bureau.name}", 工作日数=20 + n % 30)
             for n in range(first, first + count)
         ])
 
@@ -255,19 +255,24 @@ def test_a_task_list_imports_with_a_fixed_number_of_queries_per_row(people, heal
     assert tampered_cases() == []
 
 
-def test_a_template_downloaded_before_the_deadline_column_was_renamed_still_imports(people, client):
-    """办结期限 became 办理期限 (one word for one thing); a sheet with the former header reads the same."""
+def test_a_template_downloaded_before_columns_were_renamed_still_imports(people, health_bureau, client):
+    """办结期限 became 办理期限, 协办单位 协同责任单位, 描述 问题描述 and 乡镇 乡镇（街道） (one word for one
+    thing, as the forms and pages say); a sheet with the former headers reads the same."""
     from openpyxl import Workbook
 
-    old_headers = ["办结期限" if h == "办理期限" else h for h in HEADERS]
+    former = {"办理期限": "办结期限", "协同责任单位": "协办单位", "问题描述": "描述", "乡镇（街道）": "乡镇"}
+    old_headers = [former.get(h, h) for h in HEADERS]
     book = Workbook()
     sheet = book.active
     sheet.title = CASE_SHEET.title
     sheet.append(old_headers)
-    sheet.append(task("旧模板事项", 外部编号="OLD-1", 牵头责任单位=people.lead_unit.name, 办理期限=in_days(30)))
+    sheet.append(task("旧模板事项", 外部编号="OLD-1", 牵头责任单位=people.lead_unit.name, 办理期限=in_days(30),
+                      协同责任单位=health_bureau.name, 问题描述="旧模板的描述", **{"乡镇（街道）": township("330782").code}))
     buffer = io.BytesIO()
     book.save(buffer)
     client.force_login(people.clerk)
     page = upload(client, buffer.getvalue()).content.decode()
     assert 'data-count="created">1<' in page, page
-    assert Case.objects.get(external_ref="OLD-1").deadline == in_days(30)
+    case = Case.objects.get(external_ref="OLD-1")
+    assert case.deadline == in_days(30) and case.description == "旧模板的描述"
+    assert list(case.co_units.all()) == [health_bureau] and case.township == township("330782")

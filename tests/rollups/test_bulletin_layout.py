@@ -39,7 +39,7 @@ def content(rows: int = 120) -> dict:
         "issuer": "浙江省缩小“三大差距”工作专班",
         "sections": [
             Section("一、各地交办销号情况", [], Table("各地交办销号情况", COUNTY_COLUMNS, counties, {rows - 1})),
-            Section("二、逾期及提级事项", ["下列事项逾期未办结。"], Table("逾期及提级事项", ITEM_COLUMNS, items)),
+            Section("二、逾期及提级事项", ["下列事项逾期未销号。"], Table("逾期及提级事项", ITEM_COLUMNS, items)),
             Section("三、千万工程成果建设情况", ["本辖区尚未录入成果数据。"]),
         ],
     }

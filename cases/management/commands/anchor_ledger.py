@@ -1,3 +1,4 @@
+"""manage.py anchor_ledger: write a signed anchor of every case's chain head."""
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError

@@ -1,3 +1,4 @@
+"""manage.py verify_ledger: recompute every case's event chain and check it against the anchors."""
 from django.core.management.base import BaseCommand, CommandError
 
 from cases.ledger import record_check, verify

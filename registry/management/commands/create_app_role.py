@@ -1,3 +1,4 @@
+"""manage.py create_app_role: the PostgreSQL application role and its grants."""
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError

@@ -1,3 +1,4 @@
+"""manage.py load_divisions: load Zhejiang's divisions from the committed file (idempotent)."""
 from django.core.management.base import BaseCommand
 
 from registry.divisions import DATA_FILE, load_divisions

@@ -1,3 +1,4 @@
+"""manage.py migrate, run as the owner role when DATABASE_OWNER_URL is set, then re-granting the app role."""
 from django.conf import settings
 from django.core.management.commands.migrate import Command as MigrateCommand
 from django.db import DEFAULT_DB_ALIAS

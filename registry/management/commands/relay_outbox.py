@@ -1,3 +1,4 @@
+"""manage.py relay_outbox: publish queued tasks the broker has not taken."""
 from django.core.management.base import BaseCommand
 
 from registry import outbox

@@ -1,3 +1,4 @@
+"""manage.py seed_demo: demo organisations, users and data on the real divisions (small or province scale)."""
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection

@@ -1,3 +1,4 @@
+"""manage.py rollup: roll up a month, backfill a range or complete missed months."""
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 

@@ -1,14 +1,15 @@
+"""The case (交办事项) and what belongs to it: its events (the ledger's rows), evidence, joint
+close-out parties and notifications."""
 import secrets
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
 from registry.models.lists import EditableList
-from registry.models.notifications import AbstractNotification, NotificationKind  # noqa: F401  (kinds: read from here too)
+from registry.models.notifications import AbstractNotification
 from registry.scoping import JurisdictionManager
 
 
@@ -123,7 +124,7 @@ class Case(models.Model):
     version = models.PositiveIntegerField("版本号", default=1)
     yellow_card = models.BooleanField("黄牌（临期）", default=False)
     red_card = models.BooleanField("红牌（逾期）", default=False)
-    deadline_checked_on = models.DateField("期限检查日期", null=True, blank=True)
+    deadline_checked_on = models.DateField("办理期限检查日期", null=True, blank=True)
     escalated_on = models.DateField("最近提级日期", null=True, blank=True)
     extension_deadline = models.DateField("申请延期至", null=True, blank=True)
     extension_reason = models.CharField("延期理由", max_length=500, blank=True)
@@ -193,8 +194,8 @@ class CaseEvent(models.Model):
     )
     created_at = models.DateTimeField("时间")
     comment = models.TextField("说明", blank=True)
-    old_deadline = models.DateField("原期限", null=True, blank=True)
-    new_deadline = models.DateField("新期限", null=True, blank=True)
+    old_deadline = models.DateField("原办理期限", null=True, blank=True)
+    new_deadline = models.DateField("新办理期限", null=True, blank=True)
     old_level = models.PositiveSmallIntegerField("原层级", choices=CaseLevel.choices, null=True, blank=True)
     new_level = models.PositiveSmallIntegerField("新层级", choices=CaseLevel.choices, null=True, blank=True)
     payload = models.JSONField("附加数据", default=dict, blank=True)
@@ -221,86 +222,9 @@ class CaseEvent(models.Model):
 
     @property
     def action_label(self) -> str:
-        from .workflow import action_label
+        from ..workflow import action_label
 
         return action_label(self.action)
-
-
-class AnchorKind(models.TextChoices):
-    LEGACY = "legacy", "旧链封存"
-    DAILY = "daily", "每日锚定"
-    MONTH_END = "month_end", "月末交账"
-
-
-class LedgerAnchor(models.Model):
-    """A signed (HMAC) statement of every case's chain head and of one month's roll-up snapshot.
-
-    Append-only: the application role may INSERT but not UPDATE, DELETE or TRUNCATE (grants, and a
-    trigger on both databases). Each anchor stores only the heads that moved since the previous one
-    (LedgerAnchorHead) and signs the previous anchor's signature, so the anchors form a keyed chain."""
-
-    kind = models.CharField("类型", max_length=16, choices=AnchorKind.choices)
-    period = models.DateField("锚定日期", help_text="每日锚定为所锚定的日期，月末交账为当月1日")
-    created_at = models.DateTimeField("写入时间")
-    prev_signature = models.CharField("上一锚点签名", max_length=64, blank=True)
-    last_event_id = models.BigIntegerField("最大办理记录编号", default=0)
-    case_count = models.PositiveIntegerField("交办事项数", default=0)
-    event_count = models.PositiveBigIntegerField("办理记录数", default=0)
-    head_count = models.PositiveIntegerField("本次变化的链头数", default=0)
-    heads_digest = models.CharField("链头摘要", max_length=64)
-    rollup_month = models.DateField("统计月份", null=True, blank=True)
-    rollup_finalised = models.BooleanField("统计已定稿", default=False)
-    rollup_rows = models.PositiveIntegerField("快照行数", default=0)
-    rollup_digest = models.CharField("快照摘要", max_length=64, blank=True)
-    signature = models.CharField("签名（HMAC）", max_length=64)
-
-    append_only = True  # registry.db_roles
-
-    class Meta:
-        verbose_name = "台账锚点"
-        verbose_name_plural = "台账锚点"
-        ordering = ["-id"]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} {self.period}"
-
-
-class LedgerAnchorHead(models.Model):
-    """One case's chain head as an anchor saw it. A plain case id, not a foreign key: the anchor must
-    outlive whatever happens to the case tables."""
-
-    anchor = models.ForeignKey(
-        LedgerAnchor, verbose_name="锚点", on_delete=models.PROTECT, related_name="heads",
-        db_index=False,  # the first column of anchor_head_unique_case
-    )
-    case_id = models.BigIntegerField("交办事项编号")
-    seq = models.PositiveIntegerField("链头序号")
-    hash = models.CharField("链头哈希", max_length=64)
-
-    append_only = True  # registry.db_roles
-
-    class Meta:
-        verbose_name = "锚定链头"
-        verbose_name_plural = "锚定链头"
-        indexes = [models.Index(fields=["case_id", "anchor"], name="anchor_head_case")]
-        constraints = [models.UniqueConstraint(fields=["anchor", "case_id"], name="anchor_head_unique_case")]
-
-
-class LedgerCheck(models.Model):
-    """The outcome of one verify_ledger run, shown on the audit page."""
-
-    started_at = models.DateTimeField("开始时间")
-    finished_at = models.DateTimeField("结束时间")
-    ok = models.BooleanField("校验通过")
-    case_count = models.PositiveIntegerField("校验事项数", default=0)
-    event_count = models.PositiveBigIntegerField("校验记录数", default=0)
-    anchor_id = models.BigIntegerField("对照锚点", null=True, blank=True)
-    findings = models.JSONField("发现的问题", default=list, blank=True)
-
-    class Meta:
-        verbose_name = "台账校验记录"
-        verbose_name_plural = "台账校验记录"
-        ordering = ["-id"]
 
 
 def _random_evidence_name(instance, filename):
@@ -371,41 +295,3 @@ class Notification(AbstractNotification):
 
     def target_url(self) -> str:
         return reverse("case-detail", args=[self.case_id]) if self.case_id else self.link
-
-
-class WorkCalendarDay(models.Model):
-    """The official calendar: a day listed here overrides the Monday-to-Friday rule. Whether a year's
-    list is complete (the State Council's notice loaded) is WorkCalendarYear's to say."""
-
-    date = models.DateField("日期", unique=True)
-    is_workday = models.BooleanField("工作日")
-    note = models.CharField("说明", max_length=64, blank=True)
-
-    class Meta:
-        verbose_name = "工作日历"
-        verbose_name_plural = "工作日历"
-        ordering = ["date"]
-
-    def __str__(self):
-        return f"{self.date} {'工作日' if self.is_workday else '休息日'}"
-
-
-class WorkCalendarYear(models.Model):
-    """A year whose official calendar is loaded: the State Council's holiday notice for it is in
-    WorkCalendarDay. Deadlines in any other year are flagged (cases.workdays.calendar_warning). Who
-    loaded or confirmed it is in the change history (registry ChangeRecord)."""
-
-    year = models.PositiveSmallIntegerField("年度", unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)])
-    source = models.CharField("来源", max_length=200, help_text="如：国务院办公厅关于2027年部分节假日安排的通知（Excel 导入）")
-    loaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="确认人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    loaded_at = models.DateTimeField("确认时间", auto_now=True)
-
-    class Meta:
-        verbose_name = "工作日历年度"
-        verbose_name_plural = "工作日历年度（已完整导入）"
-        ordering = ["year"]
-
-    def __str__(self):
-        return f"{self.year} 年"
