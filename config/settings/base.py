@@ -148,6 +148,8 @@ PROJECT_LAG_POINTS = env.int("PROJECT_LAG_POINTS", default=10)
 # one or two cases cannot top the table. The pause is for the worker-kill test only: it holds a run
 # open between its batches so the test can kill the worker mid-transaction.
 ROLLUP_RANKING_MIN_CASES = env.int("ROLLUP_RANKING_MIN_CASES", default=5)
+# The same for the project rankings: counties with fewer projects with a plan for the year are not ranked.
+ROLLUP_RANKING_MIN_PROJECTS = env.int("ROLLUP_RANKING_MIN_PROJECTS", default=3)
 ROLLUP_BATCH_PAUSE_SECONDS = env.float("ROLLUP_BATCH_PAUSE_SECONDS", default=0.0)
 
 # `manage.py seed_demo`: each app's demo seeder, in dependency order (each takes password, scale, seed,

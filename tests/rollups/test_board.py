@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from cases.models import Case, CaseCategory, CaseState
 from rollups.models import RollupRun, RunStatus
-from rollups.selectors import PIPELINE_STATES, board, board_filters, home_card, rank, trend
+from rollups.home import home_card
+from rollups.selectors import PIPELINE_STATES, board, board_filters, rank, trend
 from rollups.services import rollup_month
 from projects.models import PeriodLock
 from registry.periods import current_month
