@@ -112,7 +112,14 @@ CACHES = {
             "RETRY_AFTER": env.float("REDIS_CACHE_RETRY_AFTER", default=5.0),
         }
         if env("REDIS_URL", default="")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        # The embedded default (`make demo`): a file cache, which the processes of one machine share, so a
+        # roll-up run from the command line (or a worker) moves what runserver's board serves; a
+        # per-process memory cache kept showing the figures from before it.
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env.str("CACHE_DIR", default=str(BASE_DIR / "var" / "cache")),
+            "OPTIONS": {"MAX_ENTRIES": 50000},
+        }
     )
 }
 CACHE_EPOCH_SECONDS = env.float("CACHE_EPOCH_SECONDS", default=1.0)
