@@ -19,7 +19,7 @@ PIPELINE_SECONDS = 120
 SNAPSHOTS = "snapshots"
 SNAPSHOT_SECONDS = 600
 # Actions that change no case's state, deadline, category, county or record: the pipeline stands.
-PIPELINE_NEUTRAL_ACTIONS = frozenset({"progress", "urge", "escalate", "extend", "confirm"})
+PIPELINE_NEUTRAL_ACTIONS = frozenset({"progress", "urge", "escalate", "extend", "confirm", "instruct"})
 
 
 def county_generations(county_key: str) -> list[str]:
