@@ -90,7 +90,9 @@ def _count_cases(county_ids: list[int], month: dt.date) -> dict:
 def county_case_counts(county_list: list[tuple[int, str]], month: dt.date) -> dict:
     """{county id: {dimension key: figures}} of the running month, each county cached on its own."""
     today = timezone.localdate().isoformat()
-    entries = {pk: (["cases", cache.month_generation(pk)], (key, month.isoformat(), today)) for pk, key in county_list}
+    # A roll-up run (generation "snapshots") also recounts them: it is the resync point for writes made
+    # outside the services (bulk loads, the admin), which move no generation.
+    entries = {pk: (["cases", cache.SNAPSHOTS, cache.month_generation(pk)], (key, month.isoformat(), today)) for pk, key in county_list}
     return cached_many("running-month-county", entries, lambda ids: _count_cases(ids, month), COUNTY_SECONDS)
 
 
