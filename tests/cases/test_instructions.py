@@ -115,3 +115,15 @@ def test_managers_hear_of_red_cards_escalations_and_bulletins_never_of_what_a_cl
         bulletin_request(month=timezone.localdate().replace(day=1), division=people.yiwu, by=people.yiwu_clerk)
     [ready] = _inbox(people.yiwu_manager, "bulletin")
     assert "调度通报（第1版）已生成" in ready.message and ready.link.endswith("/docx/")
+
+
+def test_the_api_takes_an_instruction_and_answers_errors_in_the_error_shape(people, api_client):
+    case = _recent(people, "接口批示")
+    api_client.force_authenticate(people.yiwu_manager)
+    answer = api_client.post(f"/api/v1/cases/{case.pk}/instructions/", {"text": "请抓紧"}, format="json")
+    assert answer.status_code == 201 and answer.json()["action"] == "instruct"
+    refused = api_client.post(f"/api/v1/cases/{case.pk}/instructions/", {"text": ""}, format="json")
+    assert refused.status_code == 400 and "error" in refused.json()
+    api_client.force_authenticate(people.yiwu_clerk)
+    assert api_client.post(f"/api/v1/cases/{case.pk}/instructions/", {"text": "x"}, format="json").status_code == 400
+    assert CaseEvent.objects.filter(case=case, action="instruct").count() == 1
