@@ -26,7 +26,9 @@ from .serializers import (
     CaseUpdateSerializer,
     EventSerializer,
     case_answer,
+    InstructionInputSerializer,
 )
+from .instructions import instruction_create
 from .services import attachment_upload, case_create, case_update, perform_action
 
 TAG = "交办事项"
@@ -56,7 +58,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     filterset_class = CaseFilter
     pagination_class = CaseCursorPagination
     # Actions that need the case row only (its existence within the jurisdiction, its id).
-    ROW_ONLY = frozenset({"partial_update", "actions", "attachments", "events"})
+    ROW_ONLY = frozenset({"partial_update", "actions", "attachments", "events", "instructions"})
 
     def get_queryset(self):
         if self.action == "list":
@@ -80,6 +82,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
             "events": EventSerializer,
             "actions": ActionInputSerializer,
             "attachments": AttachmentUploadSerializer,
+            "instructions": InstructionInputSerializer,
         }.get(self.action, CaseDetailSerializer)
 
     def filter_queryset(self, queryset):
@@ -143,6 +146,19 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         # only while the user may see it.
         visible_or_404(request.user, case)
         return Response(case_answer(with_details(case), request.user))
+
+    @extend_schema(
+        tags=[TAG], summary="领导批示（记入办理记录并通知责任专班和责任单位）", request=InstructionInputSerializer,
+        responses={201: EventSerializer, 400: OpenApiResponse(description="非领导或批示内容为空"),
+                   404: OpenApiResponse(description="不存在或不在管辖范围内")},
+    )
+    @action(detail=True, methods=["post"])
+    def instructions(self, request, pk=None):
+        case = self.get_object()
+        serializer = InstructionInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        event = instruction_create(case=case, by=request.user, text=serializer.validated_data["text"])
+        return Response(EventSerializer(event).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(tags=[TAG], summary="上传佐证材料", request=AttachmentUploadSerializer, responses={201: AttachmentSerializer})
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])

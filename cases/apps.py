@@ -17,6 +17,13 @@ class CasesConfig(AppConfig):
 
         connect_reference_model(CaseCategory)
 
+        from django.db.models.signals import post_save
+
+        from .instructions import case_event_saved
+        from .models import CaseEvent
+
+        post_save.connect(case_event_saved, sender=CaseEvent, dispatch_uid="cases-manager-alerts")
+
         register(
             NavItem("交办事项", "case-list", order=10, section="交办跟踪销号"),
             NavItem("我的待办", "case-todo", frozenset({Role.COUNTY_STAFF}), order=11, section="交办跟踪销号"),

@@ -285,3 +285,7 @@ class CaseUpdateSerializer(serializers.Serializer):
         slug_field="code", queryset=Division.objects.all(), required=False, allow_null=True, label="乡镇（街道）代码"
     )
     tags = serializers.CharField(required=False, allow_blank=True, max_length=200, label="标签")
+
+
+class InstructionInputSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=2000, allow_blank=True, help_text="领导批示内容（必填，不超过2000字）")

@@ -76,10 +76,14 @@ SYSTEM_ACTIONS = {
 }
 
 
+# A manager's 批示 (cases.instructions): an event on the ledger outside the workflow; it changes nothing.
+MANAGER_ACTIONS = {"instruct": "领导批示"}
+
+
 def action_label(name: str) -> str:
     if name in ACTIONS:
         return ACTIONS[name].label
-    return SYSTEM_ACTIONS.get(name, name)
+    return SYSTEM_ACTIONS.get(name) or MANAGER_ACTIONS.get(name, name)
 
 
 class ActionNotAllowed(ValidationError):

@@ -7,8 +7,10 @@ cumulative of a report is derived by a window function in ``reports_with_cumulat
 Definitions, for a month M of year Y:
 - completed for the year: sum of counted reports (submitted or later) from January to M of Y;
 - annual completion rate: completed for the year / the project's planned investment for Y, in %;
-- 序时进度: the share of the year elapsed at the end of M (M/12, in %); the gap is the completion
-  rate minus it, and a project or group is lagging when the gap is below -PROJECT_LAG_POINTS;
+- 序时进度 (one rule, `schedule_share`, for the board, this list, the home cards and the bulletin): for
+  a month that has ended, the share of the year elapsed at its end (M/12, in %); for the month still
+  running, the share elapsed as of today (days of the year through today / days in the year). The gap
+  is the completion rate minus it, and a project or group is lagging when the gap is below -PROJECT_LAG_POINTS;
 - start rate: new projects (新建) started by the end of M / new projects planned to start in Y by then;
 - missing: projects in 前期/在建 with no counted report for M.
 """
@@ -36,6 +38,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Cast, Coalesce, ExtractYear, NullIf
+from django.utils import timezone
 
 from cases.models import Case as CaseRecord
 
@@ -63,9 +66,30 @@ def month_end(month: datetime.date) -> datetime.date:
     return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
-def schedule_share(month: datetime.date) -> float:
-    """序时进度: percent of the year elapsed at the end of `month`."""
+def is_running_month(month: datetime.date, today: datetime.date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return (month.year, month.month) == (today.year, today.month)
+
+
+def schedule_share(month: datetime.date, today: datetime.date | None = None) -> float:
+    """序时进度 in percent: the year elapsed at the end of `month`, or, while `month` is still running,
+    as of today (a December read on the 3rd is 337/365, not 100 %). The only place the rule is written."""
+    today = today or timezone.localdate()
+    if is_running_month(month, today):
+        days = 366 if calendar.isleap(today.year) else 365
+        return round(today.timetuple().tm_yday * 100 / days, 2)
     return round(month.month * 100 / 12, 2)
+
+
+def schedule_rule(month: datetime.date, today: datetime.date | None = None) -> str:
+    """The rule behind `schedule_share(month)`, as the pages and the bulletin state it."""
+    today = today or timezone.localdate()
+    share = schedule_share(month, today)
+    if is_running_month(month, today):
+        days = 366 if calendar.isleap(today.year) else 365
+        return (f"本月尚未结束，序时进度按截至今日（{today.month}月{today.day}日）全年已过天数计算："
+                f"{today.timetuple().tm_yday}/{days} = {share:.2f}%")
+    return f"序时进度按月末计算：{month.month}/12 = {share:.2f}%"
 
 
 def _percent(numerator, denominator):

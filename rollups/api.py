@@ -91,6 +91,7 @@ class BoardView(APIView):
             "ranking_min_cases": data["minimum"], "pipeline": PipelineStepSerializer(data["pipeline"], many=True).data,
             "rows": data["rows"], "totals": data["totals"], "totals_links": data["totals_links"],
             "totals_project_links": data["totals_project_links"], "trend": data["trend"],
+            "rankings": data["rankings"], "overdue_label": data["overdue_label"], "schedule_rule": data["schedule_rule"],
         })
 
 

@@ -19,7 +19,7 @@ class RollupsConfig(AppConfig):
 
         from .cache import case_event_saved
         from .digest import snapshot_digest
-        from .selectors import home_card
+        from .home import home_card
 
         post_save.connect(case_event_saved, sender=CaseEvent, dispatch_uid="rollups-pipeline")
         register_snapshot_digest(snapshot_digest)

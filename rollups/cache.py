@@ -5,6 +5,8 @@
   such change writes a case event); "cases" moves for edits, which may move a case between counties. Beneath,
   each county's counts are kept under its own generation, so a city or the province recounts only the
   counties that changed.
+- The running month's figures per county (rollups.running): generation "month:<county id>", moved by
+  every case event in the county.
 - Reference data (divisions, categories) for the board's filters: generation "reference" (registry.generations).
 - The month's snapshot figures (table, totals, trend): generation "snapshots", moved by every roll-up
   run after it writes a month.
@@ -17,7 +19,7 @@ PIPELINE_SECONDS = 120
 SNAPSHOTS = "snapshots"
 SNAPSHOT_SECONDS = 600
 # Actions that change no case's state, deadline, category, county or record: the pipeline stands.
-PIPELINE_NEUTRAL_ACTIONS = frozenset({"progress", "urge", "escalate", "extend", "confirm"})
+PIPELINE_NEUTRAL_ACTIONS = frozenset({"progress", "urge", "escalate", "extend", "confirm", "instruct"})
 
 
 def county_generations(county_key: str) -> list[str]:
@@ -26,8 +28,28 @@ def county_generations(county_key: str) -> list[str]:
     return [f"cases:{county_key[: KEY_LENGTH[level]]}" for level in levels]
 
 
+def month_generation(county_id) -> str:
+    """The running month's live counts of a county (rollups.running): moved by every case event in it."""
+    return f"month:{county_id}"
+
+
+def _county_of(event):
+    case = event._state.fields_cache.get("case")  # the services create events with their case loaded
+    if case is not None:
+        return case.county_id
+    from cases.models import Case
+
+    return Case.objects.filter(pk=event.case_id).values_list("county_id", flat=True).first()
+
+
 def case_event_saved(sender, instance, created, **kwargs):
-    if not created or instance.action in PIPELINE_NEUTRAL_ACTIONS:
+    if not created:
+        return
+    # Every event may move a figure of the running month (an urge, an escalation, a confirmation too).
+    county_id = _county_of(instance)
+    if county_id is not None:
+        bump_now_and_on_commit(month_generation(county_id))
+    if instance.action in PIPELINE_NEUTRAL_ACTIONS:
         return
     from cases.models import Case
 

@@ -91,19 +91,24 @@ def _dimension_filter(dimension: str, prefix: str = "") -> Q:
     return Q(**{f"{prefix}content_type__isnull": False}) if dimension == Dimension.RECORD_TYPE else Q()
 
 
-def case_stock_rows(month: dt.date) -> list[dict]:
+def case_stock_rows(month: dt.date, *, until: dt.datetime | None = None, counties=None) -> list[dict]:
     """Per (county, city, category, record type): dispatched, open and overdue at month end, urged,
     escalated, awaiting joint close-out. Each case's flags are computed in an inner query with the
     predicates of cases.ledger_sets (which the case list filters with too); the outer query sums them
-    per group."""
+    per group. `until` reads the month only up to that moment (the running month read now: overdue
+    then means a deadline before today), `counties` only those counties' cases."""
     start, end = month_bounds(month)
+    end = min(end, until) if until is not None else end
     one = {"default": Value(0), "output_field": IntegerField()}
 
     def flag(condition):
         return CaseWhen(When(condition, then=Value(1)), **one)
 
+    cases = Case.objects.filter(created_at__lt=end)
+    if counties is not None:
+        cases = cases.filter(county_id__in=counties)
     per_case = (
-        Case.objects.filter(created_at__lt=end)
+        cases
         .annotate(**at_moment(end))
         .annotate(**confirms_at(end))
         .annotate(

@@ -1,37 +1,31 @@
 """Reads for the status board, the API and the bulletin: snapshot rows plus a few live counts.
 
 Every read is a fixed number of queries whatever the number of cases or counties: the pipeline is one
-aggregate over the live cases, the table one read of snapshot rows, the trend one GROUP BY month."""
+aggregate over the live cases (rollups.pipeline), the table one read of snapshot rows, the trend one
+GROUP BY month, the rankings one read of the previous month's county rows. The running month's figures
+are the live county counts (rollups.running) laid over its snapshot rows; an ended month's are the
+frozen snapshots. Where each figure leads: rollups.links; the rankings: rollups.rankings."""
 import datetime as dt
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, F, Q, Sum
-from django.urls import NoReverseMatch, reverse
+from django.db.models import Count, Exists, F, Sum
 
-from cases.models import Case, CaseCategory, CaseState
-from cases.services import DEADLINE_STATES, DUE_SOON_WORKDAYS, local_today
-from cases.workdays import add_working_days
-from registry.models import PeriodLock
+from cases.models import CaseCategory
+from projects.selectors import completion_figures, schedule_rule, schedule_share
+from registry.generations import cached
+from registry.models import Division, DivisionLevel, PeriodLock
 from registry.periods import add_months, current_month, is_locked, parse_month
-from projects.selectors import schedule_share
-from registry.generations import cached, cached_many
-from registry.models import Division, DivisionLevel
 from registry.scoping import areas, user_can_see_division
 
-from . import cache
+from . import cache, running
+from .links import case_list_url, figure_links, project_links
 from .models import Bulletin, Dimension, MonthlySnapshot, RollupMonth
+from .pipeline import PIPELINE_STATES, pipeline  # noqa: F401  (the board's parts, read from here)
+from .rankings import class_rankings, rank
 
-PIPELINE_STATES = (
-    (CaseState.DISCOVERED, "待交办"),
-    (CaseState.ASSIGNED, "已交办"),
-    (CaseState.RECTIFYING, "整改中"),
-    (CaseState.FEEDBACK, "已反馈"),
-    (CaseState.CLOSED, "已销号"),
-)
 TREND_MONTHS = 12
 SORTABLE = {
     "division": "division__code", "dispatched": "dispatched", "closed": "closed", "closure_rate": "closure_rate",
@@ -121,183 +115,70 @@ def filters_from_params(user, params) -> BoardFilters:
     )
 
 
-# --- live pipeline --------------------------------------------------------------------------------
-
-def _case_list_base() -> str:
-    # The cases page and the cases API filter with the same CaseFilter; the page is preferred when the
-    # cases app serves it.
-    try:
-        return reverse("case-list")
-    except NoReverseMatch:
-        return "/api/v1/cases/"
-
-
-def case_list_url(f: BoardFilters, **params) -> str:
-    """The case list showing exactly the cases behind a board number (the cases filter's names)."""
-    query = {"county": f.division.code}
-    if f.category is not None:
-        query["category"] = f.category.pk
-    if f.record_type is not None:
-        query["concerns_type"] = f"{f.record_type.app_label}.{f.record_type.model}"
-    if f.mountain_only:
-        query["mountain_island"] = "true"
-    query.update(params)
-    return f"{_case_list_base()}?{urlencode(query)}"
-
-
-def _month_filters(month: dt.date) -> dict:
-    """The case list filter (name, value) behind each monthly figure of a snapshot row: the sets of
-    cases.ledger_sets that rollups.figures counts, for the month or at its end (its last day's end)."""
-    in_month, last_day = f"{month:%Y-%m}", (add_months(month, 1) - dt.timedelta(days=1)).isoformat()
-    return {
-        "dispatched": ("assigned_month", in_month),
-        "closed": ("closed_month", in_month),
-        "closed_on_time": ("closed_on_time_month", in_month),
-        "open_at_end": ("open_at", last_day),
-        "overdue_at_end": ("overdue_at", last_day),
-        "urged": ("urged_month", in_month),
-        "escalated": ("escalated_month", in_month),
-        "awaiting_joint": ("awaiting_joint_at", last_day),
-    }
-
-
-def figure_links(f: BoardFilters, division: Division) -> dict:
-    """{figure: case list URL} for a row of the month's table (or its totals, for the board's division)."""
-    return {
-        figure: case_list_url(f, county=division.code, **{name: value})
-        for figure, (name, value) in _month_filters(f.month).items()
-    }
-
-
-def _project_list_base() -> str:
-    try:
-        return reverse("project-list")
-    except NoReverseMatch:
-        return "/api/v1/projects/"
-
-
-def project_links(f: BoardFilters, division: Division) -> dict:
-    """{figure: project list URL}: the projects behind a row's 投资完成率 / 序时差 (the division's
-    projects, those lagging), 开工率 (new projects due to start this year) and 未报 (not reported)."""
-    query = {"county": division.code, "month": f"{f.month:%Y-%m}"}
-    if f.mountain_only:
-        query["mountain_island"] = "true"
-    base = _project_list_base()
-
-    def url(**params):
-        return f"{base}?{urlencode({**query, **params})}"
-
-    return {
-        "investment_rate": url(),
-        "schedule_gap": url(lagging="true"),
-        "start_rate": url(start_due="true"),
-        "started": url(start_due="true", started="true"),
-        "reports_missing": url(missing_report="true"),
-    }
-
-
-def pipeline(user, f: BoardFilters) -> list[dict]:
-    """Per step of assign – track – close: cases now, and how many of them are overdue or due soon.
-
-    Cached per division until a case below it changes state, deadline or record (see rollups.cache),
-    and, beneath, per county: a city or the province adds up its counties' counts, so after a change
-    it recounts that county's cases, not the province's 100,000 (at month-end some county changes
-    every few seconds)."""
-    today = local_today()
-    # The counts depend on the place, the filters and the day only, not on who asks: the board's
-    # division lies within the user's jurisdiction (board_filters), and so do its counties.
-    filters = (f.category.pk if f.category else "", f.record_type.pk if f.record_type else "", today.isoformat())
-    totals = cached("pipeline", ["cases", f"cases:{f.division.key}"], (f.division.key, f.mountain_only, *filters),
-                    lambda: _add_up_counties(user, f, filters, today), cache.PIPELINE_SECONDS)
-    return [_step(f, state, label, totals.get(state.value, (0, 0, 0))) for state, label in PIPELINE_STATES]
-
-
-def _add_up_counties(user, f: BoardFilters, filters: tuple, today: dt.date) -> dict:
-    """{state: (cases, overdue, due soon)} of the division, as the sum of its counties' cached counts."""
-    entries = {pk: (["cases", f"cases:{key}"], (key, *filters)) for pk, key in _counties(f)}
-    per_county = cached_many("pipeline-county", entries, lambda ids: _county_counts(user, f, ids, today),
-                             cache.PIPELINE_SECONDS)
-    totals = {}
-    for counts in per_county.values():
-        for state, numbers in counts.items():
-            totals[state] = tuple(map(sum, zip(totals.get(state, (0, 0, 0)), numbers)))
-    return totals
-
-
-def _step(f: BoardFilters, state: CaseState, label: str, numbers: tuple) -> dict:
-    owed = state in DEADLINE_STATES
-    count, overdue, due_soon = numbers
-    return {
-        "state": state.value,
-        "label": label,
-        "count": count,
-        "url": case_list_url(f, state=state.value),
-        "overdue": overdue if owed else None,
-        "overdue_url": case_list_url(f, state=state.value, overdue="true") if owed else None,
-        "due_soon": due_soon if owed else None,
-        "due_soon_url": case_list_url(f, state=state.value, due_soon="true") if owed else None,
-    }
-
-
-def _counties(f: BoardFilters) -> list[tuple[int, str]]:
-    """(id, key) of the counties the board's division covers (the mountain and island ones if asked)."""
-    def read():
-        counties = Division.objects.within(f.division).filter(level=DivisionLevel.COUNTY)
-        if f.mountain_only:
-            counties = counties.filter(is_mountain_island=True)
-        return list(counties.order_by().values_list("pk", "key"))
-
-    return cached("board-counties", ["reference"], (f.division.key, f.mountain_only), read, cache.REFERENCE_SECONDS)
-
-
-def _county_counts(user, f: BoardFilters, county_ids: list[int], today: dt.date) -> dict:
-    """{county id: {state: (cases, overdue, due soon)}} in one query over those counties' cases."""
-    soon = add_working_days(today, DUE_SOON_WORKDAYS)
-    cases = Case.objects.for_user(user).filter(county__in=county_ids)
-    if f.category is not None:
-        cases = cases.filter(category=f.category)
-    if f.record_type is not None:
-        cases = cases.filter(content_type=f.record_type)
-    # One row per county and state with three counts: filtered counts per step cost twice as much.
-    rows = (
-        cases.order_by().values_list("county_id", "state")
-        .annotate(count=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=today)),
-                  due_soon=Count("pk", filter=Q(deadline__gte=today, deadline__lte=soon)))
-    )
-    counts = {pk: {} for pk in county_ids}
-    for county_id, state, *numbers in rows:
-        counts[county_id][state] = tuple(numbers)
-    return counts
-
-
 # --- snapshot table, totals, trend -----------------------------------------------------------------
 
-def snapshot_rows(user, f: BoardFilters, *, sort: str = ""):
-    """The month's snapshot rows of the table's level within the chosen division."""
+def _table_rows(user, f: BoardFilters, *, month: dt.date, level: int):
     dimension, value = f.dimension
     qs = (
         MonthlySnapshot.objects.for_user(user)
         .within(f.division)
-        .filter(month=f.month, level=f.level, dimension=dimension, dimension_value=value)
-        .select_related("division")
+        .filter(month=month, level=level, dimension=dimension, dimension_value=value)
+        .select_related("division", "division__parent")
     )
     if f.mountain_only:
         qs = qs.filter(division__is_mountain_island=True)
+    return qs
+
+
+def snapshot_rows(user, f: BoardFilters, *, sort: str = ""):
+    """The month's snapshot rows of the table's level within the chosen division."""
     field = SORTABLE.get(sort.lstrip("-"), "division__code")
     order = F(field).desc(nulls_last=True) if sort.startswith("-") else F(field).asc(nulls_last=True)
-    return qs.order_by(order, "division__code")
+    return _table_rows(user, f, month=f.month, level=f.level).order_by(order, "division__code")
 
 
-def rank(rows: list, *, minimum: int | None = None) -> list:
-    """比学赶超: units handling at least `minimum` cases in the month (closed + open at month end) are
-    ranked by closure rate, then on-time rate; smaller units get no rank. `rows` are snapshot rows."""
-    minimum = settings.ROLLUP_RANKING_MIN_CASES if minimum is None else minimum
-    eligible = [r for r in rows if r.closed + r.open_at_end >= minimum and r.closure_rate is not None]
-    eligible.sort(key=lambda r: (-(r.closure_rate or 0), -(r.on_time_rate or 0), r.division.code))
-    ranks = {r.pk: i for i, r in enumerate(eligible, start=1)}
-    for r in rows:
-        r.rank = ranks.get(r.pk)
+def live_rows(f: BoardFilters, rows: list, *, sort: str = "") -> list:
+    """The running month's rows with the live figures (rollups.running), sorted again by them."""
+    running.overlay(rows, f.division, f.month, dimension=running.dimension_key(f.category, f.record_type),
+                    with_projects=f.uses_projects)
+    field = SORTABLE.get(sort.lstrip("-"), "")
+    if field and field != "division__code":
+        # Nones last whichever the direction, as the database sorts the snapshot rows.
+        present = [r for r in rows if getattr(r, field) is not None]
+        present.sort(key=lambda r: getattr(r, field), reverse=sort.startswith("-"))
+        rows = present + [r for r in rows if getattr(r, field) is None]
     return rows
+
+
+def city_groups(f: BoardFilters, rows: list) -> list[dict]:
+    """A county table grouped under its cities, each with its subtotal (the sums of its rows shown) and
+    the subtotal's links; [] for a table of cities."""
+    if f.level != DivisionLevel.COUNTY:
+        return []
+    groups: dict = {}
+    for row in rows:
+        groups.setdefault(row.division.parent_id, []).append(row)
+    result = []
+    for members in sorted(groups.values(), key=lambda m: m[0].division.parent.code):
+        city = members[0].division.parent
+        result.append({
+            "city": city, "rows": members,
+            "subtotal": running.totals_of(members, f.month, with_projects=f.uses_projects),
+            "links": figure_links(f, city),
+            "project_links": project_links(f, city) if f.uses_projects else {},
+        })
+    return result
+
+
+def _previous_county_rows(user, f: BoardFilters) -> list:
+    return list(_table_rows(user, f, month=add_months(f.month, -1), level=DivisionLevel.COUNTY))
+
+
+def _county_rows(user, f: BoardFilters, rows: list) -> list:
+    """The counties of the board's rankings: the table's rows, or the counties under its cities."""
+    if f.level == DivisionLevel.COUNTY:
+        return rows
+    return list(_table_rows(user, f, month=f.month, level=DivisionLevel.COUNTY))
 
 
 def _with_rates(totals: dict) -> dict:
@@ -329,32 +210,70 @@ def trend(user, f: BoardFilters) -> list[dict]:
     for row in rows:
         row = _with_rates(row)
         row["schedule_share"] = schedule_share(row["month"])
+        plan, done = row["planned_investment"], row["completed_investment"]
+        gap = completion_figures(plan, done, row["month"])["schedule_gap"] if plan and done is not None else None
+        row["schedule_gap"] = round(gap, 2) if gap is not None else None
         points.append(row)
     return points
 
 
+def _snapshot_reads(user, f: BoardFilters, sort: str) -> dict:
+    """What the board reads from the snapshots (a few queries), cached until a roll-up writes again."""
+    parts = (f.division.key, f.level, *f.dimension, int(f.mountain_only), f.month.isoformat(), sort)
+
+    def read():
+        rows = list(snapshot_rows(user, f, sort=sort))
+        return {"rows": rows, "trend": trend(user, f), "counties": _county_rows(user, f, rows),
+                "previous": _previous_county_rows(user, f)}
+
+    return cached("board-snapshots", [cache.SNAPSHOTS], parts, read, cache.SNAPSHOT_SECONDS)
+
+
+def _figures(user, f: BoardFilters, sort: str) -> dict:
+    reads = _snapshot_reads(user, f, sort)
+    rows, points, counties = reads["rows"], reads["trend"], reads["counties"]
+    totals = next((p for p in points if p["month"] == f.month), None)
+    if running.is_running(f.month) and rows:
+        rows = live_rows(f, rows, sort=sort)
+        counties = rows if f.level == DivisionLevel.COUNTY else live_rows(f, counties)
+        # The trend's last point is the running month's totals, live as the table is.
+        totals = running.totals_of(rows, f.month, with_projects=f.uses_projects)
+        points = [p for p in points if p["month"] != f.month] + [totals]
+    rank(rows)
+    for row in rows:
+        row.overdue_url = case_list_url(f, county=row.division.code, overdue="true")
+        row.links = figure_links(f, row.division)
+        row.project_links = project_links(f, row.division) if f.uses_projects else {}
+    return {"rows": rows, "totals": totals, "trend": points, "groups": city_groups(f, rows),
+            "rankings": class_rankings(counties, reads["previous"], with_projects=f.uses_projects),
+            "totals_links": figure_links(f, f.division),
+            "totals_project_links": project_links(f, f.division) if f.uses_projects else {}}
+
+
 def snapshot_figures(user, f: BoardFilters, *, sort: str = "", serialize=None):
-    """The table's rows (ranked), the totals and the trend from the month's snapshots, cached until a
-    roll-up run writes snapshots again (see rollups.cache). `serialize`, if given, turns them into what
-    is cached (the API caches its JSON-ready data); its name keeps the two apart in the cache."""
+    """The table's rows (ranked), the totals, the trend and the rankings. An ended month's come from
+    its snapshots and are cached until a roll-up run writes snapshots again (see rollups.cache); the
+    running month's are laid over with the live county counts, cached per county (rollups.running).
+    `serialize`, if given, turns them into what is cached (the API caches its JSON-ready data); its
+    name keeps the two apart in the cache."""
+    if running.is_running(f.month):
+        figures = _figures(user, f, sort)
+        return serialize(figures) if serialize else figures
     # `f.division` lies within the user's jurisdiction (board_filters): the figures depend on the
     # filters only, not on who asks.
     parts = (f.division.key, f.level, *f.dimension, int(f.mountain_only), f.month.isoformat(), sort,
              getattr(serialize, "__qualname__", ""))
 
     def compute():
-        rows = rank(list(snapshot_rows(user, f, sort=sort)))
-        for row in rows:
-            row.overdue_url = case_list_url(f, county=row.division.code, overdue="true")
-            row.links = figure_links(f, row.division)
-            row.project_links = project_links(f, row.division) if f.uses_projects else {}
-        points = trend(user, f)
-        figures = {"rows": rows, "totals": next((p for p in points if p["month"] == f.month), None), "trend": points,
-                   "totals_links": figure_links(f, f.division),
-                   "totals_project_links": project_links(f, f.division) if f.uses_projects else {}}
+        figures = _figures(user, f, sort)
         return serialize(figures) if serialize else figures
 
     return cached("board-figures", [cache.SNAPSHOTS], parts, compute, cache.SNAPSHOT_SECONDS)
+
+
+def overdue_label(month: dt.date) -> str:
+    """至今逾期 while the month runs (owed now, deadline before today); 月末逾期 once it has ended."""
+    return "至今逾期" if running.is_running(month) else "月末逾期"
 
 
 def board(user, f: BoardFilters, *, sort: str = "", serialize=None) -> dict:
@@ -364,6 +283,9 @@ def board(user, f: BoardFilters, *, sort: str = "", serialize=None) -> dict:
         "pipeline": pipeline(user, f),
         "minimum": settings.ROLLUP_RANKING_MIN_CASES,
         "schedule_share": schedule_share(f.month),
+        "schedule_rule": schedule_rule(f.month),
+        "running": running.is_running(f.month),
+        "overdue_label": overdue_label(f.month),
         "overdue_url": case_list_url(f, overdue="true"),
     }
 
@@ -389,23 +311,6 @@ def bulletin_history(user, division):
         .select_related("division", "requested_by")
         .order_by("-month", "-version")[:BULLETIN_HISTORY_LIMIT]
     )
-
-
-def home_card(user) -> dict:
-    """This month so far, for the user's jurisdiction, from its snapshot row."""
-    division = jurisdiction(user)
-    row = (
-        MonthlySnapshot.objects.filter(month=current_month(), division=division, dimension=Dimension.ALL)
-        .values("dispatched", "closed", "overdue_at_end")
-        .first()
-    )
-    if row is None:
-        return {"value": "—", "url": reverse("rollups:board"), "note": "本月统计尚未生成"}
-    return {
-        "value": f"交办 {row['dispatched']} / 销号 {row['closed']}",
-        "url": reverse("rollups:board"),
-        "note": f"月末口径逾期 {row['overdue_at_end']} 件",
-    }
 
 
 def month_status(month: dt.date) -> tuple[RollupMonth | None, bool]:

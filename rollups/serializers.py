@@ -72,12 +72,42 @@ class TrendPointSerializer(serializers.Serializer):
     completed_investment = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
     investment_rate = serializers.FloatField(allow_null=True)
     schedule_share = serializers.FloatField()
+    schedule_gap = serializers.FloatField(allow_null=True, default=None, help_text="与序时进度差（百分点）")
 
 
 class BoardRowSerializer(SnapshotSerializer):
     rank = serializers.IntegerField(allow_null=True, read_only=True)
     links = serializers.DictField(child=serializers.CharField(), read_only=True, help_text="各项数字对应的事项清单地址")
     project_links = serializers.DictField(child=serializers.CharField(), read_only=True, help_text="项目数字对应的项目清单地址")
+
+
+class RankingEntrySerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    division_code = serializers.CharField(source="division.code")
+    division_name = serializers.CharField(source="division.name")
+    volume = serializers.IntegerField(help_text="办理量（件）或项目数（个）")
+    first = serializers.FloatField(allow_null=True, help_text="排名所依的比率")
+    second = serializers.FloatField(allow_null=True, help_text="比率相同时所依的第二比率")
+    movement = serializers.CharField(help_text="与上月名次比：↑2、↓1、—（不变）、新（上月未排名）")
+
+
+class DivisionRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class RankingScopeSerializer(serializers.Serializer):
+    scope = serializers.CharField(help_text="all 或指数分类")
+    label = serializers.CharField()
+    entries = RankingEntrySerializer(many=True)
+    unranked = DivisionRefSerializer(many=True, help_text="不足最低办理量、未排名的地区")
+
+
+class RankingSerializer(serializers.Serializer):
+    measure = serializers.CharField(source="measure.key", help_text="cases（交办事项）或 projects（重大项目）")
+    label = serializers.CharField(source="measure.label")
+    rule = serializers.CharField(source="measure.rule")
+    scopes = RankingScopeSerializer(many=True)
 
 
 class BoardFiguresSerializer(serializers.Serializer):
@@ -88,6 +118,7 @@ class BoardFiguresSerializer(serializers.Serializer):
     totals_links = serializers.DictField(child=serializers.CharField())
     totals_project_links = serializers.DictField(child=serializers.CharField())
     trend = TrendPointSerializer(many=True)
+    rankings = RankingSerializer(many=True)
 
 
 class BoardSerializer(BoardFiguresSerializer):
@@ -95,6 +126,8 @@ class BoardSerializer(BoardFiguresSerializer):
     division_code = serializers.CharField()
     division_name = serializers.CharField()
     ranking_min_cases = serializers.IntegerField()
+    overdue_label = serializers.CharField(help_text="本月未结束为“至今逾期”，已结束月份为“月末逾期”")
+    schedule_rule = serializers.CharField(help_text="序时进度的计算口径")
     pipeline = PipelineStepSerializer(many=True)
 
 

@@ -59,7 +59,8 @@ def _pause_between_batches():
 def _write_month(month: dt.date) -> int:
     divisions = figures.divisions_by_level()
     labels = figures.dimension_labels()
-    stock = figures.case_stock_rows(month)
+    # The running month is read as of now (its overdue: a deadline before today); an ended month at its end.
+    stock = figures.case_stock_rows(month, until=timezone.now())
     kept = []
     for level in (DivisionLevel.COUNTY, DivisionLevel.CITY, DivisionLevel.PROVINCE):
         values = figures.level_rows(month, level, divisions[level], labels, stock)

@@ -113,7 +113,14 @@ CACHES = {
             "RETRY_AFTER": env.float("REDIS_CACHE_RETRY_AFTER", default=5.0),
         }
         if env("REDIS_URL", default="")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        # The embedded default (`make demo`): a file cache, which the processes of one machine share, so a
+        # roll-up run from the command line (or a worker) moves what runserver's board serves; a
+        # per-process memory cache kept showing the figures from before it.
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env.str("CACHE_DIR", default=str(BASE_DIR / "var" / "cache")),
+            "OPTIONS": {"MAX_ENTRIES": 50000},
+        }
     )
 }
 CACHE_EPOCH_SECONDS = env.float("CACHE_EPOCH_SECONDS", default=1.0)
@@ -149,6 +156,8 @@ PROJECT_LAG_POINTS = env.int("PROJECT_LAG_POINTS", default=10)
 # one or two cases cannot top the table. The pause is for the worker-kill test only: it holds a run
 # open between its batches so the test can kill the worker mid-transaction.
 ROLLUP_RANKING_MIN_CASES = env.int("ROLLUP_RANKING_MIN_CASES", default=5)
+# The same for the project rankings: counties with fewer projects with a plan for the year are not ranked.
+ROLLUP_RANKING_MIN_PROJECTS = env.int("ROLLUP_RANKING_MIN_PROJECTS", default=3)
 ROLLUP_BATCH_PAUSE_SECONDS = env.float("ROLLUP_BATCH_PAUSE_SECONDS", default=0.0)
 
 # `manage.py seed_demo`: each app's demo seeder, in dependency order (each takes password, scale, seed,

@@ -21,3 +21,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # The cache epoch (registry.generations) is read once and kept: the tests' query counts must not
 # depend on when a process last re-read it. Tests about the epoch set this to 0.
 CACHE_EPOCH_SECONDS = 10**9
+
+# Without Redis the tests keep a per-process memory cache: the embedded default's file cache would
+# outlive the run (and its test database), serving one run's figures to the next. A test about the
+# shared file cache sets CACHE_DIR (tests/rollups/test_shared_cache.py).
+if not env("REDIS_URL", default="") and not env("CACHE_DIR", default=""):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}  # noqa: F405

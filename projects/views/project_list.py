@@ -112,10 +112,12 @@ class ProjectListView(ScopedListView):
         # Figures over every project the user may see, not just this page, rendered once and cached
         # (see projects.cache): the roll-up table alone is 90 counties × 10 formatted figures.
         self.totals, figures_html = cached_figures(
-            self.request.user, (self.month, by, sorted(query.lists())), lambda: self._figures(by, query.urlencode())
+            # The running month's 序时进度 moves every day: the day's share is part of the key.
+            self.request.user, (self.month, selectors.schedule_share(self.month), by, sorted(query.lists())), lambda: self._figures(by, query.urlencode())
         )
         ctx = super().get_context_data(**kwargs)
-        ctx.update(month=self.month, rollup_querystring=query.urlencode(), totals=self.totals, figures_html=figures_html)
+        ctx.update(month=self.month, rollup_querystring=query.urlencode(), totals=self.totals, figures_html=figures_html,
+                   schedule_rule=selectors.schedule_rule(self.month))
         ctx["can_create"] = self.request.user.is_superuser or self.request.user.is_clerk
         ctx["projects"] = project_table_rows(ctx["object_list"], self.month)
         ctx["project_rows_html"] = project_rows_html(ctx["projects"])

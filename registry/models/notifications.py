@@ -17,6 +17,8 @@ class NotificationKind(models.TextChoices):
     EXTENSION = "extension", "延期"
     DEADLINE = "deadline", "办理期限提醒"
     REMINDER = "reminder", "报送提醒"
+    INSTRUCTION = "instruction", "领导批示"
+    BULLETIN = "bulletin", "调度通报"
     OTHER = "other", "其他"
 
 

@@ -6,7 +6,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from registry.generations import bump_now_and_on_commit, cached
-from registry.models import Organisation, User
+from registry.models import Organisation, Role, User
+from registry.models.organisations import TASK_FORCE_KINDS
 
 INBOX_SECONDS = 10 * 60
 
@@ -59,15 +60,34 @@ def _deliver(model, users, values: dict) -> list:
         return [row[0] for row in cursor.fetchall()]
 
 
+# Messages that ask their reader to do something only a clerk or a responsible unit's staff can do
+# (sign for a case, review a feedback, decide an extension, redo rejected work, report): a manager
+# (领导) in such a unit is never sent them. Managers hear of red cards, escalations into their level,
+# instructions and bulletins through notify_managers.
+ASKS_FOR_A_WRITER = frozenset({"assigned", "feedback", "extension", "rejected", "reminder"})
+
+
 def notify_units(*, units, kind: str, message: str, link: str = "", exclude_user=None, **subject) -> int:
     """Deliver a message to every active member of each unit (Organisation instances or ids)."""
     unit_ids = {u.pk if isinstance(u, Organisation) else u for u in units if u is not None}
     if not unit_ids:
         return 0
     members = User.objects.filter(organisation_id__in=unit_ids, is_active=True)
+    if kind in ASKS_FOR_A_WRITER:
+        members = members.exclude(role=Role.MANAGER)
     if exclude_user is not None:
         members = members.exclude(pk=exclude_user.pk)
     return notify_users(users=members, kind=kind, message=message, link=link, **subject)
+
+
+def notify_managers(*, division, kind: str, message: str, link: str = "", exclude_user=None, **subject) -> int:
+    """Deliver a message to the managers (领导) of the task force of `division`."""
+    managers = User.objects.filter(
+        role=Role.MANAGER, is_active=True, organisation__division=division, organisation__kind__in=TASK_FORCE_KINDS
+    )
+    if exclude_user is not None:
+        managers = managers.exclude(pk=exclude_user.pk)
+    return notify_users(users=managers, kind=kind, message=message, link=link, **subject)
 
 
 def notification_mark_read(*, user, ids=None) -> int:

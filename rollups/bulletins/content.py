@@ -5,20 +5,22 @@ the Word and Excel writers format them). A section without data says so in one s
 import dataclasses
 import datetime as dt
 
-from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from cases.models import Case, CaseEvent
 from cases.services import DEADLINE_STATES
 from projects.models import Project
-from projects.selectors import lagging_projects, schedule_share
+from projects.selectors import lagging_projects, schedule_rule, schedule_share
 from registry.deliverables.models import CentralTown, DevelopmentAxis, VillageCluster, Workshop
-from registry.models import Division, DivisionLevel, IndexClass
+from registry.models import Division, DivisionLevel
 
+from .. import running
 from ..figures import ESCALATE_ACTIONS, month_bounds
 from ..models import Dimension, MonthlySnapshot
-from ..selectors import rank
+from ..rankings import class_rankings
+from ..selectors import overdue_label
+from registry.periods import add_months
 
 # A bulletin lists at most this many items per table; the rest are counted in a closing line.
 ITEM_LIMIT = 300
@@ -60,15 +62,21 @@ class Section:
     table: Table | None = None
 
 
-COUNTY_COLUMNS = [
-    Column("地区"), Column("本月交办", "count"), Column("本月销号", "count"), Column("销号率", "rate"),
-    Column("按期销号率", "rate"), Column("月末逾期", "count"), Column("投资完成率", "rate"),
-    Column("与序时进度差（百分点）", "points"),
-]
-RANKING_COLUMNS = [
-    Column("指数分类"), Column("名次", "count"), Column("地区"), Column("销号及在办（件）", "count"),
-    Column("销号率", "rate"), Column("按期销号率", "rate"),
-]
+def county_columns(month: dt.date) -> list[Column]:
+    # 至今逾期 while the month runs, 月末逾期 once it has ended (rollups.selectors.overdue_label).
+    return [
+        Column("地区"), Column("本月交办", "count"), Column("本月销号", "count"), Column("销号率", "rate"),
+        Column("按期销号率", "rate"), Column(overdue_label(month), "count"), Column("投资完成率", "rate"),
+        Column("与序时进度差（百分点）", "points"),
+    ]
+
+
+def ranking_columns(measure) -> list[Column]:
+    return [
+        Column("范围"), Column("名次", "count"), Column("地区"), Column("较上月", "code"),
+        Column(f"{measure.volume.split('（')[0]}（{measure.unit}）", "count"),
+        Column(measure.first_label, "rate"), Column(measure.second_label, "points" if measure.second == "schedule_gap" else "rate"),
+    ]
 ITEM_COLUMNS = [
     Column("事项"), Column("所在地"), Column("牵头责任单位"), Column("办理期限", "date"), Column("状态"),
     Column("层级"), Column("情形"),
@@ -97,7 +105,9 @@ def county_table(division: Division, month: dt.date, totals) -> Table:
         .select_related("division")
         .order_by("division__code")
     )
-    table = Table("各地交办销号情况", COUNTY_COLUMNS, [])
+    if running.is_running(month):
+        running.overlay(snapshots, division, month)
+    table = Table("各地交办销号情况", county_columns(month), [])
     counties = [r for r in snapshots if r.level == DivisionLevel.COUNTY]
     if division.level == DivisionLevel.PROVINCE:
         for city in (r for r in snapshots if r.level == DivisionLevel.CITY):
@@ -112,34 +122,47 @@ def county_table(division: Division, month: dt.date, totals) -> Table:
     return table
 
 
-def ranking_section(division: Division, month: dt.date) -> Section:
-    """比学赶超 within each index class, by the board's rule (selectors.rank)."""
-    section = Section("二、分类排名")
+def _county_rows(division: Division, month: dt.date) -> list:
     rows = list(
         MonthlySnapshot.objects.within(division)
         .filter(month=month, level=DivisionLevel.COUNTY, dimension=Dimension.ALL)
-        .exclude(division__index_class="")
         .select_related("division")
         .order_by("division__code")
     )
+    return running.overlay(rows, division, month) if running.is_running(month) and rows else rows
+
+
+def ranking_section(division: Division, month: dt.date) -> Section:
+    """比学赶超 overall and within each index class, for cases and projects, with each measure's
+    minimum and the movement against the previous month (rollups.rankings, as on the board)."""
+    section = Section("二、分类排名")
+    rows = _county_rows(division, month)
     if not rows:
-        section.paragraphs.append("本辖区县（市、区）尚未划定指数分类，本期不作分类排名。")
+        section.paragraphs.append("本辖区尚无县（市、区）统计数据，本期不作排名。")
         return section
-    minimum = settings.ROLLUP_RANKING_MIN_CASES
+    previous = _county_rows(division, add_months(month, -1))
     section.paragraphs.append(
-        f"按高度城镇化地区、山区海岛地区、其他地区三类，对本月销号和月末在办事项合计不少于{minimum}件的县（市、区）"
-        "按销号率排名，销号率相同的按按期销号率排名；不足该件数的不参与排名。"
+        "县（市、区）按高度城镇化地区、山区海岛地区、其他地区三类分别排名，并列全部县（市、区）总排名；"
+        "“较上月”为与上月同类同项名次相比的变化（↑上升、↓下降、—不变、新为上月未排名）。"
     )
-    table = Table("分类排名", RANKING_COLUMNS, [])
-    unranked = 0
-    for index_class in IndexClass:
-        ranked = rank([r for r in rows if r.division.index_class == index_class.value], minimum=minimum)
-        unranked += sum(r.rank is None for r in ranked)
-        for r in sorted((r for r in ranked if r.rank is not None), key=lambda r: r.rank):
-            table.rows.append([index_class.label, r.rank, r.division.name, r.closed + r.open_at_end, r.closure_rate, r.on_time_rate])
-    if unranked:
-        section.paragraphs.append(f"另有{unranked}个县（市、区）事项不足{minimum}件，未参与排名。")
-    section.table = table if table.rows else None
+    table = None
+    for ranking in class_rankings(rows, previous):
+        measure = ranking["measure"]
+        section.paragraphs.append(f"{measure.label}：{measure.rule}")
+        if table is None:
+            table = Table("分类排名", ranking_columns(measure), [])
+        else:
+            # One table per section: the project ranking's rows follow under their own header line.
+            table.emphasised.add(len(table.rows))
+            table.rows.append([f"{measure.label}排名", None, None, None, None, None, None])
+        for scope in ranking["scopes"]:
+            for e in scope["entries"]:
+                table.rows.append([scope["label"], e["rank"], e["division"].name, e["movement"], e["volume"], e["first"], e["second"]])
+            if scope["unranked"]:
+                section.paragraphs.append(
+                    f"{measure.label}·{scope['label']}未排名：" + "、".join(d.name for d in scope["unranked"]) + "。"
+                )
+    section.table = table if table and table.rows else None
     return section
 
 
@@ -232,7 +255,9 @@ def bulletin_content(*, month: dt.date, division: Division) -> dict:
     """Everything a bulletin shows, from the snapshots plus the items, projects and deliverables behind them."""
     month = month.replace(day=1)
     today = timezone.localdate()
-    totals = MonthlySnapshot.objects.filter(month=month, division=division, dimension=Dimension.ALL).first()
+    totals = MonthlySnapshot.objects.filter(month=month, division=division, dimension=Dimension.ALL).select_related("division").first()
+    if totals is not None and running.is_running(month):
+        running.overlay([totals], division, month)
     share = schedule_share(month)
     county = county_table(division, month, totals)
     return {
@@ -240,6 +265,7 @@ def bulletin_content(*, month: dt.date, division: Division) -> dict:
         "division": division,
         "totals": totals,
         "schedule_share": share,
+        "schedule_rule": schedule_rule(month),
         "today": today,
         "issuer": issuer(division),
         "sections": [
@@ -261,15 +287,21 @@ def summary(content) -> str:
     month = content["month"]
     if t is None:
         return f"{month.year}年{month.month}月的统计尚未生成。"
+    today = content["today"]
+    if running.is_running(month):
+        period, stock = f"{month.year}年{month.month}月1日至{today.month}月{today.day}日", f"截至目前在办{t.open_at_end}件，至今逾期{t.overdue_at_end}件"
+    else:
+        period, stock = f"{month.year}年{month.month}月", f"月末在办{t.open_at_end}件，月末逾期{t.overdue_at_end}件"
     text = (
-        f"{month.year}年{month.month}月，{content['division'].name}共交办事项{t.dispatched}件，销号{t.closed}件，"
-        f"其中按期销号{t.closed_on_time}件；月末在办{t.open_at_end}件，逾期{t.overdue_at_end}件；"
+        f"{period}，{content['division'].name}共交办事项{t.dispatched}件，销号{t.closed}件，"
+        f"其中按期销号{t.closed_on_time}件；{stock}；"
         f"销号率{fmt(t.closure_rate)}%，按期销号率{fmt(t.on_time_rate)}%。本月督办{t.urged}件，提级{t.escalated}件，"
         f"待联合销号{t.awaiting_joint}件。"
     )
     if t.planned_investment:
         text += (
             f"重大项目年度计划投资{t.planned_investment:.2f}万元，累计完成{t.completed_investment:.2f}万元，"
-            f"完成率{fmt(t.investment_rate)}%，序时进度{fmt(content['schedule_share'])}%。"
+            f"完成率{fmt(t.investment_rate)}%，序时进度{fmt(content['schedule_share'])}%，"
+            f"序时差{fmt(t.schedule_gap)}个百分点（{content['schedule_rule']}）。"
         )
     return text

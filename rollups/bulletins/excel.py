@@ -63,7 +63,7 @@ def _table_sheet(workbook, table):
                 cell = _text_cell(sheet, r, col, value)
             else:
                 cell = sheet.cell(row=r, column=col, value=value)
-                cell.number_format = NUMBER_FORMATS[column.kind]
+                cell.number_format = NUMBER_FORMATS.get(column.kind, "General")  # an empty text cell: no format
             if r - 2 in table.emphasised:
                 cell.font = BOLD
             widths[col - 1] = max(widths[col - 1], _width(column, raw))

@@ -13,7 +13,11 @@ from django.db.models import Max
 from django.utils import timezone
 
 from registry import outbox
+from django.urls import reverse
+
 from registry.models import Division, DivisionLevel
+from registry.models.notifications import NotificationKind
+from registry.notifications.services import notify_managers
 from registry.scoping import user_can_see_division
 
 from .. import tasks
@@ -68,6 +72,11 @@ def bulletin_render(*, bulletin_id: int) -> Bulletin:
             bulletin.xlsx.save(f"{stem}.xlsx", ContentFile(xlsx), save=False)
             bulletin.status, bulletin.finished_at, bulletin.error = BulletinStatus.DONE, timezone.now(), ""
             bulletin.save()
+            notify_managers(
+                division=bulletin.division, kind=NotificationKind.BULLETIN,
+                link=reverse("rollups:bulletin-download", args=[bulletin.pk, "docx"]),
+                message=f"{bulletin.division.name}{bulletin.month.year}年{bulletin.month.month}月调度通报（第{bulletin.version}版）已生成。",
+            )
     except Exception as exc:
         logger.exception("bulletin %s failed", bulletin_id)
         Bulletin.objects.filter(pk=bulletin_id).update(status=BulletinStatus.FAILED, finished_at=timezone.now(), error=str(exc)[:2000])

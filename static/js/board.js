@@ -3,12 +3,12 @@
   const data = JSON.parse(document.getElementById("chart-data").textContent);
   const cases = echarts.init(document.getElementById("chart-cases"));
   cases.setOption({
-    tooltip: {trigger: "axis"}, legend: {data: ["交办", "销号", "月末逾期"]},
+    tooltip: {trigger: "axis"}, legend: {data: ["交办", "销号", "逾期（已结束月份为月末逾期，本月为至今逾期）"]},
     xAxis: {type: "category", data: data.months}, yAxis: {type: "value", name: "件"},
     series: [
       {name: "交办", type: "bar", data: data.dispatched},
       {name: "销号", type: "bar", data: data.closed},
-      {name: "月末逾期", type: "line", data: data.overdue, itemStyle: {color: "#d63939"}},
+      {name: "逾期（已结束月份为月末逾期，本月为至今逾期）", type: "line", data: data.overdue, itemStyle: {color: "#d63939"}},
     ],
   });
   const investment = echarts.init(document.getElementById("chart-investment"));

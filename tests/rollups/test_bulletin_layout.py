@@ -19,7 +19,7 @@ from pypdf import PdfReader
 
 from registry import documents
 from rollups.bulletins import render_docx
-from rollups.bulletins.content import COUNTY_COLUMNS, ITEM_COLUMNS, Section, Table
+from rollups.bulletins.content import ITEM_COLUMNS, Section, Table, county_columns
 
 SOFFICE = shutil.which("soffice")
 PDFTOPPM = shutil.which("pdftoppm")
@@ -38,8 +38,8 @@ def content(rows: int = 120) -> dict:
         "today": TODAY,
         "issuer": "浙江省缩小“三大差距”工作专班",
         "sections": [
-            Section("一、各地交办销号情况", [], Table("各地交办销号情况", COUNTY_COLUMNS, counties, {rows - 1})),
-            Section("二、逾期及提级事项", ["下列事项逾期未销号。"], Table("逾期及提级事项", ITEM_COLUMNS, items)),
+            Section("一、各地交办销号情况", [], Table("各地交办销号情况", county_columns(dt.date(2026, 9, 1)), counties, {rows - 1})),
+            Section("二、逾期及提级事项", ["下列事项逾期未办结。"], Table("逾期及提级事项", ITEM_COLUMNS, items)),
             Section("三、千万工程成果建设情况", ["本辖区尚未录入成果数据。"]),
         ],
     }

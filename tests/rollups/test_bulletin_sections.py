@@ -36,23 +36,33 @@ def test_province_bulletin_groups_counties_under_their_city_with_a_subtotal_per_
     assert sum(name.endswith("小计") for name in names) == Division.objects.filter(level=2).count()
 
 
-def test_rankings_are_within_each_index_class_and_state_the_minimum_volume(history, settings):
+def _case_ranking_rows(section) -> list:
+    rows = section.table.rows
+    end = next((i for i, row in enumerate(rows) if row[1] is None), len(rows))
+    return rows[:end]
+
+
+def test_rankings_are_overall_and_within_each_index_class_and_state_the_minimum_volume(history, settings):
     rollup_month(month=SEPTEMBER)
     Division.objects.filter(level=3).update(index_class="")
-    assert _sections("330700")["分类排名"].paragraphs == ["本辖区县（市、区）尚未划定指数分类，本期不作分类排名。"]
-    assert _sections("330700")["分类排名"].table is None
-
     Division.objects.filter(code="330782").update(index_class="other")  # 义乌: 6 cases in the month
     Division.objects.filter(code="330783").update(index_class="mountain_island")  # 东阳: 1 case
     settings.ROLLUP_RANKING_MIN_CASES = 5
     ranking = _sections("330700")["分类排名"]
-    assert "不少于5件的县（市、区）按销号率排名" in ranking.paragraphs[0]
-    assert ranking.paragraphs[1] == "另有1个县（市、区）事项不足5件，未参与排名。"
-    assert [row[:4] for row in ranking.table.rows] == [["其他地区", 1, "义乌市", 6]]
+    assert any("交办事项：当月办理量（本月销号 + 月末在办）不少于5件" in p for p in ranking.paragraphs)
+    assert any(p.startswith("重大项目：年度有计划的项目数不少于") for p in ranking.paragraphs)
+    assert "交办事项·山区海岛地区未排名：东阳市。" in ranking.paragraphs
+    # August has no figures: every rank is new.
+    assert [row[:5] for row in _case_ranking_rows(ranking)] == [
+        ["全部县（市、区）", 1, "义乌市", "新", 6], ["其他地区", 1, "义乌市", "新", 6],
+    ]
 
     settings.ROLLUP_RANKING_MIN_CASES = 1
     ranking = _sections("330700")["分类排名"]
-    assert [row[:3] for row in ranking.table.rows] == [["山区海岛地区", 1, "东阳市"], ["其他地区", 1, "义乌市"]]
+    assert [row[:3] for row in _case_ranking_rows(ranking)] == [
+        ["全部县（市、区）", 1, "义乌市"], ["全部县（市、区）", 2, "东阳市"],
+        ["山区海岛地区", 1, "东阳市"], ["其他地区", 1, "义乌市"],
+    ]
 
 
 def test_deliverables_are_counted_when_there_are_any(history):

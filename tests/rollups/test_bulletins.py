@@ -32,7 +32,7 @@ def test_bulletin_docx_has_title_summary_county_table_items_and_lagging_projects
     doc = Document(rendered.docx.path)
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "金华市千万工程交办事项月度调度通报（2026年9月）" in text
-    assert "共交办事项6件，销号3件，其中按期销号2件；月末在办4件，逾期1件；销号率42.86%" in text
+    assert "共交办事项6件，销号3件，其中按期销号2件；月末在办4件，月末逾期1件；销号率42.86%" in text
     assert "完成率55.00%，序时进度75.00%" in text
     county, ranking, items, projects = doc.tables
     yiwu = next(row for row in county.rows if row.cells[0].text == "义乌市")
