@@ -15,6 +15,7 @@ from django.views.generic import ListView
 from openpyxl import Workbook
 
 from registry.excel.writer import safe_row
+from registry.listing import sort_order
 from registry.scoping import get_for_user_or_404
 from registry.views import ScopedListView
 
@@ -53,16 +54,24 @@ class CaseTableMixin:
         return ctx
 
 
+# The case list's sortable columns (?sort=key or -key); ties broken by id so pages do not overlap.
+CASE_SORT_KEYS = {
+    "id": ("id",), "deadline": ("deadline", "id"), "state": ("state", "id"), "level": ("level", "id"),
+    "created": ("created_at", "id"),
+}
+
+
 class CaseListView(CaseTableMixin, ScopedListView):
     model = Case
     filterset_class = CaseFilter
     template_name = "cases/case_list.html"
+    sort_keys = CASE_SORT_KEYS
 
     def get_queryset(self):
         # Filtered first, then scoped with the filters inside the jurisdiction's union (as the API list).
         self.filterset = CaseFilter(self.request.GET or None, queryset=Case.objects.all())
         cases = self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
-        return case_list_rows(user=self.request.user, cases=cases)
+        return self.sorted(case_list_rows(user=self.request.user, cases=cases))
 
 
 # Actions that cannot be taken back from the page: styled as dangerous, and the page asks the user to
@@ -295,7 +304,7 @@ def _naive_local(value):
 def case_export(request):
     filterset = CaseFilter(request.GET or None, queryset=case_list(user=request.user))
     qs = filterset.qs if filterset.is_bound else filterset.queryset
-    rows = qs.order_by("-id").values_list(
+    rows = qs.order_by(*sort_order(CASE_SORT_KEYS, request.GET.get("sort", ""), default=["-id"])).values_list(
         "id", "title", "category__name", "county__name", "state", "level", "lead_unit__name", "owner__name",
         "deadline", "yellow_card", "red_card", "created_at", "closed_at",
     )[:EXPORT_MAX_ROWS]

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
 
-from . import inputs
+from . import inputs, widgets
 
 # Before any form class is built: form fields copy their validators then (see registry.inputs).
 inputs.install_form_validators()
+widgets.install_blank_label()
 
 
 class RegistryConfig(AppConfig):

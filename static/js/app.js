@@ -27,4 +27,48 @@
       window.history.back();
     }
   });
+  // <details data-filter-panel>: a list's filter form, sent open (so it shows without JavaScript) and
+  // closed here at phone width unless a filter in it was refused.
+  if (window.matchMedia("(max-width: 767.98px)").matches) {
+    document.querySelectorAll("details[data-filter-panel]").forEach(function (panel) {
+      if (!panel.querySelector(".is-invalid")) {
+        panel.open = false;
+      }
+    });
+  }
+  // <button data-print>: the print view's button.
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) {
+      window.print();
+    }
+  });
+  // <input data-lookup="/lookups/…/" list="…">: names offered as one types (registry.lookups answers
+  // {"results": [{"value", "label"}]}); the typed text is what the form sends, with or without them.
+  var lookupTimer = null;
+  document.addEventListener("input", function (event) {
+    var field = event.target;
+    if (!field.matches("input[data-lookup]")) {
+      return;
+    }
+    window.clearTimeout(lookupTimer);
+    lookupTimer = window.setTimeout(function () {
+      var text = field.value.trim();
+      var list = document.getElementById(field.getAttribute("list"));
+      if (!text || !list) {
+        return;
+      }
+      fetch(field.getAttribute("data-lookup") + "?q=" + encodeURIComponent(text), {
+        credentials: "same-origin", headers: {Accept: "application/json"}
+      }).then(function (answer) {
+        return answer.ok ? answer.json() : {results: []};
+      }).then(function (data) {
+        list.replaceChildren.apply(list, data.results.map(function (item) {
+          var option = document.createElement("option");
+          option.value = item.value;
+          option.label = item.label;
+          return option;
+        }));
+      }).catch(function () { /* suggestions are a help only: typing still works */ });
+    }, 200);
+  });
 })();

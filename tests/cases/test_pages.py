@@ -6,6 +6,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from cases.models import Case, CaseCategory, CaseState, Notification
+from cases.numbering import case_number
 
 from .factories import case_at, png
 
@@ -204,7 +205,7 @@ def test_case_table_row_escapes_user_text(people, client):
     client.force_login(people.clerk)
     page = client.get("/cases/").content.decode()
     expected = (
-        f'<tr data-case="{case.pk}"><td>{case.pk}</td><td><a href="/cases/{case.pk}/">'
+        f'<tr data-case="{case.pk}"><td>{case_number(case)}</td><td><a href="/cases/{case.pk}/">'
         "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &#34;引号&#34; &amp; 村</a></td>"
         f"<td>督查发现问题</td><td>{people.county.name}</td><td><span class=\"badge bg-yellow-lt\">{case.get_state_display()}</span></td>"
         f"<td>{case.get_level_display()}</td><td>{people.lead_unit.name}</td>"
