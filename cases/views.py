@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
@@ -24,6 +25,7 @@ from .filters import CaseFilter
 from .forms import CaseCreateForm, CaseEditForm, unit_choices
 from .models import Case, CaseEvent, CaseState
 from .numbering import case_number
+from .review import QUEUE_ORDER, feedback_previews, next_in_review
 from .selectors import (
     LIST_COLUMNS,
     case_details,
@@ -105,7 +107,7 @@ def _action_forms(case, user, ctx, *, open_action=None, typed=None, error=""):
     ], units
 
 
-def _case_page(request, case, *, open_action=None, typed=None, error=""):
+def _case_page(request, case, *, open_action=None, typed=None, error="", review=False):
     ctx = case_context(case)
     forms, units = _action_forms(case, request.user, ctx, open_action=open_action, typed=typed, error=error)
     if error and not any(f["open"] for f in forms):
@@ -127,6 +129,8 @@ def _case_page(request, case, *, open_action=None, typed=None, error=""):
             "today": timezone.localdate(), "max_deadline_workdays": MAX_DEADLINE_WORKDAYS,
             "deadline_warning": calendar_warning(case.deadline),
             "deadline_reach_warning": reachable_calendar_warning() if any(f["needs_deadline"] for f in forms) else "",
+            # Opened from the review queue: its next case one click away, and 销号/退回 lead there.
+            "review": review, "next_review": next_in_review(user=request.user, case=case) if review else None,
         },
     )
 
@@ -135,7 +139,12 @@ def _case_page(request, case, *, open_action=None, typed=None, error=""):
 def case_detail(request, pk):
     case = get_for_user_or_404(case_details(), request.user, pk=pk)
     # ?action=… opens that action's form: the buttons' links, for a browser without JavaScript.
-    return _case_page(request, case, open_action=request.GET.get("action"))
+    return _case_page(request, case, open_action=request.GET.get("action"), review=_reviewing(request))
+
+
+def _reviewing(request) -> bool:
+    params = request.POST if request.method == "POST" else request.GET
+    return params.get("review") == "1" and request.user.is_clerk
 
 
 @login_required
@@ -198,9 +207,16 @@ def case_act(request, pk):
             "co_units": post.getlist("co_units"),
         }
         case = get_for_user_or_404(case_details(), request.user, pk=pk)
-        return _case_page(request, case, open_action=action, typed=typed, error=error)
+        return _case_page(request, case, open_action=action, typed=typed, error=error, review=_reviewing(request))
     messages.success(request, "操作成功。")
     _warn_unconfirmed_deadline(request, case)
+    if _reviewing(request) and action in ("close", "reject"):
+        following = next_in_review(user=request.user, case=case)
+        if following is None:
+            messages.info(request, "待审核反馈已全部处理。")
+            return redirect("case-review")
+        messages.info(request, f"已打开下一条待审核反馈：{following.title}")
+        return redirect(reverse("case-detail", args=[following.pk]) + "?review=1")
     return redirect("case-detail", pk=case.pk)
 
 
@@ -255,13 +271,20 @@ def case_create_view(request):
 
 
 class ReviewQueueView(CaseTableMixin, LoginRequiredMixin, ListView):
-    """Feedback waiting for this clerk's task force to close or reject."""
+    """Feedback waiting for this clerk's task force to close or reject: each with the feedback's text
+    and photos inline, and a link that opens the case in review mode (销号/退回 lead to the next one)."""
 
     template_name = "cases/review_queue.html"
-    paginate_by = 50
+    paginate_by = 20
 
     def get_queryset(self):
-        return review_queue(user=self.request.user).values(*LIST_COLUMNS).order_by("deadline", "id")
+        return review_queue(user=self.request.user).values(*LIST_COLUMNS).order_by(*QUEUE_ORDER)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        previews = feedback_previews(c["id"] for c in ctx["cases"])
+        ctx["reviews"] = [{"case": c, "feedback": previews.get(c["id"])} for c in ctx["cases"]]
+        return ctx
 
 
 class TodoView(CaseTableMixin, LoginRequiredMixin, ListView):
