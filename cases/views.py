@@ -270,7 +270,7 @@ def case_create_view(request):
     return render(request, "cases/case_form.html", {"form": form})
 
 
-class ReviewQueueView(CaseTableMixin, LoginRequiredMixin, ListView):
+class ReviewQueueView(LoginRequiredMixin, ListView):
     """Feedback waiting for this clerk's task force to close or reject: each with the feedback's text
     and photos inline, and a link that opens the case in review mode (销号/退回 lead to the next one)."""
 
@@ -282,8 +282,9 @@ class ReviewQueueView(CaseTableMixin, LoginRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        previews = feedback_previews(c["id"] for c in ctx["cases"])
-        ctx["reviews"] = [{"case": c, "feedback": previews.get(c["id"])} for c in ctx["cases"]]
+        cases = case_table_rows(ctx["object_list"])
+        previews = feedback_previews(c["id"] for c in cases)
+        ctx["reviews"] = [{"case": c, "feedback": previews.get(c["id"])} for c in cases]
         return ctx
 
 

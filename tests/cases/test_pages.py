@@ -100,7 +100,7 @@ def test_review_queue_and_todo_list(people, client):
     Case.objects.filter(pk=overdue.pk).update(deadline=timezone.localdate() - dt.timedelta(days=3))
     client.force_login(people.clerk)
     page = client.get("/cases/review/").content.decode()
-    assert f'data-case="{waiting.pk}"' in page and page.count("data-case=") == 1
+    assert f'data-review="{waiting.pk}"' in page and page.count("data-review=") == 1
     client.force_login(people.co_staff)
     page = client.get("/cases/todo/").content.decode()
     assert f'data-case="{to_accept.pk}"' in page and page.count("data-case=") == 1
