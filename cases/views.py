@@ -1,6 +1,7 @@
 import datetime as dt
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -22,10 +23,11 @@ from registry.views import ScopedListView
 
 from .documents import KINDS, case_document, render_docx
 from .filters import CaseFilter
-from .forms import CaseCreateForm, CaseEditForm, unit_choices
+from .forms import ACTION_COMMENT_MAX_LENGTH, CaseCreateForm, CaseEditForm, unit_choices
 from .models import Case, CaseEvent, CaseState
 from .numbering import case_number
 from .review import QUEUE_ORDER, feedback_previews, next_in_review
+from .staleness import stale_explanation
 from .selectors import (
     LIST_COLUMNS,
     case_details,
@@ -41,7 +43,7 @@ from .selectors import (
 from .services import StaleVersion, attachment_upload, case_create, case_update, perform_action
 from .tables import case_rows_html
 from .workdays import MAX_DEADLINE_WORKDAYS, calendar_warning, reachable_calendar_warning
-from .workflow import DEADLINE, EVIDENCE, LEAD_UNIT, ActionNotAllowed, available_actions, case_context, check_edit
+from .workflow import ACTIONS, DEADLINE, EVIDENCE, LEAD_UNIT, ActionNotAllowed, available_actions, case_context, check_edit
 
 EXPORT_MAX_ROWS = 50_000
 
@@ -76,6 +78,15 @@ class CaseListView(CaseTableMixin, ScopedListView):
         return self.sorted(case_list_rows(user=self.request.user, cases=cases))
 
 
+# The most an action's comment may hold (the page's textarea says so and stops there; the API's
+# serializer holds the same limit).
+COMMENT_MAX_LENGTH = ACTION_COMMENT_MAX_LENGTH
+
+
+def _comment_label(action: str) -> str:
+    return ACTIONS[action].comment_label if action in ACTIONS else "说明"
+
+
 # Actions that cannot be taken back from the page: styled as dangerous, and the page asks the user to
 # tick a confirmation before it submits them (checked here, not in the service: the API is unchanged).
 DANGEROUS_ACTIONS = {"cancel"}
@@ -107,7 +118,7 @@ def _action_forms(case, user, ctx, *, open_action=None, typed=None, error=""):
     ], units
 
 
-def _case_page(request, case, *, open_action=None, typed=None, error="", review=False):
+def _case_page(request, case, *, open_action=None, typed=None, error="", review=False, edit_form=None, edit_error=""):
     ctx = case_context(case)
     forms, units = _action_forms(case, request.user, ctx, open_action=open_action, typed=typed, error=error)
     if error and not any(f["open"] for f in forms):
@@ -115,7 +126,7 @@ def _case_page(request, case, *, open_action=None, typed=None, error="", review=
     events = CaseEvent.objects.filter(case=case).select_related("actor", "actor_unit").prefetch_related("attachments")
     try:
         check_edit(case, request.user)
-        edit_form = CaseEditForm(
+        edit_form = edit_form or CaseEditForm(
             initial={f: getattr(case, f) for f in ("version", "title", "category", "priority", "tags", "description")}
         )
     except ActionNotAllowed:
@@ -131,6 +142,8 @@ def _case_page(request, case, *, open_action=None, typed=None, error="", review=
             "deadline_reach_warning": reachable_calendar_warning() if any(f["needs_deadline"] for f in forms) else "",
             # Opened from the review queue: its next case one click away, and 销号/退回 lead there.
             "review": review, "next_review": next_in_review(user=request.user, case=case) if review else None,
+            "edit_error": edit_error, "edit_open": bool(edit_error or (edit_form is not None and edit_form.is_bound)),
+            "comment_max": COMMENT_MAX_LENGTH, "upload_max_bytes": settings.CASE_EVIDENCE_MAX_BYTES,
         },
     )
 
@@ -150,21 +163,29 @@ def _reviewing(request) -> bool:
 @login_required
 @require_POST
 def case_edit(request, pk):
+    """The edit form; a refusal (a field, a stale version) comes back on the page with the form open,
+    what was typed in it, and the reason."""
     case = get_for_user_or_404(Case, request.user, pk=pk)
     form = CaseEditForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "；".join(f"{form.fields[f].label}：{'，'.join(e)}" for f, e in form.errors.items()))
-        return redirect("case-detail", pk=case.pk)
-    data = dict(form.cleaned_data)
-    try:
-        case_update(case=case, by=request.user, version=data.pop("version"), **data)
-    except StaleVersion as exc:
-        messages.error(request, str(exc.detail))
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, "事项信息已修改。")
-    return redirect("case-detail", pk=case.pk)
+    error = ""
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            case_update(case=case, by=request.user, version=data.pop("version"), **data)
+        except StaleVersion:
+            error = stale_explanation(case, request.POST.get("version"))
+        except ValidationError as exc:
+            error = "；".join(exc.messages)
+        else:
+            messages.success(request, "事项信息已修改。")
+            return redirect("case-detail", pk=case.pk)
+    case = get_for_user_or_404(case_details(), request.user, pk=pk)
+    typed = request.POST.copy()
+    typed["version"] = case.version  # submitting again applies the typed values over what changed
+    kept = CaseEditForm(typed)
+    if not error:
+        kept.is_valid()  # its errors show next to the fields
+    return _case_page(request, case, edit_form=kept, edit_error=error)
 
 
 @login_required
@@ -183,6 +204,8 @@ def case_act(request, pk):
         inputs["lead_unit"] = units.get(post["lead_unit"])
         inputs["co_units"] = [units[i] for i in post.getlist("co_units") if i in units]
     try:
+        if len(inputs["comment"]) > COMMENT_MAX_LENGTH:
+            raise ValidationError(f"{_comment_label(action)}最多 {COMMENT_MAX_LENGTH} 字，现有 {len(inputs['comment'])} 字，请删减后再提交。")
         if action in CONFIRM_ACTIONS and not post.get("confirm"):
             raise ValidationError(f"请勾选“{CONFIRM_ACTIONS[action].split('：')[0]}”后再提交。", code="unconfirmed")
         version = int(post.get("version", ""))
@@ -194,7 +217,7 @@ def case_act(request, pk):
     except (ValueError, StaleVersion, ValidationError) as exc:
         # The page comes back (not a redirect) with this action's form open and what was typed in it.
         if isinstance(exc, StaleVersion):
-            error = str(exc.detail)
+            error = stale_explanation(case, post.get("version"))
         elif isinstance(exc, ValidationError):
             error = "；".join(exc.messages)
         else:

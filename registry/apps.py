@@ -4,6 +4,7 @@ from . import inputs, widgets
 
 # Before any form class is built: form fields copy their validators then (see registry.inputs).
 inputs.install_form_validators()
+inputs.install_text_limit()
 widgets.install_blank_label()
 
 

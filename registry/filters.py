@@ -4,6 +4,7 @@ import django_filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from django import forms
+from django.core.validators import MaxLengthValidator
 
 from .periods import parse_month
 from .models import (
@@ -180,11 +181,19 @@ class _NamedField(forms.CharField):
 
     widget = None
     what = ""
+    MAX_LENGTH = 200
+
+    def __init__(self, **kwargs):
+        super().__init__(**{**kwargs, "max_length": self.MAX_LENGTH})
+        # Its length is checked on the text below; the validators would see the record it names.
+        self.validators = [v for v in self.validators if not isinstance(v, MaxLengthValidator)]
 
     def to_python(self, value):
         value = super().to_python(value)
         if not value:
             return None
+        if len(value) > self.MAX_LENGTH:
+            raise forms.ValidationError(f"名称最多 {self.MAX_LENGTH} 字。", code="max_length")
         found = self.widget.find(value)
         if found is None and value.strip().isdigit():
             return NOT_FOUND
