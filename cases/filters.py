@@ -1,21 +1,22 @@
 """The case list's filters, shared by the page and the API (including the board's figure sets)."""
 import django_filters
+from django import forms
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 
-from registry.filters import YES_NO_ALL, ClassFormFilterSet, DayFilter, MonthFilter
-from registry.generations import REFERENCE_SECONDS, cached
-from registry.models import Division, DivisionLevel, IndexClass
+from registry.filters import YES_NO_ALL, ClassFormFilterSet, DayFilter, DivisionNameFilter, MonthFilter, NOT_FOUND, UnitNameFilter, date_input
+from registry.models import DivisionLevel, IndexClass
 
 from . import ledger_sets
+from .concerns import CONCERN_TYPES
 from .models import Case, CaseCategory, CaseLevel, CaseState
 from .selectors import due_soon_q, overdue_q, responsible_unit_q
 
 
-def division_by_code(code: str):
-    """A division named by its code, or None: cached with the board's reference data (a lookup on
-    most case list requests, which lists filter by county)."""
-    return cached("division-by-code", ["reference"], (code,), lambda: Division.objects.filter(code=code).first(),
-                  REFERENCE_SECONDS)
+def concern_type_choices():
+    """The kinds of record a case may concern, by their Chinese names (read when the form is built:
+    apps above cases add theirs at start-up)."""
+    return [(label, apps.get_model(label)._meta.verbose_name) for label in CONCERN_TYPES]
 
 
 class CaseFilter(ClassFormFilterSet):
@@ -23,18 +24,19 @@ class CaseFilter(ClassFormFilterSet):
     # No DISTINCT: filtering on the case's own column cannot repeat rows, and SELECT DISTINCT over every
     # column makes PostgreSQL sort all matching cases instead of reading the first page in key order.
     state = django_filters.MultipleChoiceFilter(choices=CaseState.choices, label="状态", distinct=False)
-    county = django_filters.CharFilter(method="filter_county", label="区划代码（含下级）")
+    county = DivisionNameFilter(method="filter_county", label="区划（含下级）")
     category = django_filters.ModelChoiceFilter(queryset=CaseCategory.objects.all(), label="类别")
     # A ChoiceFilter, not a TypedChoiceFilter: only the former offers 全部, and without it every search
     # silently added the first level (an escalated 市级 case disappeared from the list).
     level = django_filters.ChoiceFilter(choices=CaseLevel.choices, label="层级")
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="逾期", widget=YES_NO_ALL)
     due_soon = django_filters.BooleanFilter(method="filter_due_soon", label="临期（3个工作日内）", widget=YES_NO_ALL)
-    responsible_unit = django_filters.NumberFilter(method="filter_responsible_unit", label="责任单位编号")
-    concerns_type = django_filters.CharFilter(method="filter_concerns_type", label="关联对象类型（如 registry.division）")
-    concerns_id = django_filters.NumberFilter(field_name="object_id", label="关联对象编号")
-    deadline_after = django_filters.DateFilter(field_name="deadline", lookup_expr="gte", label="办理期限起")
-    deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte", label="办理期限止")
+    responsible_unit = UnitNameFilter(method="filter_responsible_unit", label="责任单位")
+    concerns_type = django_filters.ChoiceFilter(method="filter_concerns_type", choices=concern_type_choices, label="关联对象类型")
+    # Set by the links of a record's page (its cases), never typed: hidden, shown as a chip.
+    concerns_id = django_filters.NumberFilter(field_name="object_id", label="关联对象", widget=forms.HiddenInput)
+    deadline_after = django_filters.DateFilter(field_name="deadline", lookup_expr="gte", label="办理期限起", widget=date_input())
+    deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte", label="办理期限止", widget=date_input())
     tag = django_filters.CharFilter(field_name="tags", lookup_expr="icontains", label="标签")
     # The board's figures (cases.ledger_sets defines each set once, for the roll-up and for these).
     index_class = django_filters.ChoiceFilter(field_name="county__index_class", choices=IndexClass.choices, label="县域分类")
@@ -48,13 +50,18 @@ class CaseFilter(ClassFormFilterSet):
     overdue_at = DayFilter(method="filter_overdue_at", label="某日终了时逾期")
     awaiting_joint_at = DayFilter(method="filter_awaiting_joint_at", label="某日终了时待联合销号")
 
+    # Shown under 更多条件 (the board's figures open the list with them).
+    more_filters = (
+        "concerns_type", "deadline_after", "deadline_before", "tag", "index_class", "mountain_island", "assigned_month",
+        "closed_month", "closed_on_time_month", "urged_month", "escalated_month", "open_at", "overdue_at", "awaiting_joint_at",
+    )
+
     class Meta:
         model = Case
         fields = []
 
-    def filter_county(self, queryset, name, value):
-        division = division_by_code(value.strip())
-        if division is None:
+    def filter_county(self, queryset, name, division):
+        if division is NOT_FOUND:
             return queryset.none()
         if division.level == DivisionLevel.COUNTY:
             # The case's own county column (indexed with the state) rather than a join on division keys.
@@ -68,7 +75,7 @@ class CaseFilter(ClassFormFilterSet):
         return queryset.filter(due_soon_q()) if value else queryset.exclude(due_soon_q())
 
     def filter_responsible_unit(self, queryset, name, value):
-        return queryset.filter(responsible_unit_q(int(value)))
+        return queryset.none() if value is NOT_FOUND else queryset.filter(responsible_unit_q(value.pk))
 
     def filter_concerns_type(self, queryset, name, value):
         app_label, _, model = value.strip().lower().partition(".")

@@ -11,11 +11,17 @@ def _units(user):
     return Organisation.objects.for_user(user).filter(is_active=True).select_related("division").order_by("division__code", "name")
 
 
+# The most the free-text fields of a case hold (the forms' maxlength and validation, the API's too).
+DESCRIPTION_MAX_LENGTH = 5000
+ACTION_COMMENT_MAX_LENGTH = 2000
+
+
 class CaseCreateForm(forms.Form):
     title = forms.CharField(label="标题", max_length=200)
     category = forms.ModelChoiceField(label="类别", queryset=CaseCategory.objects.filter(is_active=True))
     county = forms.ModelChoiceField(label="县（市、区）", queryset=Division.objects.none())
-    description = forms.CharField(label="问题描述", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    description = forms.CharField(label="问题描述", widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                                  max_length=DESCRIPTION_MAX_LENGTH, help_text=f"最多 {DESCRIPTION_MAX_LENGTH} 字")
     source = forms.ChoiceField(label="来源", choices=CaseSource.choices)
     priority = forms.TypedChoiceField(label="优先级", choices=CasePriority.choices, coerce=int)
     tags = forms.CharField(label="标签（逗号分隔）", max_length=200, required=False)
@@ -66,7 +72,8 @@ class CaseEditForm(forms.Form):
     category = forms.ModelChoiceField(label="类别", queryset=CaseCategory.objects.filter(is_active=True))
     priority = forms.TypedChoiceField(label="优先级", choices=CasePriority.choices, coerce=int)
     tags = forms.CharField(label="标签（逗号分隔）", max_length=200, required=False)
-    description = forms.CharField(label="问题描述", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    description = forms.CharField(label="问题描述", widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                                  max_length=DESCRIPTION_MAX_LENGTH, help_text=f"最多 {DESCRIPTION_MAX_LENGTH} 字")
     comment = forms.CharField(label="修改说明", max_length=500, required=False)
 
     def __init__(self, *args, **kwargs):

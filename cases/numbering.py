@@ -33,16 +33,30 @@ def task_force_short(unit) -> str:
     return name
 
 
+def _format(unit, year, seq, pk) -> str:
+    pattern = getattr(settings, "CASE_NUMBER_PATTERN", None) or DEFAULT_PATTERN
+    return pattern.format(
+        task_force_short=task_force_short(unit), task_force=unit.name, division=unit.division.name,
+        year=year, seq=seq, id=pk,
+    )
+
+
 def case_number(case) -> str:
     """The case's document number; a case without one (never numbered) shows its system id."""
     if case.doc_seq is None:
         return str(case.pk)
-    unit = case.assigning_unit
-    pattern = getattr(settings, "CASE_NUMBER_PATTERN", None) or DEFAULT_PATTERN
-    return pattern.format(
-        task_force_short=task_force_short(unit), task_force=unit.name, division=unit.division.name,
-        year=case.doc_year, seq=case.doc_seq, id=case.pk,
-    )
+    return _format(case.assigning_unit, case.doc_year, case.doc_seq, case.pk)
+
+
+def row_numbers(rows) -> dict:
+    """{case id: number} for list rows (dicts with id, assigning_unit_id, doc_year, doc_seq): the page's
+    assigning units read in one query."""
+    unit_ids = {r["assigning_unit_id"] for r in rows if r["doc_seq"] is not None}
+    units = Organisation.objects.select_related("division").order_by().in_bulk(unit_ids) if unit_ids else {}
+    return {
+        r["id"]: _format(units[r["assigning_unit_id"]], r["doc_year"], r["doc_seq"], r["id"]) if r["doc_seq"] is not None else str(r["id"])
+        for r in rows
+    }
 
 
 def doc_year(created_at) -> int:

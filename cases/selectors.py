@@ -7,6 +7,7 @@ from registry.links import id_link
 from registry.models import Division, DivisionLevel, Organisation
 
 from .models import Case, CaseCategory, CaseState, JointConfirmation, WorkCalendarYear
+from .numbering import row_numbers
 from .services import DEADLINE_STATES, DUE_SOON_WORKDAYS, local_today, unit_todo_generation
 from .workdays import add_working_days
 
@@ -21,6 +22,7 @@ def case_list(*, user):
 LIST_COLUMNS = (
     "id", "title", "category_id", "county_id", "state", "level", "deadline",
     "lead_unit_id", "lead_unit__name", "owner_id", "owner__name", "yellow_card", "red_card", "version", "created_at",
+    "assigning_unit_id", "doc_year", "doc_seq",
 )
 
 
@@ -63,9 +65,10 @@ def case_table_rows(rows) -> list[dict]:
     states, levels = dict(Case._meta.get_field("state").flatchoices), dict(Case._meta.get_field("level").flatchoices)
     link = id_link("case-detail")
     rows = labelled(rows)
+    numbers = row_numbers(rows)
     return [
         {
-            **row, "url": link(row["id"]), "state_label": states.get(row["state"], row["state"]),
+            **row, "url": link(row["id"]), "number": numbers[row["id"]], "state_label": states.get(row["state"], row["state"]),
             "state_badge": STATE_BADGES.get(row["state"], "bg-yellow-lt"), "level_label": levels.get(row["level"], row["level"]),
         }
         for row in rows

@@ -10,6 +10,7 @@ from registry.api.fields import ChoiceLabel
 from registry.models import Division, Organisation
 
 from .concerns import concern_for_user
+from .forms import ACTION_COMMENT_MAX_LENGTH, DESCRIPTION_MAX_LENGTH
 from .models import Attachment, Case, CaseCategory, CaseEvent, CaseSource
 from .selectors import labelled
 from .workdays import MAX_DEADLINE_WORKDAYS, calendar_warning
@@ -207,7 +208,7 @@ def case_answer(case, user) -> dict:
 
 class CaseCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, label="标题")
-    description = serializers.CharField(required=False, allow_blank=True, default="", label="问题描述")
+    description = serializers.CharField(required=False, allow_blank=True, default="", label="问题描述", max_length=DESCRIPTION_MAX_LENGTH)
     category = serializers.PrimaryKeyRelatedField(queryset=CaseCategory.objects.filter(is_active=True), label="类别")
     county = serializers.SlugRelatedField(slug_field="code", queryset=Division.objects.all(), label="县（市、区）代码")
     township = serializers.SlugRelatedField(
@@ -234,7 +235,7 @@ class CaseCreateSerializer(serializers.Serializer):
 class ActionInputSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=[(a.name, a.label) for a in ACTIONS.values()], label="操作")
     version = serializers.IntegerField(label="版本号")
-    comment = serializers.CharField(required=False, allow_blank=True, default="", label="说明")
+    comment = serializers.CharField(required=False, allow_blank=True, default="", label="说明", max_length=ACTION_COMMENT_MAX_LENGTH)
     deadline = serializers.DateField(required=False, allow_null=True, default=None, label="办理期限")
     deadline_workdays = serializers.IntegerField(
         required=False, allow_null=True, default=None, min_value=1, max_value=MAX_DEADLINE_WORKDAYS, label="办理期限（工作日数）",
@@ -275,9 +276,9 @@ class AttachmentUploadSerializer(serializers.Serializer):
 
 class CaseUpdateSerializer(serializers.Serializer):
     version = serializers.IntegerField(label="版本号")
-    comment = serializers.CharField(required=False, allow_blank=True, default="", label="修改说明")
+    comment = serializers.CharField(required=False, allow_blank=True, default="", label="修改说明", max_length=500)
     title = serializers.CharField(max_length=200, required=False, label="标题")
-    description = serializers.CharField(required=False, allow_blank=True, label="问题描述")
+    description = serializers.CharField(required=False, allow_blank=True, label="问题描述", max_length=DESCRIPTION_MAX_LENGTH)
     category = serializers.PrimaryKeyRelatedField(queryset=CaseCategory.objects.filter(is_active=True), required=False, label="类别")
     source = serializers.ChoiceField(choices=CaseSource.choices, required=False, label="来源")
     priority = serializers.IntegerField(min_value=1, max_value=3, required=False, label="优先级")

@@ -2,6 +2,7 @@
 import datetime as dt
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -10,20 +11,24 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 from openpyxl import Workbook
 
 from registry.excel.writer import safe_row
+from registry.listing import sort_order
 from registry.scoping import get_for_user_or_404
 from registry.views import ScopedListView
 
 from .documents import KINDS, case_document, render_docx
 from .filters import CaseFilter
-from .forms import CaseCreateForm, CaseEditForm, unit_choices
+from .forms import ACTION_COMMENT_MAX_LENGTH, CaseCreateForm, CaseEditForm, unit_choices
 from .models import Case, CaseEvent, CaseState
 from .numbering import case_number
+from .review import QUEUE_ORDER, feedback_previews, next_in_review
+from .staleness import stale_explanation
 from .selectors import (
     LIST_COLUMNS,
     case_details,
@@ -39,7 +44,7 @@ from .selectors import (
 from .services import StaleVersion, attachment_upload, case_create, case_update, perform_action
 from .tables import case_rows_html
 from .workdays import MAX_DEADLINE_WORKDAYS, calendar_warning, reachable_calendar_warning
-from .workflow import DEADLINE, EVIDENCE, LEAD_UNIT, ActionNotAllowed, available_actions, case_context, check_edit
+from .workflow import ACTIONS, DEADLINE, EVIDENCE, LEAD_UNIT, ActionNotAllowed, available_actions, case_context, check_edit
 
 EXPORT_MAX_ROWS = 50_000
 
@@ -54,16 +59,33 @@ class CaseTableMixin:
         return ctx
 
 
+# The case list's sortable columns (?sort=key or -key); ties broken by id so pages do not overlap.
+CASE_SORT_KEYS = {
+    "id": ("id",), "deadline": ("deadline", "id"), "state": ("state", "id"), "level": ("level", "id"),
+    "created": ("created_at", "id"),
+}
+
+
 class CaseListView(CaseTableMixin, ScopedListView):
     model = Case
     filterset_class = CaseFilter
     template_name = "cases/case_list.html"
+    sort_keys = CASE_SORT_KEYS
 
     def get_queryset(self):
         # Filtered first, then scoped with the filters inside the jurisdiction's union (as the API list).
         self.filterset = CaseFilter(self.request.GET or None, queryset=Case.objects.all())
         cases = self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
-        return case_list_rows(user=self.request.user, cases=cases)
+        return self.sorted(case_list_rows(user=self.request.user, cases=cases))
+
+
+# The most an action's comment may hold (the page's textarea says so and stops there; the API's
+# serializer holds the same limit).
+COMMENT_MAX_LENGTH = ACTION_COMMENT_MAX_LENGTH
+
+
+def _comment_label(action: str) -> str:
+    return ACTIONS[action].comment_label if action in ACTIONS else "说明"
 
 
 # Actions that cannot be taken back from the page: styled as dangerous, and the page asks the user to
@@ -97,7 +119,7 @@ def _action_forms(case, user, ctx, *, open_action=None, typed=None, error=""):
     ], units
 
 
-def _case_page(request, case, *, open_action=None, typed=None, error=""):
+def _case_page(request, case, *, open_action=None, typed=None, error="", review=False, edit_form=None, edit_error=""):
     ctx = case_context(case)
     forms, units = _action_forms(case, request.user, ctx, open_action=open_action, typed=typed, error=error)
     if error and not any(f["open"] for f in forms):
@@ -105,7 +127,7 @@ def _case_page(request, case, *, open_action=None, typed=None, error=""):
     events = CaseEvent.objects.filter(case=case).select_related("actor", "actor_unit").prefetch_related("attachments")
     try:
         check_edit(case, request.user)
-        edit_form = CaseEditForm(
+        edit_form = edit_form or CaseEditForm(
             initial={f: getattr(case, f) for f in ("version", "title", "category", "priority", "tags", "description")}
         )
     except ActionNotAllowed:
@@ -119,6 +141,10 @@ def _case_page(request, case, *, open_action=None, typed=None, error=""):
             "today": timezone.localdate(), "max_deadline_workdays": MAX_DEADLINE_WORKDAYS,
             "deadline_warning": calendar_warning(case.deadline),
             "deadline_reach_warning": reachable_calendar_warning() if any(f["needs_deadline"] for f in forms) else "",
+            # Opened from the review queue: its next case one click away, and 销号/退回 lead there.
+            "review": review, "next_review": next_in_review(user=request.user, case=case) if review else None,
+            "edit_error": edit_error, "edit_open": bool(edit_error or (edit_form is not None and edit_form.is_bound)),
+            "comment_max": COMMENT_MAX_LENGTH, "upload_max_bytes": settings.CASE_EVIDENCE_MAX_BYTES,
         },
     )
 
@@ -127,27 +153,40 @@ def _case_page(request, case, *, open_action=None, typed=None, error=""):
 def case_detail(request, pk):
     case = get_for_user_or_404(case_details(), request.user, pk=pk)
     # ?action=… opens that action's form: the buttons' links, for a browser without JavaScript.
-    return _case_page(request, case, open_action=request.GET.get("action"))
+    return _case_page(request, case, open_action=request.GET.get("action"), review=_reviewing(request))
+
+
+def _reviewing(request) -> bool:
+    params = request.POST if request.method == "POST" else request.GET
+    return params.get("review") == "1" and request.user.is_clerk
 
 
 @login_required
 @require_POST
 def case_edit(request, pk):
+    """The edit form; a refusal (a field, a stale version) comes back on the page with the form open,
+    what was typed in it, and the reason."""
     case = get_for_user_or_404(Case, request.user, pk=pk)
     form = CaseEditForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "；".join(f"{form.fields[f].label}：{'，'.join(e)}" for f, e in form.errors.items()))
-        return redirect("case-detail", pk=case.pk)
-    data = dict(form.cleaned_data)
-    try:
-        case_update(case=case, by=request.user, version=data.pop("version"), **data)
-    except StaleVersion as exc:
-        messages.error(request, str(exc.detail))
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, "事项信息已修改。")
-    return redirect("case-detail", pk=case.pk)
+    error = ""
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            case_update(case=case, by=request.user, version=data.pop("version"), **data)
+        except StaleVersion:
+            error = stale_explanation(case, request.POST.get("version"))
+        except ValidationError as exc:
+            error = "；".join(exc.messages)
+        else:
+            messages.success(request, "事项信息已修改。")
+            return redirect("case-detail", pk=case.pk)
+    case = get_for_user_or_404(case_details(), request.user, pk=pk)
+    typed = request.POST.copy()
+    typed["version"] = case.version  # submitting again applies the typed values over what changed
+    kept = CaseEditForm(typed)
+    if not error:
+        kept.is_valid()  # its errors show next to the fields
+    return _case_page(request, case, edit_form=kept, edit_error=error)
 
 
 @login_required
@@ -166,6 +205,8 @@ def case_act(request, pk):
         inputs["lead_unit"] = units.get(post["lead_unit"])
         inputs["co_units"] = [units[i] for i in post.getlist("co_units") if i in units]
     try:
+        if len(inputs["comment"]) > COMMENT_MAX_LENGTH:
+            raise ValidationError(f"{_comment_label(action)}最多 {COMMENT_MAX_LENGTH} 字，现有 {len(inputs['comment'])} 字，请删减后再提交。")
         if action in CONFIRM_ACTIONS and not post.get("confirm"):
             raise ValidationError(f"请勾选“{CONFIRM_ACTIONS[action].split('：')[0]}”后再提交。", code="unconfirmed")
         version = int(post.get("version", ""))
@@ -177,7 +218,7 @@ def case_act(request, pk):
     except (ValueError, StaleVersion, ValidationError) as exc:
         # The page comes back (not a redirect) with this action's form open and what was typed in it.
         if isinstance(exc, StaleVersion):
-            error = str(exc.detail)
+            error = stale_explanation(case, post.get("version"))
         elif isinstance(exc, ValidationError):
             error = "；".join(exc.messages)
         else:
@@ -190,9 +231,16 @@ def case_act(request, pk):
             "co_units": post.getlist("co_units"),
         }
         case = get_for_user_or_404(case_details(), request.user, pk=pk)
-        return _case_page(request, case, open_action=action, typed=typed, error=error)
+        return _case_page(request, case, open_action=action, typed=typed, error=error, review=_reviewing(request))
     messages.success(request, "操作成功。")
     _warn_unconfirmed_deadline(request, case)
+    if _reviewing(request) and action in ("close", "reject"):
+        following = next_in_review(user=request.user, case=case)
+        if following is None:
+            messages.info(request, "待审核反馈已全部处理。")
+            return redirect("case-review")
+        messages.info(request, f"已打开下一条待审核反馈：{following.title}")
+        return redirect(reverse("case-detail", args=[following.pk]) + "?review=1")
     return redirect("case-detail", pk=case.pk)
 
 
@@ -246,14 +294,22 @@ def case_create_view(request):
     return render(request, "cases/case_form.html", {"form": form})
 
 
-class ReviewQueueView(CaseTableMixin, LoginRequiredMixin, ListView):
-    """Feedback waiting for this clerk's task force to close or reject."""
+class ReviewQueueView(LoginRequiredMixin, ListView):
+    """Feedback waiting for this clerk's task force to close or reject: each with the feedback's text
+    and photos inline, and a link that opens the case in review mode (销号/退回 lead to the next one)."""
 
     template_name = "cases/review_queue.html"
-    paginate_by = 50
+    paginate_by = 20
 
     def get_queryset(self):
-        return review_queue(user=self.request.user).values(*LIST_COLUMNS).order_by("deadline", "id")
+        return review_queue(user=self.request.user).values(*LIST_COLUMNS).order_by(*QUEUE_ORDER)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        cases = case_table_rows(ctx["object_list"])
+        previews = feedback_previews(c["id"] for c in cases)
+        ctx["reviews"] = [{"case": c, "feedback": previews.get(c["id"])} for c in cases]
+        return ctx
 
 
 class TodoView(CaseTableMixin, LoginRequiredMixin, ListView):
@@ -296,7 +352,7 @@ def _naive_local(value):
 def case_export(request):
     filterset = CaseFilter(request.GET or None, queryset=case_list(user=request.user))
     qs = filterset.qs if filterset.is_bound else filterset.queryset
-    rows = qs.order_by("-id").values_list(
+    rows = qs.order_by(*sort_order(CASE_SORT_KEYS, request.GET.get("sort", ""), default=["-id"])).values_list(
         "id", "title", "category__name", "county__name", "state", "level", "lead_unit__name", "owner__name",
         "deadline", "yellow_card", "red_card", "created_at", "closed_at",
     )[:EXPORT_MAX_ROWS]

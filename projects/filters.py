@@ -1,9 +1,10 @@
 """The project list's filters, shared by the page and the API."""
 import django_filters
+from django import forms
 from django.db.models import Q
 
-from registry.filters import YES_NO_ALL
-from registry.models import Division, IndexClass
+from registry.filters import NOT_FOUND, YES_NO_ALL, DivisionNameFilter
+from registry.models import IndexClass
 
 from .models import Project, ProjectCategory, ProjectKind, ProjectStage
 from .records import parse_record
@@ -14,19 +15,22 @@ class ProjectFilter(django_filters.FilterSet):
     projects_with_figures annotates, so the queryset filtered must carry them."""
 
     q = django_filters.CharFilter(method="filter_q", label="名称或编号")
-    county = django_filters.CharFilter(method="filter_county", label="区划代码（含下级）")
+    county = DivisionNameFilter(method="filter_county", label="区划（含下级）")
     category = django_filters.ModelChoiceFilter(queryset=ProjectCategory.objects.all(), label="类别")
     stage = django_filters.ChoiceFilter(choices=ProjectStage.choices, label="阶段")
     kind = django_filters.ChoiceFilter(choices=ProjectKind.choices, label="建设性质")
     lagging = django_filters.BooleanFilter(field_name="is_lagging", label="滞后于序时进度", widget=YES_NO_ALL)
     not_reported = django_filters.BooleanFilter(method="filter_not_reported", label="本月未报", widget=YES_NO_ALL)
-    record = django_filters.CharFilter(method="filter_record", label="服务的台账记录（类型:ID）")
+    # Set by a ledger record's page (the projects serving it), never typed: hidden, shown as a chip.
+    record = django_filters.CharFilter(method="filter_record", label="服务的台账记录", widget=forms.HiddenInput)
     # The board's project figures (projects.selectors defines each set once, for the figures and these).
     missing_report = django_filters.BooleanFilter(field_name="is_missing_report", label="应报未报", widget=YES_NO_ALL)
     start_due = django_filters.BooleanFilter(field_name="is_start_due", label="年内计划开工的新建项目", widget=YES_NO_ALL)
     started = django_filters.BooleanFilter(field_name="is_started", label="已开工（计划年内开工的新建项目）", widget=YES_NO_ALL)
     index_class = django_filters.ChoiceFilter(field_name="county__index_class", choices=IndexClass.choices, label="县域分类")
     mountain_island = django_filters.BooleanFilter(field_name="county__is_mountain_island", label="山区海岛县", widget=YES_NO_ALL)
+
+    more_filters = ("record", "missing_report", "start_due", "started", "index_class", "mountain_island")
 
     class Meta:
         model = Project
@@ -39,9 +43,8 @@ class ProjectFilter(django_filters.FilterSet):
         value = value.strip()
         return queryset.filter(Q(name__icontains=value) | Q(code__startswith=value))
 
-    def filter_county(self, queryset, name, value):
-        division = Division.objects.filter(code=value.strip()).first()
-        return queryset.within(division) if division else queryset.none()
+    def filter_county(self, queryset, name, division):
+        return queryset.none() if division is NOT_FOUND else queryset.within(division)
 
     def filter_not_reported(self, queryset, name, value):
         return queryset.filter(reported=not value)

@@ -1,10 +1,12 @@
 """The registry app (the ground, and its deliverables package): menu entries, checks and start-up."""
 from django.apps import AppConfig
 
-from . import inputs
+from . import inputs, widgets
 
 # Before any form class is built: form fields copy their validators then (see registry.inputs).
 inputs.install_form_validators()
+inputs.install_text_limit()
+widgets.install_blank_label()
 
 
 class RegistryConfig(AppConfig):

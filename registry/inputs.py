@@ -6,6 +6,9 @@
   (forms, the admin, django-filter; `install_form_validators`), every API request body
   (`registry.api.parsers`), every Excel cell (`registry.excel.spec`), and the path and query string
   of every request (`registry.middleware.InputGuardMiddleware`).
+- Length: every Django form text field has a stated maximum (TEXT_MAX_LENGTH unless the field names
+  its own): the browser shows it as the input's maxlength and stops there, the form checks it with
+  Django's Chinese message (`install_text_limit`).
 - Dates and months: a plausible programme date lies in years YEAR_MIN .. this year + YEARS_AHEAD. Every
   form and DRF DateField, every Excel date cell and every month parameter (`registry.periods.parse_month`)
   is held to it.
@@ -21,6 +24,8 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 CONTROL_MESSAGE = "不能包含不可见的控制字符（如 \\x00、\\x0b），请删除后重新填写。"
 
 YEAR_MIN = 2000
+# A form text field that names no maximum of its own (a model TextField's, a filter's) holds this many.
+TEXT_MAX_LENGTH = 5000
 YEARS_AHEAD = 10
 
 
@@ -102,3 +107,22 @@ def install_api_validators():
     from rest_framework import serializers
 
     _add_default_validator(serializers.DateField, refuse_implausible_date)
+
+
+def install_text_limit():
+    """Every Django form CharField without a max_length gets TEXT_MAX_LENGTH (JSON fields excepted:
+    their text is a structure, not something typed). Like install_form_validators, before any form
+    class is built."""
+    from django import forms
+
+    original = forms.CharField.__init__
+    if getattr(original, "limits_text", False):
+        return
+
+    def __init__(self, *, max_length=None, **kwargs):
+        if max_length is None and not isinstance(self, forms.JSONField):
+            max_length = TEXT_MAX_LENGTH
+        original(self, max_length=max_length, **kwargs)
+
+    __init__.limits_text = True
+    forms.CharField.__init__ = __init__

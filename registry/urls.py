@@ -2,7 +2,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import lookups, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,4 +12,5 @@ urlpatterns = [
     path("divisions/", views.DivisionListView.as_view(), name="division-list"),
     path("divisions/<str:code>/", views.DivisionDetailView.as_view(), name="division-detail"),
     path("organisations/", views.OrganisationListView.as_view(), name="organisation-list"),
+    *lookups.urlpatterns,
 ]

@@ -11,6 +11,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from .filters import DivisionFilter, OrganisationFilter
 from .forms import LoginForm
 from .home import home_sections
+from .listing import ListTools
 from .middleware import LOGOUT_REASON
 from .models import Division, Organisation
 from .scoping import get_for_user_or_404
@@ -48,8 +49,9 @@ class AboutView(LoginRequiredMixin, TemplateView):
     template_name = "registry/about.html"
 
 
-class ScopedListView(LoginRequiredMixin, ListView):
-    """A list page read through the jurisdiction manager, filtered by a FilterSet."""
+class ScopedListView(LoginRequiredMixin, ListTools, ListView):
+    """A list page read through the jurisdiction manager, filtered by a FilterSet, sorted by the
+    column headers (registry.listing)."""
 
     filterset_class = None
     paginate_by = 50
@@ -57,14 +59,11 @@ class ScopedListView(LoginRequiredMixin, ListView):
     def get_queryset(self):
         qs = super().get_queryset().for_user(self.request.user)
         self.filterset = self.filterset_class(self.request.GET or None, queryset=qs)
-        return self.filterset.qs if self.filterset.is_bound else qs
+        return self.sorted(self.filterset.qs if self.filterset.is_bound else qs)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["filter"] = self.filterset
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        ctx["querystring"] = query.urlencode()
         return ctx
 
 
@@ -73,6 +72,7 @@ class DivisionListView(ScopedListView):
     queryset = Division.objects.select_related("parent")
     filterset_class = DivisionFilter
     template_name = "registry/division_list.html"
+    sort_keys = {"code": ("code",), "name": ("name", "code"), "level": ("level", "code")}
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -98,6 +98,7 @@ class OrganisationListView(ScopedListView):
     queryset = Organisation.objects.select_related("division")
     filterset_class = OrganisationFilter
     template_name = "registry/organisation_list.html"
+    sort_keys = {"name": ("name", "id"), "kind": ("kind", "name", "id"), "division": ("division__code", "name", "id")}
 
 
 def healthz(request):

@@ -295,3 +295,12 @@ class Notification(AbstractNotification):
 
     def target_url(self) -> str:
         return reverse("case-detail", args=[self.case_id]) if self.case_id else self.link
+
+    def subject_now(self) -> dict | None:
+        case = self.case if self.case_id else None
+        if case is None:
+            return None
+        card = "red" if case.red_card else "yellow" if case.yellow_card else ""
+        open_now = case.state in OPEN_STATES
+        return {"state": case.get_state_display(), "open": open_now, "deadline": case.deadline if open_now else None, "card": card}
+

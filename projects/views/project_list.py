@@ -78,13 +78,17 @@ class ProjectListView(ScopedListView):
     filterset_class = ProjectFilter
     template_name = "projects/project_list.html"
     paginate_by = 30
+    sort_keys = {
+        "code": ("code",), "name": ("name", "code"), "total_investment": ("total_investment", "code"),
+        "year_plan": ("year_plan", "code"), "completed_year": ("completed_year", "code"),
+    }
 
     def get_queryset(self):
         self.month = month_param(self.request, selectors.figures_month())
         queryset = Project.objects.select_related("category", "county").for_user(self.request.user)
         self.filterset = self.filterset_class(self.request.GET or None, queryset=selectors.projects_with_figures(queryset, month=self.month))
         self.projects = self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
-        return self.projects.values(*PROJECT_COLUMNS)
+        return self.sorted(self.projects.values(*PROJECT_COLUMNS))
 
     def _figures(self, by: str, querystring: str):
         totals = selectors.figures_rollup(self.projects, by="province", month=self.month)
@@ -124,6 +128,7 @@ class ProjectListView(ScopedListView):
         # The filter form's widgets cost 7 ms to render (Django renders each through templates); what
         # they show changes with the query and the category list only.
         ctx["filter_fields_html"] = cached_filter_fields(
-            sorted(query.lists()), lambda: render_to_string("projects/_filter_fields.html", {"form": self.filterset.form})
+            sorted(query.lists()), lambda: render_to_string("includes/filter_fields.html", {"filter_groups": ctx["filter_groups"]})
         )
+        ctx["filter_extra"] = "projects/_filter_month.html"
         return ctx

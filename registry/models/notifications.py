@@ -41,6 +41,8 @@ class AbstractNotification(models.Model):
     link = models.CharField("链接", max_length=300, blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True)
     read_at = models.DateTimeField("已读时间", null=True, blank=True)
+    # Archived messages leave the inbox's default list (未归档) but are kept (已归档): nothing is deleted.
+    archived_at = models.DateTimeField("归档时间", null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -55,3 +57,9 @@ class AbstractNotification(models.Model):
     def target_url(self) -> str:
         """Where the inbox links the message: the concrete model points to the record it is about."""
         return self.link
+
+    def subject_now(self) -> dict | None:
+        """What the record the message is about looks like now (not when the message was sent):
+        {"state", "badge", "deadline", "card"}; None when the message is about no such record. The
+        concrete model answers for its subject; read with select_related(*subject_fields)."""
+        return None

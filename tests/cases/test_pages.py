@@ -6,6 +6,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from cases.models import Case, CaseCategory, CaseState, Notification
+from cases.numbering import case_number
 
 from .factories import case_at, png
 
@@ -99,7 +100,7 @@ def test_review_queue_and_todo_list(people, client):
     Case.objects.filter(pk=overdue.pk).update(deadline=timezone.localdate() - dt.timedelta(days=3))
     client.force_login(people.clerk)
     page = client.get("/cases/review/").content.decode()
-    assert f'data-case="{waiting.pk}"' in page and page.count("data-case=") == 1
+    assert f'data-review="{waiting.pk}"' in page and page.count("data-review=") == 1
     client.force_login(people.co_staff)
     page = client.get("/cases/todo/").content.decode()
     assert f'data-case="{to_accept.pk}"' in page and page.count("data-case=") == 1
@@ -204,7 +205,7 @@ def test_case_table_row_escapes_user_text(people, client):
     client.force_login(people.clerk)
     page = client.get("/cases/").content.decode()
     expected = (
-        f'<tr data-case="{case.pk}"><td>{case.pk}</td><td><a href="/cases/{case.pk}/">'
+        f'<tr data-case="{case.pk}"><td>{case_number(case)}</td><td><a href="/cases/{case.pk}/">'
         "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &#34;引号&#34; &amp; 村</a></td>"
         f"<td>督查发现问题</td><td>{people.county.name}</td><td><span class=\"badge bg-yellow-lt\">{case.get_state_display()}</span></td>"
         f"<td>{case.get_level_display()}</td><td>{people.lead_unit.name}</td>"
