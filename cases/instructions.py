@@ -16,7 +16,7 @@ from registry.notifications.services import notify_managers, notify_units
 from registry.scoping import OUT_OF_REACH, visible_or_404
 
 from .models import Case, CaseEvent
-from .services import _record_event  # the ledger's one writer of events (chained, keyed)
+from .services.common import _record_event  # the ledger's one writer of events (chained, keyed)
 
 INSTRUCT = "instruct"
 INSTRUCTION_MAX_CHARS = 2000

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0015_number_existing_cases'),
+        ('cases', '0016_deadline_labels'),
     ]
 
     operations = [
