@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from . import graph
 from .cluster_models import ensure_cluster_models
 from registry.demo import PROVINCIAL_DEPARTMENTS, STATE_OWNED_ENTERPRISES
 from registry.models import (
@@ -315,6 +316,7 @@ def seed_axes(geo, rng, target, key_villages):
         ],
         batch_size=5000,
     )
+    graph.link_town_nodes()
     return len(inserted)
 
 

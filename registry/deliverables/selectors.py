@@ -23,7 +23,7 @@ __all__ = [
 
 
 def axis_queryset(user):
-    nodes = Prefetch("nodes", queryset=AxisNode.objects.select_related("division", "cluster").order_by("position", "id"))
+    nodes = Prefetch("nodes", queryset=AxisNode.objects.select_related("division", "cluster", "central_town__division").order_by("position", "id"))
     return DevelopmentAxis.objects.select_related("county__parent").prefetch_related(nodes).for_user(user)
 
 

@@ -14,3 +14,4 @@ from .towns import CentralTownTrack, CentralTown  # noqa: F401
 from .clusters import ClusterModel, ClusterLevel, VillageCluster  # noqa: F401
 from .workshops import WorkshopType, PairingForm, WorkshopStatus, Workshop, WorkshopReport  # noqa: F401
 from .pairings import PairingKind, PairingRelationship  # noqa: F401
+from .graph import GraphNodeKind, GraphReach  # noqa: F401
