@@ -17,7 +17,7 @@ from registry.models import (
 )
 from registry.scoping import user_can_see_division
 
-from . import graph
+from . import graph, reporting
 
 CLERKS_ONLY = "只有专班工作人员可以新建或修改台账。"
 REPORTERS_ONLY = "只有专班工作人员或县乡工作人员可以填报工坊数据。"
@@ -158,14 +158,15 @@ pairing_create, pairing_update = _creator(PairingRelationship), _updater(Pairing
 
 @transaction.atomic
 def workshop_report_submit(*, actor, data: dict) -> WorkshopReport:
-    """County staff and clerks report a workshop's month once; later changes are corrections."""
-    return _save(WorkshopReport(submitted_by=actor), actor=actor, values=data, county_staff_allowed=True)
+    """County staff and clerks report a workshop's month once (refused in a locked month without the
+    county's exception); later changes are corrections."""
+    return reporting.report_submit(_save, actor=actor, data=data)
 
 
 @transaction.atomic
 def workshop_report_correct(*, actor, report: WorkshopReport, data: dict, reason: str) -> WorkshopReport:
-    """Correct a month's figures; the old figures stay in the change history with the reason."""
-    if not (reason or "").strip():
-        raise ValidationError({"reason": "更正已填报的数据须说明原因。"})
-    data = {k: v for k, v in data.items() if k not in ("workshop", "period")}
-    return _save(report, actor=actor, values=data, reason=reason, county_staff_allowed=True)
+    """Correct a month's figures with a reason; the old figures stay in the change history."""
+    return reporting.report_correct(_save, actor=actor, report=report, data=data, reason=reason)
+
+
+workshop_reports_confirm = reporting.workshop_reports_confirm

@@ -27,6 +27,8 @@ from registry.deliverables.models import (
     WeakVillage,
     Workshop,
     WorkshopReport,
+    WorkshopReportReminder,
+    WorkshopReportStatus,
     WorkshopStatus,
     WorkshopType,
 )
@@ -66,6 +68,8 @@ __all__ = [
     "WeakVillage",
     "Workshop",
     "WorkshopReport",
+    "WorkshopReportReminder",
+    "WorkshopReportStatus",
     "WorkshopStatus",
     "WorkshopType",
 ]
