@@ -3,9 +3,10 @@ from django.contrib.contenttypes.models import ContentType
 
 from registry.filters import YES_NO_ALL, ClassFormFilterSet, DayFilter, MonthFilter
 from registry.generations import REFERENCE_SECONDS, cached
+from registry.deliverables import graph
 from registry.models import Division, DivisionLevel, IndexClass
 
-from . import ledger_sets
+from . import graph_sets, ledger_sets
 from .models import Case, CaseCategory, CaseLevel, CaseState
 from .selectors import due_soon_q, overdue_q, responsible_unit_q
 
@@ -32,6 +33,7 @@ class CaseFilter(ClassFormFilterSet):
     responsible_unit = django_filters.NumberFilter(method="filter_responsible_unit", label="责任单位编号")
     concerns_type = django_filters.CharFilter(method="filter_concerns_type", label="关联对象类型（如 registry.division）")
     concerns_id = django_filters.NumberFilter(field_name="object_id", label="关联对象编号")
+    node = django_filters.CharFilter(method="filter_node", label="台账结构节点（axis/town/cluster/county:ID，含下级）")
     deadline_after = django_filters.DateFilter(field_name="deadline", lookup_expr="gte", label="期限起")
     deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte", label="期限止")
     tag = django_filters.CharFilter(field_name="tags", lookup_expr="icontains", label="标签")
@@ -88,6 +90,10 @@ class CaseFilter(ClassFormFilterSet):
 
     def filter_escalated_month(self, queryset, name, value):
         return queryset.filter(ledger_sets.escalated_q(*ledger_sets.month_bounds(value)))
+
+    def filter_node(self, queryset, name, value):
+        node = graph.parse_node(value)
+        return queryset.filter(graph_sets.concerning_node_q(*node)) if node else queryset.none()
 
     def filter_open_at(self, queryset, name, value):
         return queryset.filter(pk__in=ledger_sets.cases_at(ledger_sets.end_of_day(value), ledger_sets.open_q()))

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -6,6 +6,7 @@ app_name = "rollups"
 
 urlpatterns = [
     path("board/", views.board_view, name="board"),
+    path("structure/", include("rollups.graph.urls")),  # the programme-structure tab and pages (rollups/graph)
     path("rerun/", views.rollup_rerun_view, name="rerun"),
     path("bulletins/", views.bulletin_request_view, name="bulletin-request"),
     path("bulletins/<int:pk>/", views.bulletin_status_view, name="bulletin-status"),
