@@ -23,7 +23,7 @@ The rules
 The rows are rebuilt for one county inside the transaction of every change to an axis, town, cluster
 or weak township (a few thousand rows at most, in four INSERT … SELECT statements), and for the whole
 province at the start of each monthly roll-up (new villages in the division table are picked up then).
-Measured on the province-scale demo: bench/ "graph_closure".
+Measured with the roll-up at province scale: `python -m bench.run --steps graph` (bench/graph.py).
 """
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
@@ -97,6 +97,17 @@ def link_town_nodes() -> int:
 
     town = CentralTown.objects.filter(division_id=OuterRef("division_id")).values("pk")[:1]
     return AxisNode.objects.filter(kind="central_town", central_town__isnull=True).update(central_town=Subquery(town))
+
+
+def link_clusters_to_towns() -> int:
+    """Demo seeding: a cluster without a town whose key village lies in a central town's township
+    belongs to that town (real data names the town explicitly)."""
+    pairs = VillageCluster.objects.filter(
+        central_town__isnull=True, key_village__parent__central_town__isnull=False
+    ).values_list("pk", "key_village__parent__central_town")
+    clusters = [VillageCluster(pk=pk, central_town_id=town) for pk, town in pairs]
+    VillageCluster.objects.bulk_update(clusters, ["central_town"], batch_size=500)
+    return len(clusters)
 
 
 # --- the closure rows, rebuilt in SQL -----------------------------------------------------------------
