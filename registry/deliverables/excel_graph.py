@@ -64,18 +64,29 @@ def _error(row, header, message):
     return RowError(row.number, header, message)
 
 
-def _run(rows, apply_one, spec):
+def _set_relations(rows, user, *, spec, records, place, missing, wanted, update) -> UpsertResult:
+    """One existing record per row (found by (place, name)), its relation sets replaced by the row's
+    through `update` unless they are already equal ("unchanged"); every refused row is reported."""
     result, errors = UpsertResult(), []
     for row in rows:
+        record = records.get((row[place].pk, row["name"]))
         try:
-            outcome = apply_one(row)
+            if record is None:
+                raise LookupError(missing.format(name=row["name"]))
+            data = wanted(row)
+            current = {name: ({o.pk for o in getattr(record, name).all()} if hasattr(getattr(record, name), "all")
+                              else getattr(record, f"{name}_id")) for name in data}
+            asked = {name: ({o.pk for o in value} if isinstance(value, list) else getattr(value, "pk", None))
+                     for name, value in data.items()}
+            if current == asked:
+                result.unchanged += 1
+                continue
+            update(actor=user, instance=record, data=data, reason=REASON)
+            result.updated += 1
         except ValidationError as error:
             errors.extend(validation_row_errors(spec, row.number, error))
-            continue
         except (PermissionDenied, LookupError) as error:
             errors.append(_error(row, "", str(error).strip("'\"")))
-            continue
-        setattr(result, outcome, getattr(result, outcome) + 1)
     if errors:
         raise RowsInvalid(errors)
     return result
@@ -130,47 +141,30 @@ def import_nodes(rows, user) -> UpsertResult:
     return result
 
 
+def _cluster_wanted(row) -> dict:
+    town = None
+    if row.get("town") is not None:
+        town = CentralTown.objects.filter(division=row["town"]).first()
+        if town is None:
+            raise ValidationError({"town": f"“{row['town'].full_name}”不是已认定的中心镇。"})
+    return {"members": list(row["members"]), "radiated_villages": list(row.get("radiated_villages") or []), "central_town": town}
+
+
 def import_cluster_villages(rows, user) -> UpsertResult:
     clusters = {(c.county_id, c.name): c for c in VillageCluster.objects.filter(name__in={r["name"] for r in rows})}
-
-    def apply_one(row):
-        cluster = clusters.get((row["county"].pk, row["name"]))
-        if cluster is None:
-            raise LookupError(f"“{row['name']}”不是该县已有的片区组团，请先在“乡村片区组团”表中新建。")
-        town = None
-        if row.get("town") is not None:
-            town = CentralTown.objects.filter(division=row["town"]).first()
-            if town is None:
-                raise ValidationError({"town": f"“{row['town'].full_name}”不是已认定的中心镇。"})
-        members, radiated = list(row["members"]), list(row.get("radiated_villages") or [])
-        same = (
-            {v.pk for v in cluster.members.all()} == {v.pk for v in members}
-            and {v.pk for v in cluster.radiated_villages.all()} == {v.pk for v in radiated}
-            and cluster.central_town_id == (town.pk if town else None)
-        )
-        if same:
-            return "unchanged"
-        services.cluster_update(actor=user, instance=cluster, reason=REASON,
-                                data={"members": members, "radiated_villages": radiated, "central_town": town})
-        return "updated"
-
-    return _run(rows, apply_one, CLUSTER_VILLAGES)
+    return _set_relations(
+        rows, user, spec=CLUSTER_VILLAGES, records=clusters, place="county", wanted=_cluster_wanted,
+        missing="“{name}”不是该县已有的片区组团，请先在“乡村片区组团”表中新建。", update=services.cluster_update,
+    )
 
 
 def import_partners(rows, user) -> UpsertResult:
     workshops = {(w.village_id, w.name): w for w in Workshop.objects.filter(name__in={r["name"] for r in rows})}
-
-    def apply_one(row):
-        workshop = workshops.get((row["village"].pk, row["name"]))
-        if workshop is None:
-            raise LookupError(f"该村没有名为“{row['name']}”的共富工坊，请先在“共富工坊”表中新建。")
-        partners = list(row.get("partner_enterprises") or [])
-        if {o.pk for o in workshop.partner_enterprises.all()} == {o.pk for o in partners}:
-            return "unchanged"
-        services.workshop_update(actor=user, instance=workshop, data={"partner_enterprises": partners}, reason=REASON)
-        return "updated"
-
-    return _run(rows, apply_one, PARTNERS)
+    return _set_relations(
+        rows, user, spec=PARTNERS, records=workshops, place="village",
+        wanted=lambda row: {"partner_enterprises": list(row.get("partner_enterprises") or [])},
+        missing="该村没有名为“{name}”的共富工坊，请先在“共富工坊”表中新建。", update=services.workshop_update,
+    )
 
 
 class NodeFilter(django_filters.FilterSet):

@@ -22,15 +22,13 @@ from django.utils import timezone
 from registry.history import record_changes, snapshot
 from registry.models import (
     DivisionLevel,
-    Organisation,
-    OrganisationKind,
     Workshop,
     WorkshopReport,
     WorkshopReportReminder,
     WorkshopReportStatus,
     WorkshopStatus,
 )
-from registry.notifications.services import notify_units
+from registry.notifications.services import notify_county_offices
 from registry.periods import PeriodLocked, is_locked, month_in_window, reporting_window, write_permits
 from registry.scoping import user_can_see_division
 
@@ -155,12 +153,8 @@ def workshop_reminders_send(*, today: dt.date) -> int:
     WorkshopReportReminder.objects.bulk_create(new, ignore_conflicts=True)
     if new:
         _, closes = reporting_window(month)
-        units = Organisation.objects.filter(
-            division_id__in=[r.county_id for r in new],
-            kind__in=[OrganisationKind.COUNTY_GOVERNMENT, OrganisationKind.COUNTY_TASK_FORCE],
-        ).values_list("pk", flat=True)
-        notify_units(
-            units=list(units), kind="reminder",
+        notify_county_offices(
+            county_ids=[r.county_id for r in new], kind="reminder",
             message=f"{month.year}年{month.month}月共富工坊月度数据尚有工坊未报送，请于{closes.month}月{closes.day}日前完成填报。",
         )
     return len(new)

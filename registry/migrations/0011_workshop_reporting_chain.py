@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
             name='WorkshopReportReminder',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(verbose_name='统计月份')),
+                ('month', models.DateField(verbose_name='报告月份')),
                 ('sent_on', models.DateField(verbose_name='提醒日期')),
                 ('missing_count', models.PositiveIntegerField(verbose_name='未报送工坊数')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from registry.generations import bump_now_and_on_commit, cached
-from registry.models import Organisation, User
+from registry.models import Organisation, OrganisationKind, User
 
 INBOX_SECONDS = 10 * 60
 
@@ -41,6 +41,14 @@ def notify_units(*, units, kind: str, message: str, link: str = "", exclude_user
     if exclude_user is not None:
         members = members.exclude(pk=exclude_user.pk)
     return notify_users(users=members, kind=kind, message=message, link=link, **subject)
+
+
+def notify_county_offices(*, county_ids, kind: str, message: str) -> int:
+    """Deliver a message to the county governments and county task forces of `county_ids` (reminders)."""
+    units = Organisation.objects.filter(
+        division_id__in=list(county_ids), kind__in=[OrganisationKind.COUNTY_GOVERNMENT, OrganisationKind.COUNTY_TASK_FORCE],
+    ).values_list("pk", flat=True)
+    return notify_units(units=list(units), kind=kind, message=message)
 
 
 def notification_mark_read(*, user, ids=None) -> int:

@@ -14,37 +14,25 @@ SORT_LABELS = [
 ]
 
 
-@login_required
-@require_GET
-def axis_view(request, pk):
-    data = selectors.axis_page(request.user, pk, selectors.month_from(request.GET))
-    return render(request, "rollups/graph/axis.html", data)
+def _page(template: str, read, *, board_only=False):
+    """A GET page: `read(request, month, **url kwargs)` → the template's context."""
+
+    @login_required
+    @require_GET
+    def view(request, **kwargs):
+        if board_only:
+            require_board_user(request.user)
+        return render(request, f"rollups/graph/{template}", read(request, selectors.month_from(request.GET), **kwargs))
+
+    return view
 
 
-@login_required
-@require_GET
-def town_dashboard_view(request):
-    data = selectors.town_dashboard(request.user, selectors.month_from(request.GET), request.GET.get("sort", ""))
-    return render(request, "rollups/graph/towns.html", {**data, "sort_labels": SORT_LABELS})
-
-
-@login_required
-@require_GET
-def town_view(request, pk):
-    data = selectors.town_page(request.user, pk, selectors.month_from(request.GET))
-    return render(request, "rollups/graph/town.html", data)
-
-
-@login_required
-@require_GET
-def cluster_view(request, pk):
-    data = selectors.cluster_page(request.user, pk, selectors.month_from(request.GET))
-    return render(request, "rollups/graph/cluster.html", data)
-
-
-@login_required
-@require_GET
-def structure_board_view(request):
-    require_board_user(request.user)
-    data = selectors.structure_board(request.user, selectors.month_from(request.GET), request.GET.get("county", "").strip())
-    return render(request, "rollups/graph/board.html", data)
+axis_view = _page("axis.html", lambda request, month, pk: selectors.axis_page(request.user, pk, month))
+town_view = _page("town.html", lambda request, month, pk: selectors.town_page(request.user, pk, month))
+cluster_view = _page("cluster.html", lambda request, month, pk: selectors.cluster_page(request.user, pk, month))
+town_dashboard_view = _page("towns.html", lambda request, month: {
+    **selectors.town_dashboard(request.user, month, request.GET.get("sort", "")), "sort_labels": SORT_LABELS,
+})
+structure_board_view = _page("board.html", lambda request, month: selectors.structure_board(
+    request.user, month, request.GET.get("county", "").strip(),
+), board_only=True)

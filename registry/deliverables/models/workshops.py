@@ -8,6 +8,7 @@ from django.utils import timezone
 from registry.scoping import JurisdictionManager
 
 from registry.models.divisions import DivisionLevel
+from registry.models.periods import CountyMonthReminder
 from .base import Deliverable, county_field, _require_level
 
 # --- 共富工坊 --------------------------------------------------------------------------------------
@@ -160,24 +161,14 @@ class WorkshopReport(models.Model):
             raise ValidationError({"low_income_employed": "低收入农户人数不能超过带动就业人数。"})
 
 
-class WorkshopReportReminder(models.Model):
+class WorkshopReportReminder(CountyMonthReminder):
     """A reminder sent to a county whose workshops have not reported a month, once per county and day."""
 
-    county = models.ForeignKey("registry.Division", verbose_name="县（市、区）", on_delete=models.PROTECT, related_name="+")
-    month = models.DateField("统计月份")
-    sent_on = models.DateField("提醒日期")
     missing_count = models.PositiveIntegerField("未报送工坊数")
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
-    objects = JurisdictionManager("county")
-
-    class Meta:
+    class Meta(CountyMonthReminder.Meta):
         verbose_name = "工坊填报提醒"
         verbose_name_plural = "工坊填报提醒"
-        ordering = ["-sent_on", "county"]
         constraints = [
             models.UniqueConstraint(fields=["county", "month", "sent_on"], name="workshop_reminder_once_a_day"),
         ]
-
-    def __str__(self):
-        return f"{self.county_id} {self.month:%Y-%m} {self.sent_on}"
