@@ -189,6 +189,38 @@ def import_rows(args):
     )]
 
 
+# --- the programme-structure roll-up and the axis page (rollups/graph) ---------------------------------
+
+def graph_rows(args):
+    r = _json_child(["-m", "bench.graph", "--repeat", str(args.rollup_repeat)])
+    if r["raw_s"]:
+        ratio = round(r["product_s"] / r["raw_s"], 2)
+        rows = [row(
+            f"structure roll-up of one month ({r['month']}): closure, every node's figures, snapshot upsert",
+            f"closure SQL + one raw statement via psycopg {r['raw_s']} s",
+            f"{r['product_s']} s, {r['rows']} rows (same figures: {r.get('same_figures')})",
+            f"{ratio}×", "≤ 2×", ratio <= 2 and r.get("same_figures"), r,
+        )]
+    else:
+        rows = [row(f"structure roll-up of one month ({r['month']})", "raw SQL: PostgreSQL only",
+                    f"{r['product_s']} s", "—", "≤ 2×", True, r)]
+    server = start_server(args.port, args.workers, args.threads)
+    try:
+        from .scenarios import page
+
+        scenario = page("axis page (busiest axis) vs page floor", "manager", r["axis_path"])
+        floor, subject = measure(base_url_for(args), scenario, {"manager": login(base_url_for(args), "manager")}, args)
+        rows.append(scenario.judge(floor, subject))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return rows
+
+
+def base_url_for(args) -> str:
+    return f"http://127.0.0.1:{args.port}"
+
+
 # --- month-end mix --------------------------------------------------------------------------------------
 
 MIX_MIN_RPS, MIX_MAX_P95_MS, MIX_MIN_WRITE_SHARE = 150, 300, 0.18
@@ -294,7 +326,7 @@ def write_query_rows(args):
     return rows
 
 
-STEPS = ["http", "queries", "rollup", "import", "mix", "writes"]
+STEPS = ["http", "queries", "rollup", "import", "mix", "writes", "graph"]
 
 
 def main(argv=None):
@@ -351,6 +383,8 @@ def main(argv=None):
         report(rollup_rows(args))
     if "import" in args.steps:
         report(import_rows(args))
+    if "graph" in args.steps:
+        report(graph_rows(args))
     write_results(Path(args.out), rows)
     return 0 if all(r["met"] for r in rows) else 1
 

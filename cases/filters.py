@@ -5,9 +5,10 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 
 from registry.filters import YES_NO_ALL, ClassFormFilterSet, DayFilter, DivisionNameFilter, MonthFilter, NOT_FOUND, UnitNameFilter, date_input
+from registry.deliverables import graph
 from registry.models import DivisionLevel, IndexClass
 
-from . import ledger_sets
+from . import graph_sets, ledger_sets
 from .concerns import CONCERN_TYPES
 from .models import Case, CaseCategory, CaseLevel, CaseState
 from .selectors import due_soon_q, overdue_q, responsible_unit_q
@@ -35,6 +36,8 @@ class CaseFilter(ClassFormFilterSet):
     concerns_type = django_filters.ChoiceFilter(method="filter_concerns_type", choices=concern_type_choices, label="关联对象类型")
     # Set by the links of a record's page (its cases), never typed: hidden, shown as a chip.
     concerns_id = django_filters.NumberFilter(field_name="object_id", label="关联对象", widget=forms.HiddenInput)
+    # Set by the structure tab's links (registry/deliverables/graph.py), never typed: hidden, shown as a chip.
+    node = django_filters.CharFilter(method="filter_node", label="台账结构节点（含下级）", widget=forms.HiddenInput)
     deadline_after = django_filters.DateFilter(field_name="deadline", lookup_expr="gte", label="办理期限起", widget=date_input())
     deadline_before = django_filters.DateFilter(field_name="deadline", lookup_expr="lte", label="办理期限止", widget=date_input())
     tag = django_filters.CharFilter(field_name="tags", lookup_expr="icontains", label="标签")
@@ -96,6 +99,10 @@ class CaseFilter(ClassFormFilterSet):
 
     def filter_escalated_month(self, queryset, name, value):
         return queryset.filter(ledger_sets.escalated_q(*ledger_sets.month_bounds(value)))
+
+    def filter_node(self, queryset, name, value):
+        node = graph.parse_node(value)
+        return queryset.filter(graph_sets.concerning_node_q(*node)) if node else queryset.none()
 
     def filter_open_at(self, queryset, name, value):
         return queryset.filter(pk__in=ledger_sets.cases_at(ledger_sets.end_of_day(value), ledger_sets.open_q()))

@@ -1,12 +1,13 @@
 """The project list's filters, shared by the page and the API."""
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
+from registry.deliverables import graph
 from registry.filters import NOT_FOUND, YES_NO_ALL, DivisionNameFilter
 from registry.models import IndexClass
 
-from .models import Project, ProjectCategory, ProjectKind, ProjectStage
+from .models import Project, ProjectCategory, ProjectKind, ProjectRecordLink, ProjectStage
 from .records import parse_record
 
 
@@ -23,6 +24,7 @@ class ProjectFilter(django_filters.FilterSet):
     not_reported = django_filters.BooleanFilter(method="filter_not_reported", label="本月未报", widget=YES_NO_ALL)
     # Set by a ledger record's page (the projects serving it), never typed: hidden, shown as a chip.
     record = django_filters.CharFilter(method="filter_record", label="服务的台账记录", widget=forms.HiddenInput)
+    node = django_filters.CharFilter(method="filter_node", label="台账结构节点（含下级）", widget=forms.HiddenInput)
     # The board's project figures (projects.selectors defines each set once, for the figures and these).
     missing_report = django_filters.BooleanFilter(field_name="is_missing_report", label="应报未报", widget=YES_NO_ALL)
     start_due = django_filters.BooleanFilter(field_name="is_start_due", label="年内计划开工的新建项目", widget=YES_NO_ALL)
@@ -35,7 +37,7 @@ class ProjectFilter(django_filters.FilterSet):
     class Meta:
         model = Project
         fields = [
-            "q", "county", "category", "stage", "kind", "lagging", "not_reported", "record", "missing_report", "start_due",
+            "q", "county", "category", "stage", "kind", "lagging", "not_reported", "record", "node", "missing_report", "start_due",
             "started", "index_class", "mountain_island",
         ]
 
@@ -55,3 +57,12 @@ class ProjectFilter(django_filters.FilterSet):
             return queryset.none()
         content_type, object_id = record
         return queryset.filter(record_links__content_type=content_type, record_links__object_id=object_id).distinct()
+
+    def filter_node(self, queryset, name, value):
+        """The projects a node of the structure counts (registry/deliverables/graph.py): linked to any record
+        it reaches — the same set as the structure roll-up's project figures."""
+        node = graph.parse_node(value)
+        if node is None:
+            return queryset.none()
+        reached = graph.reached_records(*node).filter(member_type_id=OuterRef("content_type_id"), member_id=OuterRef("object_id"))
+        return queryset.filter(Exists(ProjectRecordLink.objects.filter(project=OuterRef("pk")).filter(Exists(reached))))

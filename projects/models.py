@@ -16,7 +16,9 @@ from registry.models.lists import EditableList
 # Months, reporting windows and locks belong to the ground (registry.periods); imported for the report
 # models' validators and foreign key, for the code that reads them from here, and for migrations
 # 0001 and 0003, which name projects.models.validate_first_of_month.
-from registry.models.periods import LockException, PeriodLock, ReportingWindow, validate_first_of_month  # noqa: F401
+from registry.models.periods import (  # noqa: F401
+    CountyMonthReminder, LockException, PeriodLock, ReportingWindow, validate_first_of_month,
+)
 from registry.scoping import JurisdictionManager
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -259,22 +261,12 @@ class ReportRevision(models.Model):
         return f"{self.report_id} {self.get_action_display()} {self.field}"
 
 
-class ReportReminder(models.Model):
+class ReportReminder(CountyMonthReminder):
     """A reminder sent to a county whose projects have not submitted a month (until notifications exist)."""
 
-    county = models.ForeignKey("registry.Division", verbose_name="县（市、区）", on_delete=models.PROTECT, related_name="+")
-    month = models.DateField("报告月份")
-    sent_on = models.DateField("提醒日期")
     missing_count = models.PositiveIntegerField("未提交项目数")
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
-    objects = JurisdictionManager("county")
-
-    class Meta:
+    class Meta(CountyMonthReminder.Meta):
         verbose_name = "填报提醒"
         verbose_name_plural = "填报提醒"
-        ordering = ["-sent_on", "county"]
         constraints = [models.UniqueConstraint(fields=["county", "month", "sent_on"], name="report_reminder_once_a_day")]
-
-    def __str__(self):
-        return f"{self.county_id} {self.month:%Y-%m} {self.sent_on}"

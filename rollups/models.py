@@ -172,3 +172,7 @@ class Bulletin(models.Model):
 
     def __str__(self):
         return f"{self.month:%Y年%m月} {self.division_id} 调度通报（第{self.version}版）"
+
+
+# The structure roll-up's snapshot lives in its own package; imported here so Django registers it.
+from .graph.models import GraphSnapshot  # noqa: E402,F401

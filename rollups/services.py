@@ -17,6 +17,7 @@ from registry.generations import bump_now_and_on_commit
 from registry.models import DivisionLevel
 
 from . import cache, figures, tasks
+from .graph.services import graph_write_month
 from .models import FillStatus, MonthlySnapshot, RollupMonth, RollupRun, RunStatus, RunTrigger
 
 KEY_FIELDS = ("month", "division", "dimension", "dimension_value")
@@ -72,6 +73,8 @@ def _write_month(month: dt.date) -> int:
         _pause_between_batches()
     # A group that no longer has cases (a category changed since the last run) must not linger.
     MonthlySnapshot.objects.filter(month=month).exclude(pk__in=kept).delete()
+    # The same month along the programme's structure, from the rows just written (rollups/graph).
+    graph_write_month(month)
     bump_now_and_on_commit(cache.SNAPSHOTS)
     return len(kept)
 

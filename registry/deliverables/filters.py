@@ -3,6 +3,8 @@ import django_filters
 from django.db.models import Q
 
 from registry.filters import YES_NO_ALL, ChineseOrderingFilter
+
+from . import graph
 from registry.models import (
     Batch,
     CentralTown,
@@ -114,6 +116,8 @@ class ClusterFilter(DeliverableFilter):
 
 class WorkshopFilter(DeliverableFilter):
     type = django_filters.ChoiceFilter(choices=WorkshopType.choices, label="工坊类型")
+    node = django_filters.CharFilter(method="filter_node", label="台账结构节点（axis/town/cluster/county:ID，含下级）")
+    village = django_filters.NumberFilter(field_name="village_id", label="所在村编号")
     pairing_form = django_filters.ChoiceFilter(choices=PairingForm.choices, label="结对形式")
     status = django_filters.ChoiceFilter(choices=WorkshopStatus.choices, label="运营状态")
     sort = ChineseOrderingFilter(
@@ -123,7 +127,11 @@ class WorkshopFilter(DeliverableFilter):
 
     class Meta:
         model = Workshop
-        fields = ["city", "county", "mountain_island", "type", "pairing_form", "status", "q"]
+        fields = ["city", "county", "mountain_island", "type", "pairing_form", "status", "q", "node", "village"]
+
+    def filter_node(self, queryset, name, value):
+        node = graph.parse_node(value)
+        return graph.workshops_of_node(queryset, *node) if node else queryset.none()
 
 
 class WorkshopReportFilter(django_filters.FilterSet):

@@ -15,6 +15,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from . import graph
 from .cluster_models import ensure_cluster_models
 from .demo import county_seat, month_starts, monthly_reports, short_name, workshop_figures
 from registry.models import (
@@ -47,12 +48,16 @@ CENTRAL_TOWNS = [
 ]
 
 # (county, township or None, name, key village or None, named members, size, operating company).
-# 002: 廿里镇 "以上宇村为核心、联动周边4个村" (5 villages); 大塔后 "片区9个村（社区）" in 天台县; 001: "岭下镇八仙积道
+# 002: 廿里镇 "以上宇村为核心、联动周边4个村" (5 villages); 大塔后 "片区9个村（社区）" in 天台县 (桐柏村、塔后村、
+# 仙都村 named); 001: "岭下镇八仙积道
 # 片区" (金东区); 001: 德清县莫干山镇"大仙潭"片区 "推动仙潭村、南路村、四合村等", "联合县文旅集团组建了旅游发展公司";
 # 004: 青田 "白蒲村节点作用…实施二街一乡“1+10”重点村组团" (11 villages).
 CLUSTERS = [
     ("330803", "廿里镇", "“青年乐享”组团片区", "上宇村", ["上宇村"], 5, ""),
-    ("331023", None, "大塔后片区", None, [], 9, ""),
+    # 002 names 桐柏村, 塔后村 and 仙都村 in 大塔后片区; all three are 赤城街道 villages in the division table
+    # (塔后村委会 331023001211). It names no key village: 塔后村, whose name the cluster bears, is the
+    # demo's choice, not a documented fact.
+    ("331023", "赤城街道", "大塔后片区", "塔后村", ["塔后村", "桐柏村", "仙都村"], 9, ""),
     ("330703", "岭下镇", "八仙积道片区", None, [], None, ""),
     ("330521", "莫干山镇", "大仙潭片区", "仙潭村", ["仙潭村", "南路村", "四合村"], 3, "莫干山镇联合德清县文旅集团组建的旅游发展公司"),
     ("331121", None, "白蒲村“1+10”重点村组团", "白蒲村", ["白蒲村"], 11, ""),
@@ -201,6 +206,7 @@ def _axes(places):
             for position, (kind, division, cluster) in enumerate(nodes, start=1)
         ])
         created += 1
+    graph.link_town_nodes()
     return created
 
 

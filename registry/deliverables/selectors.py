@@ -1,8 +1,10 @@
 """Read paths of the deliverable records: each selector scopes to the user and declares the joins
 its lists and details need, so the number of queries stays constant as rows grow."""
-from django.db.models import Avg, Max, Prefetch, Sum
+from django.db.models import Max, Prefetch, Sum
 
 from registry.history import history_for
+
+from . import reporting
 from registry.models import (
     AxisNode,
     CentralTown,
@@ -23,7 +25,7 @@ __all__ = [
 
 
 def axis_queryset(user):
-    nodes = Prefetch("nodes", queryset=AxisNode.objects.select_related("division", "cluster").order_by("position", "id"))
+    nodes = Prefetch("nodes", queryset=AxisNode.objects.select_related("division", "cluster", "central_town__division").order_by("position", "id"))
     return DevelopmentAxis.objects.select_related("county__parent").prefetch_related(nodes).for_user(user)
 
 
@@ -72,8 +74,12 @@ def pairing_queryset(user):
 
 
 def workshop_summary(user) -> dict:
-    """The jurisdiction's workshops and the latest reported month's jobs and average income gain."""
-    reports = WorkshopReport.objects.for_user(user)
+    """The jurisdiction's workshops and the latest reported month's jobs and per-person income gain,
+    weighted by jobs (a workshop of 300 people weighs thirty times one of 10: reporting.weighted_gain)."""
+    reports = WorkshopReport.objects.for_user(user).filter(status__in=reporting.COUNTED_WORKSHOP_STATUSES)
     latest = reports.aggregate(month=Max("period"))["month"]
-    figures = reports.filter(period=latest).aggregate(jobs=Sum("employed"), gain=Avg("avg_monthly_income_gain")) if latest else {}
+    figures = {}
+    if latest:
+        month = reports.filter(period=latest)
+        figures = {"jobs": month.aggregate(jobs=Sum("employed"))["jobs"], "gain": reporting.weighted_gain(month)}
     return {"workshops": Workshop.objects.for_user(user).count(), "month": latest, **figures}

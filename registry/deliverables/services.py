@@ -17,6 +17,8 @@ from registry.models import (
 )
 from registry.scoping import user_can_see_division
 
+from . import graph, reporting
+
 CLERKS_ONLY = "只有专班工作人员可以新建或修改台账。"
 REPORTERS_ONLY = "只有专班工作人员或县乡工作人员可以填报工坊数据。"
 OUT_OF_JURISDICTION = "所选区划不在您的管辖范围内。"
@@ -46,9 +48,10 @@ def _save(instance, *, actor, values, relations=None, reason="", county_staff_al
     names = _relation_names(model)
     creating = instance.pk is None
     if creating:
-        before = {}
+        before, old_county_id = {}, None
     else:
         instance = model._default_manager.select_for_update().get(pk=instance.pk)
+        old_county_id = getattr(instance, "county_id", None)
         check_actor(actor, county_of(instance), county_staff_allowed=county_staff_allowed)
         before = snapshot(instance, relations=names, extra=extra)
     for name, value in values.items():
@@ -65,6 +68,9 @@ def _save(instance, *, actor, values, relations=None, reason="", county_staff_al
         getattr(instance, name).set(items)
     if after_save is not None:
         after_save(instance)
+    if isinstance(instance, graph.STRUCTURE_MODELS):
+        # The structure's closure rows change with the record, in the same transaction (graph.py).
+        graph.graph_refresh(county_ids={old_county_id, instance.county_id})
     record_changes(instance, actor=actor, before=before, after=snapshot(instance, relations=names, extra=extra), reason=reason)
     return instance
 
@@ -77,17 +83,20 @@ def _split(model, data):
 # --- 发展轴 -----------------------------------------------------------------------------------------
 
 def _nodes_text(axis):
-    return "；".join(str(node) for node in axis.nodes.select_related("division", "cluster"))
+    return "；".join(str(node) for node in axis.nodes.select_related("division", "cluster", "central_town__division"))
 
 
 AXIS_EXTRA = {"nodes": ("节点", _nodes_text)}
 
 
 def _replace_nodes(axis, nodes):
-    """Nodes are given as dicts {kind, division, cluster}; their order is their position on the axis."""
+    """Nodes are given as dicts {kind, division, cluster, central_town}; their order is their position on the axis."""
     built = []
     for position, spec in enumerate(nodes, start=1):
-        node = AxisNode(axis=axis, position=position, kind=spec["kind"], division=spec.get("division"), cluster=spec.get("cluster"))
+        node = AxisNode(
+            axis=axis, position=position, kind=spec["kind"], division=spec.get("division"), cluster=spec.get("cluster"),
+            central_town=spec.get("central_town"),
+        )
         try:
             node.full_clean()
         except ValidationError as exc:
@@ -149,14 +158,15 @@ pairing_create, pairing_update = _creator(PairingRelationship), _updater(Pairing
 
 @transaction.atomic
 def workshop_report_submit(*, actor, data: dict) -> WorkshopReport:
-    """County staff and clerks report a workshop's month once; later changes are corrections."""
-    return _save(WorkshopReport(submitted_by=actor), actor=actor, values=data, county_staff_allowed=True)
+    """County staff and clerks report a workshop's month once (refused in a locked month without the
+    county's exception); later changes are corrections."""
+    return reporting.report_submit(_save, actor=actor, data=data)
 
 
 @transaction.atomic
 def workshop_report_correct(*, actor, report: WorkshopReport, data: dict, reason: str) -> WorkshopReport:
-    """Correct a month's figures; the old figures stay in the change history with the reason."""
-    if not (reason or "").strip():
-        raise ValidationError({"reason": "更正已填报的数据须说明原因。"})
-    data = {k: v for k, v in data.items() if k not in ("workshop", "period")}
-    return _save(report, actor=actor, values=data, reason=reason, county_staff_allowed=True)
+    """Correct a month's figures with a reason; the old figures stay in the change history."""
+    return reporting.report_correct(_save, actor=actor, report=report, data=data, reason=reason)
+
+
+workshop_reports_confirm = reporting.workshop_reports_confirm

@@ -1,7 +1,9 @@
 from .excel import page_urlpatterns as excel_urlpatterns
+from .excel_graph import page_urlpatterns as relation_excel_urlpatterns
 from .views import urlpatterns_for_records
 
 urlpatterns = [
     *urlpatterns_for_records(),
     *excel_urlpatterns(),
+    *relation_excel_urlpatterns(),
 ]

@@ -74,3 +74,24 @@ class LockException(models.Model):
 
     def __str__(self):
         return f"{self.county_id} {self.month:%Y-%m} 例外"
+
+
+class CountyMonthReminder(models.Model):
+    """A reminder sent to a county that still owes a month's reports, one row per county and day (the
+    unique constraint, declared by each concrete reminder, makes a second run the same day send nothing).
+    Projects' and workshops' reminders are both this shape."""
+
+    county = models.ForeignKey("registry.Division", verbose_name="县（市、区）", on_delete=models.PROTECT, related_name="+")
+    month = models.DateField("报告月份")
+    sent_on = models.DateField("提醒日期")
+    missing_count = models.PositiveIntegerField("未报送数")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    objects = JurisdictionManager("county")
+
+    class Meta:
+        abstract = True
+        ordering = ["-sent_on", "county"]
+
+    def __str__(self):
+        return f"{self.county_id} {self.month:%Y-%m} {self.sent_on}"

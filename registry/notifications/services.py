@@ -6,7 +6,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from registry.generations import bump_now_and_on_commit, cached
-from registry.models import Organisation, Role, User
+from registry.models import Organisation, OrganisationKind, Role, User
 from registry.models.organisations import TASK_FORCE_KINDS
 
 INBOX_SECONDS = 10 * 60
@@ -88,6 +88,14 @@ def notify_managers(*, division, kind: str, message: str, link: str = "", exclud
     if exclude_user is not None:
         managers = managers.exclude(pk=exclude_user.pk)
     return notify_users(users=managers, kind=kind, message=message, link=link, **subject)
+
+
+def notify_county_offices(*, county_ids, kind: str, message: str) -> int:
+    """Deliver a message to the county governments and county task forces of `county_ids` (reminders)."""
+    units = Organisation.objects.filter(
+        division_id__in=list(county_ids), kind__in=[OrganisationKind.COUNTY_GOVERNMENT, OrganisationKind.COUNTY_TASK_FORCE],
+    ).values_list("pk", flat=True)
+    return notify_units(units=list(units), kind=kind, message=message)
 
 
 def notification_mark_read(*, user, ids=None) -> int:

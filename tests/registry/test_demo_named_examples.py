@@ -75,6 +75,8 @@ def longquan_axis_joins_badu_and_anren():
 def named_clusters_sit_in_their_counties():
     datahou = VillageCluster.objects.get(name="大塔后片区")
     assert datahou.county.code == "331023" and datahou.members.count() == 9
+    assert datahou.key_village.code == "331023001211"  # 塔后村委会, 赤城街道
+    assert {"桐柏村", "仙都村"} <= {v.name for v in datahou.members.all()}
     baxian = VillageCluster.objects.get(name="八仙积道片区")
     assert baxian.county.code == "330703" and baxian.key_village.parent.name == "岭下镇"
     daxiantan = VillageCluster.objects.get(name="大仙潭片区")

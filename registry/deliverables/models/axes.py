@@ -9,6 +9,7 @@ from registry.scoping import JurisdictionManager
 from registry.models.divisions import DivisionLevel
 from .plans import plan_field
 from .base import Batch, Deliverable, county_field, _require_level, _require_in_county
+from .towns import CentralTown
 
 # --- 发展轴 -----------------------------------------------------------------------------------------
 
@@ -60,6 +61,12 @@ class AxisNode(models.Model):
         "registry.VillageCluster", verbose_name="片区组团", null=True, blank=True, on_delete=models.PROTECT,
         related_name="axis_nodes",
     )
+    # A central-town node names the CentralTown record (its track, plan, clusters, driven townships), not
+    # a bare township; `division` is kept equal to the town's township so old readers still work.
+    central_town = models.ForeignKey(
+        "registry.CentralTown", verbose_name="中心镇", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="axis_nodes",
+    )
     position = models.PositiveSmallIntegerField("顺序", default=0)
 
     objects = JurisdictionManager("axis__county")
@@ -70,7 +77,12 @@ class AxisNode(models.Model):
         ordering = ["axis", "position", "id"]
 
     def __str__(self):
-        return f"{self.get_kind_display()}：{self.cluster or self.division}"
+        return f"{self.get_kind_display()}：{self.cluster or self.central_town or self.division}"
+
+    @property
+    def target(self):
+        """The record or division the node stands for (the typed reference)."""
+        return self.cluster or self.central_town or self.division
 
     EXPECTED_LEVEL = {
         AxisNodeKind.COUNTY_SEAT: (DivisionLevel.TOWNSHIP, "县城节点应选择县城所在的乡镇（街道）。"),
@@ -85,8 +97,24 @@ class AxisNode(models.Model):
             if self.axis_id and self.cluster.county_id != self.axis.county_id:
                 raise ValidationError({"cluster": "节点须位于发展轴所在县（市、区）内。"})
             return
+        if self.kind == AxisNodeKind.CENTRAL_TOWN:
+            if self.central_town_id is None and self.division_id is not None:
+                # Forms, the API and Excel may still name the township: it must be a recognised central town.
+                self._check_division()
+                self.central_town = CentralTown.objects.filter(division_id=self.division_id).first()
+                if self.central_town is None:
+                    raise ValidationError({"division": f"“{self.division.full_name}”不是已认定的中心镇，请先认定中心镇。"})
+            if self.central_town_id is None:
+                raise ValidationError({"central_town": "中心镇节点须选择已认定的中心镇。"})
+            if self.axis_id and self.central_town.county_id != self.axis.county_id:
+                raise ValidationError({"central_town": "节点须位于发展轴所在县（市、区）内。"})
+            self.division_id = self.central_town.division_id
+            return
         if self.division_id is None:
             raise ValidationError({"division": "请选择节点所在区划。"})
+        self._check_division()
+
+    def _check_division(self):
         level, message = self.EXPECTED_LEVEL[self.kind]
         _require_level(self.division, level, "division", message)
         if self.axis_id:

@@ -45,6 +45,11 @@ class VillageCluster(Deliverable):
     model = models.ForeignKey(
         ClusterModel, verbose_name="发展模式", null=True, blank=True, on_delete=models.PROTECT, related_name="clusters"
     )
+    # The central town the cluster belongs to (中心镇 → 片区组团), if any: the town's figures include it.
+    central_town = models.ForeignKey(
+        "registry.CentralTown", verbose_name="所属中心镇", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="clusters",
+    )
     operating_company = models.CharField("运营公司", max_length=128, blank=True)
     joint_party_organisation = models.CharField("联合党组织", max_length=128, blank=True)
 
@@ -65,6 +70,8 @@ class VillageCluster(Deliverable):
 
     def clean(self):
         _require_level(self.key_village, DivisionLevel.VILLAGE, "key_village", "重点村只能选择村级区划。")
+        if self.central_town_id and self.county_id and self.central_town.county_id != self.county_id:
+            raise ValidationError({"central_town": "所属中心镇须与组团在同一县（市、区）。"})
 
     def clean_relations(self, *, members=(), radiated_villages=(), cross_county_counties=(), **_):
         counties = [self.county, *cross_county_counties]

@@ -8,6 +8,7 @@ from django.utils import timezone
 from registry.scoping import JurisdictionManager
 
 from registry.models.divisions import DivisionLevel
+from registry.models.periods import CountyMonthReminder
 from .base import Deliverable, county_field, _require_level
 
 # --- 共富工坊 --------------------------------------------------------------------------------------
@@ -95,9 +96,15 @@ class Workshop(Deliverable):
         if self.pairing_form == PairingForm.ONE_TO_MANY and partners and len(partners) < 2:
             raise ValidationError({"partner_enterprises": "“一村对多企”须选择至少两家合作企业。"})
 
+class WorkshopReportStatus(models.TextChoices):
+    SUBMITTED = "submitted", "已报送"
+    CONFIRMED = "confirmed", "县已确认"
+
+
 class WorkshopReport(models.Model):
     """One month's figures of a workshop. A month is reported once; corrections update the row and the
-    old values stay in the change history."""
+    old values stay in the change history. The chain (window, county confirmation, lock with exceptions,
+    reminders) is the projects' one: registry.periods, used by registry/deliverables/reporting.py."""
 
     workshop = models.ForeignKey(Workshop, verbose_name="共富工坊", on_delete=models.PROTECT, related_name="reports")
     period = models.DateField("统计月份", help_text="该月第一天")
@@ -113,6 +120,13 @@ class WorkshopReport(models.Model):
     submitted_by = models.ForeignKey(
         "registry.User", verbose_name="填报人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    status = models.CharField(
+        "状态", max_length=12, choices=WorkshopReportStatus.choices, default=WorkshopReportStatus.SUBMITTED
+    )
+    confirmed_by = models.ForeignKey(
+        "registry.User", verbose_name="确认人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
     created_at = models.DateTimeField("填报时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -145,3 +159,16 @@ class WorkshopReport(models.Model):
             and self.low_income_employed > self.employed
         ):
             raise ValidationError({"low_income_employed": "低收入农户人数不能超过带动就业人数。"})
+
+
+class WorkshopReportReminder(CountyMonthReminder):
+    """A reminder sent to a county whose workshops have not reported a month, once per county and day."""
+
+    missing_count = models.PositiveIntegerField("未报送工坊数")
+
+    class Meta(CountyMonthReminder.Meta):
+        verbose_name = "工坊填报提醒"
+        verbose_name_plural = "工坊填报提醒"
+        constraints = [
+            models.UniqueConstraint(fields=["county", "month", "sent_on"], name="workshop_reminder_once_a_day"),
+        ]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0009_outbox_and_cache_epoch'),
+        ('registry', '0011_workshop_reporting_chain'),
     ]
 
     operations = [
