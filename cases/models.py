@@ -38,6 +38,7 @@ class CaseSource(models.TextChoices):
     COUNTY_REPORT = "county_report", "县级上报"
     MONITORING = "monitoring", "监测预警"
     PAIRING_PLAN = "pairing_plan", "帮扶计划"
+    LEADER_VISIT = "leader_visit", "省领导协调"
     OTHER = "other", "其他"
 
 

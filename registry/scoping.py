@@ -15,7 +15,8 @@ city. A model names the organisations involved in an object, and their members s
 
 The "1+3" partner units (provincial departments, state-owned enterprises and other non-task-force units
 placed at the province) have no division of their own to see below: their areas are the counties the
-pairing records name them in (lead unit, member unit or SOE of a PairingRelationship), and they see
+pairing records name them in (lead unit, member unit or SOE of a PairingRelationship, lead or member of
+one of its three groups, PairingGroup), and they see
 those counties' subtrees plus what they are a party to, nothing else (least privilege). `areas` is the
 one place that says which subtrees a user sees; for_user, can_see and user_can_see_division read it.
 """
@@ -40,8 +41,11 @@ def partner_counties(organisation_id) -> list:
     pairings = apps.get_model("registry", "PairingRelationship").objects.filter(
         Q(lead_unit=organisation_id) | Q(member_units=organisation_id) | Q(soe=organisation_id)
     )
+    # A school, hospital or institute in a provincial group, and any group's lead or member (registry.PairingGroup).
+    groups = apps.get_model("registry", "PairingGroup").objects.filter(Q(lead_unit=organisation_id) | Q(members=organisation_id))
     division = apps.get_model("registry", "Division")
-    return list(division.objects.filter(pk__in=pairings.values("county")).order_by("code"))
+    return list(division.objects.filter(Q(pk__in=pairings.values("county")) | Q(pk__in=groups.values("pairing__county")))
+                .order_by("code"))
 
 
 def areas(user) -> list | None:

@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "registry",
     "projects",
     "cases",
+    "pairing",
     "rollups",
 ]
 

@@ -13,4 +13,4 @@ from .axes import DevelopmentAxis, AxisNodeKind, AxisNode  # noqa: F401
 from .towns import CentralTownTrack, CentralTown  # noqa: F401
 from .clusters import ClusterModel, ClusterLevel, VillageCluster  # noqa: F401
 from .workshops import WorkshopType, PairingForm, WorkshopStatus, Workshop, WorkshopReport  # noqa: F401
-from .pairings import PairingKind, PairingRelationship  # noqa: F401
+from .pairings import PairingKind, PairingRelationship, PairingGroupKind, PairingGroup  # noqa: F401
