@@ -70,7 +70,8 @@ class Figures:
 
 
 def _by_pairing(rows, key="pairing_id"):
-    return {row.pop(key): row for row in rows}
+    """{pairing id: {figure: value}}; an annotation named like a model field carries an "x_" prefix."""
+    return {row.pop(key): {k.removeprefix("x_"): v for k, v in row.items()} for row in rows}
 
 
 def figures_for(pairing_ids, year: int, quarter: int, *, today: dt.date | None = None) -> dict[int, Figures]:
@@ -101,7 +102,7 @@ def figures_for(pairing_ids, year: int, quarter: int, *, today: dt.date | None =
     )
     plans = _by_pairing(
         ProjectYearPlan.objects.filter(project__pairing_link__pairing_id__in=pairing_ids, year=year)
-        .values(pairing_id=F("project__pairing_link__pairing_id")).annotate(planned_investment=Sum("planned_investment")).order_by()
+        .values(pairing_id=F("project__pairing_link__pairing_id")).annotate(x_planned_investment=Sum("planned_investment")).order_by()
     )
     revenue = _by_pairing(
         EnclaveRevenue.objects.filter(enclave__pairing_id__in=pairing_ids, year__in=(year, year - 1))
@@ -113,7 +114,7 @@ def figures_for(pairing_ids, year: int, quarter: int, *, today: dt.date | None =
     )
     funds = _by_pairing(
         QuarterInput.objects.filter(pairing_id__in=pairing_ids, year=year, quarter__lte=quarter).values("pairing_id").annotate(
-            funds=Sum("funds"), quarter_funds=Sum("funds", filter=Q(quarter=quarter))).order_by()
+            x_funds=Sum("funds"), quarter_funds=Sum("funds", filter=Q(quarter=quarter))).order_by()
     )
     problems = _by_pairing(
         VisitProblem.objects.filter(visit__pairing_id__in=pairing_ids, visit__visited_on__year=year, visit__visited_on__lte=end)

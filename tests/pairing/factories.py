@@ -47,3 +47,15 @@ def task_category():
 
 def deadline(days=30):
     return dt.date.today() + dt.timedelta(days=days)
+
+
+def close_task(world, case, *, confirmers):
+    """Accept, feed back with evidence, confirm by each joint party's user, close: the ordinary route."""
+    from tests.cases.factories import act, evidence
+
+    act(case, "accept", world.lead_staff)
+    act(case, "feedback", world.lead_staff, comment="已完成", attachments=[evidence(case, world.lead_staff)])
+    for user in confirmers:
+        act(case, "confirm", user, comment="同意")
+    act(case, "close", world.suichang_clerk, comment="销号")
+    return case
