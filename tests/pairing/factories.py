@@ -9,7 +9,7 @@ from registry.models import Division, OrganisationKind, PairingKind, PairingRela
 from tests.factories import make_user, org_for
 
 SUICHANG, PANAN, YIWU, DONGYANG, WUYI, YONGKANG = "331123", "330727", "330782", "330783", "330723", "330784"
-YEAR = 2026
+YEAR = dt.date.today().year  # the pairing runs this year: deadlines and closings are real moments
 
 
 def county(code):

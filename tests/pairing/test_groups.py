@@ -11,7 +11,7 @@ from registry.excel import export_rows, run_import
 from registry.models import ChangeRecord, OrganisationKind
 from tests.factories import make_user
 
-from .factories import SUICHANG, YIWU, YONGKANG, unit
+from .factories import SUICHANG, YEAR, YONGKANG, unit
 
 
 def test_groups_hold_the_named_kinds_and_the_old_fields_follow(world):
@@ -71,12 +71,12 @@ def _sheet(rows):
 def test_import_takes_members_by_name_or_code_and_reports_every_bad_cell(world):
     yongkang = unit(YONGKANG, OrganisationKind.COUNTY_GOVERNMENT, "永康市人民政府")
     bad = run_import(GROUP_SHEET, _sheet([
-        ["遂昌县", 2026, "强县组团", "330782", "330784、不存在的单位"],
-        ["遂昌县", 2026, "省级单位组团", "浙江大学", ""],
+        ["遂昌县", YEAR, "强县组团", "330782", "330784、不存在的单位"],
+        ["遂昌县", YEAR, "省级单位组团", "浙江大学", ""],
     ]), world.province_clerk, groups_import)
     assert not bad.ok
     assert {(e.row_number, e.column_header) for e in bad.errors} == {(2, "成员单位"), (3, "牵头单位")}
-    good = run_import(GROUP_SHEET, _sheet([["遂昌县", 2026, "强县组团", "330782", "330784"]]), world.province_clerk, groups_import)
+    good = run_import(GROUP_SHEET, _sheet([["遂昌县", YEAR, "强县组团", "330782", "330784"]]), world.province_clerk, groups_import)
     assert good.ok, good.errors
     assert list(world.suichang.groups["strong_county"].members.all()) == [yongkang]
     assert good.updated == 1
