@@ -77,13 +77,14 @@ def partner_home(user) -> dict:
 
 # --- the board's and bulletin's pairing section --------------------------------------------------------
 
-def section_rows(user, *, today: dt.date | None = None, soon_days: int = 30) -> list[dict]:
-    """Per county with a "1+3" pairing the user sees: its tasks due (within soon_days), closed, overdue
-    and awaiting joint confirmation — one grouped query."""
+def section_rows(user=None, *, division=None, today: dt.date | None = None, soon_days: int = 30) -> list[dict]:
+    """Per county with "1+3" pairing tasks the user sees (or, for a bulletin, within `division`): its tasks
+    due within soon_days, closed, overdue and awaiting joint confirmation — one grouped query."""
     today = today or clock.today()
     pending = JointConfirmation.objects.filter(case=OuterRef("case_id"), confirmed_at__isnull=True)
     open_ = Q(case__state__in=OPEN_STATES)
-    rows = (PairingTask.objects.for_user(user).filter(pairing__kind=PairingKind.ONE_PLUS_THREE)
+    tasks = PairingTask.objects.for_user(user) if division is None else PairingTask.objects.within(division)
+    rows = (tasks.filter(pairing__kind=PairingKind.ONE_PLUS_THREE)
             .annotate(pending=Exists(pending))
             .values("pairing__county__code", "pairing__county__name")
             .annotate(

@@ -16,6 +16,7 @@ from registry.deliverables.models import CentralTown, DevelopmentAxis, VillageCl
 from registry.models import Division, DivisionLevel, IndexClass
 
 from ..figures import ESCALATE_ACTIONS, month_bounds
+from ..pairing_section import bulletin_section as pairing_bulletin_section
 from ..models import Dimension, MonthlySnapshot
 from ..selectors import rank
 
@@ -247,6 +248,7 @@ def bulletin_content(*, month: dt.date, division: Division) -> dict:
             items_section(division, month, today),
             projects_section(division, month, share),
             deliverables_section(division),
+            pairing_bulletin_section(division, today),
         ],
     }
 
