@@ -160,5 +160,6 @@ DEMO_SEEDERS = [
     "registry.deliverables.demo.seed_deliverables",
     "projects.demo.seed",
     "cases.demo.seed",
+    "pairing.demo.seed",
     "rollups.demo.seed",
 ]
