@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from registry.deliverables.pairing_groups import (
-    GROUP_SHEET, SEPARATORS, export_groups, find_unit, groups_import, unit_cell,
+    GROUP_SHEET, SEPARATORS, export_groups, groups_import, unit_cell, units_in_cell,
 )
 from registry.excel import Column, Kind, RowsInvalid, SheetSpec, UpsertResult, export_rows, validation_row_errors
 from registry.excel.reader import RowError
@@ -56,17 +56,6 @@ def _groups(row, pairing, errors):
     return found
 
 
-def _parties(row, errors):
-    units = []
-    for text in [t for t in SEPARATORS.split(row.get("parties") or "") if t.strip()]:
-        unit, error = find_unit(text)
-        if error:
-            errors.append(RowError(row.number, PARTIES, error))
-        else:
-            units.append(unit)
-    return units
-
-
 def tasks_import(rows, user) -> UpsertResult:
     """Check every row's references first (every bad cell reported), then create or update each task."""
     errors, plans = [], []
@@ -77,7 +66,7 @@ def tasks_import(rows, user) -> UpsertResult:
         if pairing is None:
             errors.append(RowError(row.number, COUNTY, f"{row['county'].name}{row['year']}年没有您可见的“1+3”结对帮扶关系。"))
             continue
-        plans.append((row, pairing, _groups(row, pairing, errors), _parties(row, errors)))
+        plans.append((row, pairing, _groups(row, pairing, errors), units_in_cell(row, "parties", PARTIES, errors)))
     if errors:
         raise RowsInvalid(errors)
     existing = {(t.pairing_id, t.number): t for t in PairingTask.objects.filter(

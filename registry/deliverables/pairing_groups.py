@@ -168,18 +168,23 @@ def export_groups(user) -> list[dict]:
     return list(_group_rows(pairing_ids=visible))
 
 
+def units_in_cell(row, key: str, header: str, errors: list) -> list:
+    """The units a cell lists ("、"-separated names or codes); each one not found is a RowError."""
+    units = []
+    for text in [t for t in SEPARATORS.split(row.get(key) or "") if t.strip()]:
+        unit, error = find_unit(text)
+        if error:
+            errors.append(RowError(row.number, header, error))
+        else:
+            units.append(unit)
+    return units
+
+
 def _resolve_row(row, errors):
     lead, error = find_unit(row["lead"])
     if error:
         errors.append(RowError(row.number, LEAD, error))
-    members = []
-    for name in [t for t in SEPARATORS.split(row.get("members") or "") if t.strip()]:
-        unit, error = find_unit(name)
-        if error:
-            errors.append(RowError(row.number, MEMBERS, error))
-        else:
-            members.append(unit)
-    return lead, members
+    return lead, units_in_cell(row, "members", MEMBERS, errors)
 
 
 def groups_import(rows, user) -> UpsertResult:

@@ -4,14 +4,13 @@ import io
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from openpyxl import Workbook
 
 from registry.deliverables.pairing_groups import GROUP_SHEET, export_groups, groups_import, pairing_groups_set
 from registry.excel import export_rows, run_import
 from registry.models import ChangeRecord, OrganisationKind
 from tests.factories import make_user
 
-from .factories import SUICHANG, YEAR, YONGKANG, unit
+from .factories import SUICHANG, YEAR, YIWU, YONGKANG, sheet_file, unit
 
 
 def test_groups_hold_the_named_kinds_and_the_old_fields_follow(world):
@@ -55,17 +54,7 @@ def test_only_the_province_edits_groups_and_every_edit_is_recorded(world):
 
 
 def _sheet(rows):
-    book = Workbook()
-    sheet = book.active
-    sheet.title = GROUP_SHEET.title
-    sheet.append([c.header for c in GROUP_SHEET.columns])
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    out.seek(0)
-    out.name = "组团.xlsx"
-    return out
+    return sheet_file(GROUP_SHEET, rows)
 
 
 def test_import_takes_members_by_name_or_code_and_reports_every_bad_cell(world):

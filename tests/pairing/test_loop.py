@@ -9,9 +9,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from docx import Document
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
-from cases.models import Case, CaseSource, CaseState
+from cases.models import Case, CaseSource
 from pairing import services
 from pairing.evaluation import county_section, evaluation_comment, evaluation_compute, evaluation_finalise
 from pairing.excel import TASK_SHEET, task_rows, tasks_import
@@ -21,7 +21,7 @@ from registry.excel import export_rows, run_import
 from tests.cases.factories import act, evidence
 from tests.projects.factories import ProjectFactory, SubmittedReportFactory
 
-from .factories import YEAR, close_task, county
+from .factories import YEAR, close_task, county, sheet_file
 
 
 def _file(content):
@@ -31,15 +31,7 @@ def _file(content):
 
 
 def _sheet(rows):
-    book = Workbook()
-    sheet = book.active
-    sheet.title = TASK_SHEET.title
-    sheet.append([c.header for c in TASK_SHEET.columns])
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return _file(out.getvalue())
+    return sheet_file(TASK_SHEET, rows)
 
 
 def test_task_list_import_is_idempotent_by_number_and_export_re_imports_unchanged(world):

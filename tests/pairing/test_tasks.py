@@ -10,7 +10,6 @@ from cases.models import CaseSource, CaseState
 from cases.workflow import ActionNotAllowed
 from pairing import services
 from pairing.models import PairingTask
-from tests.cases.factories import act
 
 from .factories import close_task, deadline
 
