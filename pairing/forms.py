@@ -128,3 +128,34 @@ class ProjectLinkForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = projects
         _styled(self)
+
+
+class GroupsForm(forms.Form):
+    """The province's edit of a pairing's three groups and its provincial leader (registry.deliverables.pairing_groups)."""
+
+    leader = forms.CharField(label="联系省领导", max_length=32, required=False)
+
+    def __init__(self, *args, pairing, **kwargs):
+        super().__init__(*args, **kwargs)
+        from registry.deliverables.models.pairings import GROUP_MEMBER_KINDS
+        from registry.models import PairingGroupKind
+
+        current = {g.kind: g for g in pairing.groups.all()}
+        self.initial.setdefault("leader", pairing.provincial_leader)
+        for kind, label in PairingGroupKind.choices:
+            units = Organisation.objects.filter(is_active=True, kind__in=GROUP_MEMBER_KINDS[kind]).select_related("division").order_by("kind", "name")
+            group = current.get(kind)
+            self.fields[f"{kind}_lead"] = forms.ModelChoiceField(label=f"{label}牵头单位", queryset=units, required=False,
+                                                                 initial=group.lead_unit_id if group else None)
+            self.fields[f"{kind}_members"] = forms.ModelMultipleChoiceField(
+                label=f"{label}成员单位", queryset=units, required=False,
+                initial=[m.pk for m in group.members.all()] if group else [])
+        _styled(self)
+
+    def groups(self) -> dict:
+        """{kind: (lead, members)} for each group whose lead is chosen."""
+        from registry.models import PairingGroupKind
+
+        data = self.cleaned_data
+        return {kind: (data[f"{kind}_lead"], list(data[f"{kind}_members"]))
+                for kind in PairingGroupKind.values if data.get(f"{kind}_lead")}

@@ -8,6 +8,7 @@ urlpatterns = [
     path("mine/tasks/<int:task_pk>/confirm/", views.partner_confirm, name="pairing-partner-confirm"),
     path("evaluations/", views.evaluations, name="pairing-evaluations"),
     path("<int:pk>/", views.pairing_page, name="pairing-detail"),
+    path("<int:pk>/groups/", views.groups_edit, name="pairing-groups-edit"),
     path("<int:pk>/tasks/new/", views.task_create, name="pairing-task-create"),
     path("<int:pk>/tasks/<int:task_pk>/parties/", views.task_parties, name="pairing-task-parties"),
     path("<int:pk>/visits/new/", views.visit_create, name="pairing-visit-create"),

@@ -10,6 +10,7 @@ from cases.forms import unit_choices
 from cases.services import StaleVersion, perform_action
 from cases.workflow import ActionNotAllowed
 from projects.models import Project
+from registry.deliverables.pairing_groups import pairing_groups_set
 from registry.scoping import get_for_user_or_404
 
 from . import evaluation as evaluation_services
@@ -65,6 +66,8 @@ def pairing_page(request, pk):
         "pairing": pairing, "tasks": tasks, "may_keep": may_keep, "quarters": quarters, "year": year, **records,
         "party_options": f.group_units(pairing) if may_keep else [],
     }
+    if request.user.is_superuser or (request.user.is_clerk and request.user.sees_everything):
+        context["groups_form"] = f.GroupsForm(pairing=pairing)
     if may_keep:
         context.update(
             task_form=f.TaskForm(pairing=pairing, units=unit_choices(request.user)),
@@ -95,6 +98,16 @@ def _post(request, pk, form, write, success):
         else:
             messages.success(request, success)
     return redirect("pairing-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def groups_edit(request, pk):
+    """The province sets the groups (and leader) on the pairing's page; the service judges every unit."""
+    pairing = selectors.pairing_detail(request.user, pk)
+    form = f.GroupsForm(request.POST, pairing=pairing)
+    return _post(request, pk, form, lambda d: pairing_groups_set(
+        actor=request.user, pairing=pairing, groups=form.groups(), leader_name=d["leader"], reason="页面修改"), "组团已保存。")
 
 
 @login_required

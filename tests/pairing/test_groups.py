@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from registry.deliverables.pairing_groups import GROUP_SHEET, export_groups, groups_import, pairing_groups_set
 from registry.excel import export_rows, run_import
@@ -87,3 +88,18 @@ def _as_file(content):
 def test_a_county_clerk_may_not_import_groups(world):
     with pytest.raises(PermissionDenied):
         groups_import([], make_user("clerk", SUICHANG))
+
+
+def test_the_province_edits_groups_on_the_pairing_page(world, client):
+    s = world.suichang
+    url = reverse("pairing-groups-edit", args=[s.pairing.pk])
+    client.force_login(world.suichang_clerk)
+    assert "groups_form" not in client.get(reverse("pairing-detail", args=[s.pairing.pk])).context
+    client.post(url, {"provincial_lead": s.dept.pk, "leader": "某"})
+    assert s.pairing.groups.get(kind="provincial").members.count() == 2  # refused: not the province
+    client.force_login(world.province_clerk)
+    response = client.post(url, {"provincial_lead": s.dept.pk, "provincial_members": [s.school.pk], "leader": "李副省长"}, follow=True)
+    assert "组团已保存" in response.content.decode()
+    assert list(s.pairing.groups.get(kind="provincial").members.all()) == [s.school]
+    wrong = client.post(url, {"soe_lead": s.dept.pk}, follow=True)
+    assert "省属国企组团牵头单位" in wrong.content.decode()  # a department offered as an SOE group's lead: refused

@@ -54,6 +54,9 @@ def test_the_owning_clerk_edits_parties_while_open_and_each_change_is_an_event(w
     assert event.action == "joint_parties" and event.comment == "国企组团参与"
     assert event.payload["removed"][0]["party"] == world.suichang.strong.pk and event.payload["added"] == [world.suichang.soe.pk]
     assert event.action_label == "调整联合销号单位"
+    from cases.ledger import verify
+
+    assert verify([case.pk]).ok  # the event is chained and keyed like every other, the version follows
     with pytest.raises(ActionNotAllowed):
         joint_parties_set(case=case, by=world.province_clerk, parties=[], version=case.version)
 
