@@ -1,7 +1,8 @@
 """The case pages' forms: logging a case and editing its information (the rules stay in the services)."""
 from django import forms
+from django.db.models import Q
 
-from registry.models import Division, DivisionLevel, Organisation
+from registry.models import Division, DivisionLevel, Organisation, PairingGroup
 
 from .models import CaseCategory, CasePriority, CaseSource
 from .workdays import MAX_DEADLINE_WORKDAYS, calendar_warning, reachable_calendar_warning
@@ -14,6 +15,15 @@ def _units(user):
 # The most the free-text fields of a case hold (the forms' maxlength and validation, the API's too).
 DESCRIPTION_MAX_LENGTH = 5000
 ACTION_COMMENT_MAX_LENGTH = 2000
+
+
+def joint_party_choices(user):
+    """The units a clerk may name as joint close-out parties: those in their jurisdiction, and the "1+3"
+    groups' leads and members of the pairings of their counties, though those sit outside it."""
+    groups = PairingGroup.objects.for_user(user)
+    return (Organisation.objects.filter(is_active=True)
+            .filter(Q(pk__in=_units(user).values("pk")) | Q(pk__in=groups.values("lead_unit")) | Q(pk__in=groups.values("members")))
+            .select_related("division").order_by("division__code", "name"))
 
 
 class CaseCreateForm(forms.Form):
@@ -40,8 +50,9 @@ class CaseCreateForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["county"].queryset = Division.objects.for_user(user).filter(level=DivisionLevel.COUNTY)
         units = _units(user)
-        for name in ("joint_parties", "lead_unit", "co_units"):
+        for name in ("lead_unit", "co_units"):
             self.fields[name].queryset = units
+        self.fields["joint_parties"].queryset = joint_party_choices(user)
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)

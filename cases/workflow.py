@@ -70,6 +70,7 @@ ACTIONS = {
 SYSTEM_ACTIONS = {
     "create": "登记",
     "edit": "修改事项信息",
+    "joint_parties": "调整联合销号单位",
     "yellow_card": "亮黄牌（临期）",
     "red_card": "亮红牌（逾期）",
     "auto_escalate": "逾期自动提级",

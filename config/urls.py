@@ -31,6 +31,7 @@ urlpatterns = [
     path("api/docs/", swagger_ui("api-schema"), name="api-docs"),
     path("", include("cases.urls")),
     path("", include("projects.urls")),
+    path("pairing/", include("pairing.urls")),
     path("rollups/", include("rollups.urls")),
     path("", include("registry.urls")),
     path("", include("registry.notifications.views")),

@@ -15,8 +15,12 @@ city. A model names the organisations involved in an object, and their members s
 
 The "1+3" partner units (provincial departments, state-owned enterprises and other non-task-force units
 placed at the province) have no division of their own to see below: their areas are the counties the
-pairing records name them in (lead unit, member unit or SOE of a PairingRelationship), and they see
-those counties' subtrees plus what they are a party to, nothing else (least privilege). `areas` is the
+pairing records name them in (lead unit, member unit or SOE of a PairingRelationship, lead or member of
+one of its three groups, PairingGroup), and they see
+those counties' subtrees plus what they are a party to, nothing else (least privilege). A model whose
+records in those counties are not all the partner's business declares which are, ``partner=``: the
+path to the pairing record, or "concerns" for cases, whose pairing work concerns the pairing record;
+there a partner sees only its pairings' work (the county's other cases stay the county's). `areas` is the
 one place that says which subtrees a user sees; for_user, can_see and user_can_see_division read it.
 """
 from django.apps import apps
@@ -37,11 +41,37 @@ def _target_level(model, path: str):
 
 def partner_counties(organisation_id) -> list:
     """The counties whose pairing records name the organisation (lead unit, member unit or SOE)."""
-    pairings = apps.get_model("registry", "PairingRelationship").objects.filter(
-        Q(lead_unit=organisation_id) | Q(member_units=organisation_id) | Q(soe=organisation_id)
-    )
+    # A school, hospital or institute in a provincial group, and any group's lead or member, count too.
+    pairings = apps.get_model("registry", "PairingRelationship").objects.filter(pk__in=partner_pairings(organisation_id))
     division = apps.get_model("registry", "Division")
     return list(division.objects.filter(pk__in=pairings.values("county")).order_by("code"))
+
+
+def partner_pairings(organisation_id):
+    """The ids (a subquery) of the pairing records that name the organisation, in a field or a group."""
+    pairing = apps.get_model("registry", "PairingRelationship")
+    return pairing.objects.filter(
+        Q(lead_unit=organisation_id) | Q(member_units=organisation_id) | Q(soe=organisation_id)
+        | Q(groups__lead_unit=organisation_id) | Q(groups__members=organisation_id)
+    ).values("pk")
+
+
+def partner_work_q(model, user) -> Q | None:
+    """For a partner unit's user and a model that declares what pairing work it holds (``partner=``):
+    the condition that keeps, within the paired counties, only that work. None: no such restriction."""
+    declared = getattr(model, "_jurisdiction_partner", None)
+    if not declared or not getattr(user, "is_partner", False):
+        return None
+    pairings = partner_pairings(user.organisation_id)
+    if declared == "concerns" or declared.endswith("__concerns"):
+        # A case of the pairing's loop concerns the pairing record (pairing.services); its events,
+        # evidence and confirmations follow their case ("case__concerns").
+        from django.contrib.contenttypes.models import ContentType
+
+        prefix = declared[: -len("concerns")]
+        pairing_type = ContentType.objects.get_for_model(apps.get_model("registry", "PairingRelationship"))
+        return Q(**{f"{prefix}content_type": pairing_type, f"{prefix}object_id__in": pairings})
+    return Q(**{f"{declared}__in": pairings})
 
 
 def areas(user) -> list | None:
@@ -104,6 +134,9 @@ class JurisdictionQuerySet(models.QuerySet):
         if covered is None:
             return self
         visible = [self._within_q(division) for division in covered]
+        work = partner_work_q(self.model, user)
+        if work is not None:
+            visible = [q & work for q in visible]
         involved = self.model._jurisdiction_involved if getattr(user, "organisation_id", None) else ()
         if not involved:
             return self.filter(Q(*visible, _connector=Q.OR)) if visible else self.none()
@@ -117,21 +150,24 @@ class JurisdictionQuerySet(models.QuerySet):
 
 
 class JurisdictionManager(models.Manager.from_queryset(JurisdictionQuerySet)):
-    def __init__(self, division_path: str | None = None, involved: tuple[str, ...] = ()):
+    def __init__(self, division_path: str | None = None, involved: tuple[str, ...] = (), partner: str | None = None):
         # Related managers subclass the default manager and call __init__() without arguments.
         super().__init__()
         self.division_path = division_path
         self.involved = tuple(involved)
+        self.partner = partner
 
     def deconstruct(self):
         # Managers are not serialised into migrations (use_in_migrations is False) but keep the
         # signature honest for anyone who does.
-        return (False, f"{__name__}.JurisdictionManager", None, (self.division_path,), {"involved": self.involved})
+        return (False, f"{__name__}.JurisdictionManager", None, (self.division_path,),
+                {"involved": self.involved, "partner": self.partner})
 
     def contribute_to_class(self, cls, name):
         super().contribute_to_class(cls, name)
         cls._jurisdiction_path = self.division_path
         cls._jurisdiction_involved = self.involved
+        cls._jurisdiction_partner = self.partner
 
 
 OUT_OF_REACH = "对象不存在或不在您的管辖范围内"
@@ -176,7 +212,9 @@ def can_see(user, obj) -> bool:
             place = getattr(place, name) if place is not None else None
     level = None if model._jurisdiction_path == "self" else _target_level(model, model._jurisdiction_path)
     if place is not None and (level is None or place.level == level) and any(d.contains(place) for d in covered):
-        return True
+        work = partner_work_q(model, user)
+        if work is None or model._base_manager.filter(work, pk=obj.pk).exists():
+            return True
     involved = model._jurisdiction_involved
     if not involved or user.organisation_id is None:
         return False

@@ -5,6 +5,7 @@
     deliverables  registry/deliverables (the 成果台账 records)
     cases         the assign–track–close workflow and its ledger
     projects      major projects and their monthly reports (a lagging report opens a case)
+    pairing       the "1+3" pairing's loop: task lists, enclaves, visits, quarterly results, evaluation
     rollups       the board, roll-ups, snapshots and bulletins
     config, bench wiring and measurement, on top
 
@@ -18,10 +19,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-LAYERS = ["ground", "deliverables", "cases", "projects", "rollups", "top"]
+LAYERS = ["ground", "deliverables", "cases", "projects", "pairing", "rollups", "top"]
 # The top-level package of each app, which is also its app label.
-APP_LABEL_LAYER = {"registry": "ground", "cases": "cases", "projects": "projects", "rollups": "rollups"}
-PACKAGES = ["registry", "cases", "projects", "rollups", "config", "bench"]
+APP_LABEL_LAYER = {"registry": "ground", "cases": "cases", "projects": "projects", "pairing": "pairing", "rollups": "rollups"}
+PACKAGES = ["registry", "cases", "projects", "pairing", "rollups", "config", "bench"]
 
 # (importing module, imported module prefix): why the lower layer may name the higher one.
 ALLOWED = {
@@ -174,3 +175,11 @@ def test_a_deliverable_model_reached_through_registry_models_is_caught():
         "registry.models.Workshop (deliverables)",
         "registry.VillageCluster (deliverables)",
     ]
+
+
+def test_the_pairing_layer_sits_between_projects_and_the_board():
+    assert violations("pairing.services", "from projects.models import Project\nfrom cases.services import case_create\n") == []
+    assert violations("rollups.pairing_section", "from pairing.selectors import board_rows\n") == []
+    found = violations("projects.views", "from pairing.models import PairingTask\n")
+    assert found == ["projects.views:1 (projects) -> pairing.models.PairingTask (pairing)"]
+    assert violations("pairing.views", "from rollups.selectors import jurisdiction\n") != []

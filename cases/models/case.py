@@ -39,6 +39,7 @@ class CaseSource(models.TextChoices):
     COUNTY_REPORT = "county_report", "县级上报"
     MONITORING = "monitoring", "监测预警"
     PAIRING_PLAN = "pairing_plan", "帮扶计划"
+    LEADER_VISIT = "leader_visit", "省领导协调"
     OTHER = "other", "其他"
 
 
@@ -138,7 +139,8 @@ class Case(models.Model):
 
     # The units a case involves see it wherever they sit: a "1+3" strong county or a provincial unit
     # assigned a task in another county's jurisdiction must be able to act on it.
-    objects = JurisdictionManager("county", involved=CASE_PARTIES)
+    # A "1+3" partner unit sees, in its paired counties, the cases that concern its pairing, not the rest.
+    objects = JurisdictionManager("county", involved=CASE_PARTIES, partner="concerns")
 
     class Meta:
         verbose_name = "交办事项"
@@ -207,7 +209,7 @@ class CaseEvent(models.Model):
     # The case's version once this event was written: the last event must agree with the case row.
     case_version = models.PositiveIntegerField("事项版本号", null=True, blank=True)
 
-    objects = JurisdictionManager("case__county", involved=CASE_PARTIES_VIA_CASE)
+    objects = JurisdictionManager("case__county", involved=CASE_PARTIES_VIA_CASE, partner="case__concerns")
     # The application role may only read and insert (registry.db_roles); a trigger refuses UPDATE/DELETE.
     append_only = True
 
@@ -250,7 +252,7 @@ class Attachment(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT)
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
-    objects = JurisdictionManager("case__county", involved=CASE_PARTIES_VIA_CASE)
+    objects = JurisdictionManager("case__county", involved=CASE_PARTIES_VIA_CASE, partner="case__concerns")
 
     class Meta:
         verbose_name = "佐证材料"
@@ -271,7 +273,7 @@ class JointConfirmation(models.Model):
     )
     confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
 
-    objects = JurisdictionManager("case__county", involved=CASE_PARTIES_VIA_CASE)
+    objects = JurisdictionManager("case__county", involved=CASE_PARTIES_VIA_CASE, partner="case__concerns")
 
     class Meta:
         verbose_name = "联合销号确认"

@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "registry",
     "projects",
     "cases",
+    "pairing",
     "rollups",
 ]
 
@@ -169,5 +170,6 @@ DEMO_SEEDERS = [
     "registry.deliverables.demo.seed_deliverables",
     "projects.demo.seed",
     "cases.demo.seed",
+    "pairing.demo.seed",
     "rollups.demo.seed",
 ]

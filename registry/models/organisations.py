@@ -13,6 +13,11 @@ class OrganisationKind(models.TextChoices):
     COUNTY_GOVERNMENT = "county_government", "县（市、区）政府"
     TOWNSHIP_GOVERNMENT = "township_government", "乡镇政府（街道办）"
     STATE_OWNED_ENTERPRISE = "soe", "国有企业"
+    # The kinds a "1+3" provincial group gathers around its lead department (registry.PairingGroup).
+    SCHOOL = "school", "学校"
+    HOSPITAL = "hospital", "医院"
+    RESEARCH_INSTITUTE = "research_institute", "科研院所"
+    SOCIAL_ORGANISATION = "social_organisation", "社会组织"
     ENTERPRISE = "enterprise", "企业"
     OTHER = "other", "其他单位"
 

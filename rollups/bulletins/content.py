@@ -17,6 +17,7 @@ from registry.models import Division, DivisionLevel
 
 from .. import running
 from ..figures import ESCALATE_ACTIONS, month_bounds
+from ..pairing_section import bulletin_section as pairing_bulletin_section
 from ..models import Dimension, MonthlySnapshot
 from ..rankings import class_rankings
 from ..selectors import overdue_label
@@ -274,6 +275,7 @@ def bulletin_content(*, month: dt.date, division: Division) -> dict:
             items_section(division, month, today),
             projects_section(division, month, share),
             deliverables_section(division),
+            pairing_bulletin_section(division, today),
         ],
     }
 

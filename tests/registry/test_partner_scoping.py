@@ -1,5 +1,6 @@
 """Least privilege for the "1+3" partners (issue 15): a provincial department or state-owned enterprise
-sees what it is a party to and the counties its pairing records name, nothing else; the province task
+sees what it is a party to and the counties its pairing records name, nothing else — and of those
+counties' cases only the pairing's work (issue 21); the province task
 force still sees everything. One mechanism (registry.scoping.areas) for lists, details, APIs and exports."""
 import datetime as dt
 import io
@@ -43,7 +44,9 @@ def world(divisions):
     chun_an, dongyang = make_people(county_code=CHUN_AN, city_code="330100"), make_people(county_code=DONGYANG)
     return SimpleNamespace(
         pairing=pairing, other_pairing=other_pairing,
-        chun_an_case=case_at(CaseState.RECTIFYING, chun_an),
+        # The pairing's work in Chun'an (a case concerning the pairing) and the county's own business (issue 21).
+        chun_an_case=case_at(CaseState.RECTIFYING, chun_an, concerns=pairing),
+        chun_an_own_case=case_at(CaseState.RECTIFYING, chun_an),
         dongyang_case=case_at(CaseState.RECTIFYING, dongyang),
         joint_case=case_at(CaseState.FEEDBACK, dongyang, joint_parties=[dept]),
         chun_an_project=ProjectFactory(county=division(CHUN_AN)),
@@ -83,6 +86,7 @@ def test_a_partner_sees_its_paired_county_and_what_it_is_party_to_over_the_api(w
     expected_cases = {world.chun_an_case.pk} | ({world.joint_case.pk} if who == "dept_staff" else set())
     assert _api_ids(api_client, user, "/api/v1/cases/") == expected_cases
     assert api_client.get(f"/api/v1/cases/{world.dongyang_case.pk}/").status_code == 404
+    assert api_client.get(f"/api/v1/cases/{world.chun_an_own_case.pk}/").status_code == 404
     assert api_client.get(f"/api/v1/cases/{world.chun_an_case.pk}/").status_code == 200
     assert (api_client.get(f"/api/v1/cases/{world.joint_case.pk}/").status_code == 200) == (who == "dept_staff")
     assert _api_ids(api_client, user, "/api/v1/projects/") == {world.chun_an_project.pk}
@@ -114,6 +118,7 @@ def test_an_unpaired_department_sees_nothing_but_what_it_is_party_to(world, api_
 def test_pages_answer_404_outside_a_partners_reach(world, client):
     client.force_login(world.dept_staff)
     assert client.get(reverse("case-detail", args=[world.dongyang_case.pk])).status_code == 404
+    assert client.get(reverse("case-detail", args=[world.chun_an_own_case.pk])).status_code == 404
     assert client.get(reverse("case-detail", args=[world.joint_case.pk])).status_code == 200
     assert client.get(reverse("project-detail", args=[world.dongyang_project.pk])).status_code == 404
     assert client.get(reverse("project-detail", args=[world.chun_an_project.pk])).status_code == 200
@@ -163,5 +168,5 @@ def test_a_partner_manager_board_is_its_paired_county(world):
 
 def test_the_province_task_force_still_sees_everything(world, api_client):
     cases = _api_ids(api_client, world.province_clerk, "/api/v1/cases/")
-    assert {world.chun_an_case.pk, world.dongyang_case.pk, world.joint_case.pk} <= cases
+    assert {world.chun_an_case.pk, world.chun_an_own_case.pk, world.dongyang_case.pk, world.joint_case.pk} <= cases
     assert can_see(world.province_clerk, world.dongyang_project)

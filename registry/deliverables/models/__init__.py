@@ -13,5 +13,5 @@ from .axes import DevelopmentAxis, AxisNodeKind, AxisNode  # noqa: F401
 from .towns import CentralTownTrack, CentralTown  # noqa: F401
 from .clusters import ClusterModel, ClusterLevel, VillageCluster  # noqa: F401
 from .workshops import WorkshopType, PairingForm, WorkshopStatus, Workshop, WorkshopReport, WorkshopReportReminder, WorkshopReportStatus  # noqa: F401
-from .pairings import PairingKind, PairingRelationship  # noqa: F401
+from .pairings import PairingKind, PairingRelationship, PairingGroupKind, PairingGroup  # noqa: F401
 from .graph import GraphNodeKind, GraphReach  # noqa: F401
