@@ -1,0 +1,62 @@
+"""The indicator catalogue page and its Excel round-trip (province clerks edit; managers read)."""
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from drf_spectacular.utils import extend_schema, extend_schema_view
+
+from registry.excel import build_template, export_rows
+from registry.excel.views import ExcelImportAPIView, ExcelImportView, xlsx_response
+
+from . import selectors
+from .catalogue import CATALOGUE_SHEET, catalogue_import
+from .models import Indicator
+from .services import may_publish
+
+
+def _require_reader(user):
+    if not (user.is_superuser or user.is_clerk or user.is_manager):
+        raise PermissionDenied("指标目录仅供专班工作人员和领导查看。")
+
+
+@login_required
+def catalogue_view(request):
+    _require_reader(request.user)
+    return render(request, "monitoring/catalogue.html", {
+        **selectors.catalogue_context(), "can_edit": may_publish(request.user),
+    })
+
+
+@login_required
+def catalogue_template_view(request):
+    _require_reader(request.user)
+    return xlsx_response(build_template(CATALOGUE_SHEET), "指标目录导入模板.xlsx")
+
+
+@login_required
+def catalogue_export_view(request):
+    _require_reader(request.user)
+    rows = Indicator.objects.select_related("version", "domain").order_by("version__valid_from", "order", "code")
+    return xlsx_response(export_rows(CATALOGUE_SHEET, rows.iterator()), "指标目录.xlsx")
+
+
+class CatalogueImportView(ExcelImportView):
+    spec = CATALOGUE_SHEET
+    list_url_name = "monitoring:catalogue"
+    template_url_name = "monitoring:catalogue-template"
+
+    def allowed(self, user) -> bool:
+        return may_publish(user)
+
+    def apply(self, rows, user):
+        return catalogue_import(rows, user)
+
+
+@extend_schema_view(post=extend_schema(tags=["指数监测"], operation_id="monitoring_catalogue_import"))
+class CatalogueImportAPIView(ExcelImportAPIView):
+    spec = CATALOGUE_SHEET
+
+    def allowed(self, user) -> bool:
+        return may_publish(user)
+
+    def apply(self, rows, user):
+        return catalogue_import(rows, user)

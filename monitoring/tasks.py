@@ -1,0 +1,14 @@
+"""Thin tasks over the monitoring services. A period's computation rewrites its rows in one transaction
+and upserts, so a task redelivered after its worker died does the period again: acks_late is safe."""
+from celery import shared_task
+
+from registry.models import User
+
+
+@shared_task(name="monitoring.compute_period", acks_late=True, reject_on_worker_lost=True, expires=6 * 3600)
+def compute_period(period: str, user_id: int | None = None):
+    from . import services
+
+    by = User.objects.filter(pk=user_id).first() if user_id else None
+    run = services.index_compute(period=period, by=by)
+    return {"period": run.period, "kind": run.kind, "rows": run.row_count, "changed": run.changed_rows}
