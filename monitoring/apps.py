@@ -16,5 +16,7 @@ class MonitoringConfig(AppConfig):
 
         managers = frozenset({Role.CLERK, Role.MANAGER})
         everyone = frozenset(Role.values)
-        del everyone
-        register(NavItem("指标目录", "monitoring:catalogue", managers, order=28, section="指数监测"))
+        register(
+            NavItem("指标数值", "monitoring:values", everyone, order=27, section="指数监测"),
+            NavItem("指标目录", "monitoring:catalogue", managers, order=28, section="指数监测"),
+        )

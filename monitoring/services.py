@@ -7,7 +7,7 @@ a province clerk re-publishes it with a reason."""
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -196,7 +196,7 @@ def index_compute(*, period: str, by=None) -> IndexRun:
 def index_request(*, period: str, by) -> None:
     """A clerk's request from a page: computed by a worker after the commit."""
     if not may_publish(by):
-        raise ValidationError("只有省专班工作人员可以计算指数。")
+        raise PermissionDenied("只有省专班工作人员可以计算指数。")
     outbox.enqueue(tasks.compute_period, periods.parse_period(period), by.pk)
 
 
@@ -204,7 +204,7 @@ def index_publish(*, period: str, by, reason: str = "") -> IndexRun:
     """Publish a computed period (it is then frozen). Re-publishing a published period recomputes it from
     the current values and needs a reason; both are recorded."""
     if not may_publish(by):
-        raise ValidationError("只有省专班工作人员可以发布指数。")
+        raise PermissionDenied("只有省专班工作人员可以发布指数。")
     period = periods.parse_period(period)
     reason = (reason or "").strip()
     version = _version(period)

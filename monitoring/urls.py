@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import catalogue_views
+from . import catalogue_views, values_views
 
 app_name = "monitoring"
 
@@ -9,4 +9,8 @@ urlpatterns = [
     path("catalogue/excel/template/", catalogue_views.catalogue_template_view, name="catalogue-template"),
     path("catalogue/excel/export/", catalogue_views.catalogue_export_view, name="catalogue-export"),
     path("catalogue/excel/import/", catalogue_views.CatalogueImportView.as_view(), name="catalogue-import"),
+    path("values/", values_views.values_view, name="values"),
+    path("values/excel/template/", values_views.values_template_view, name="values-template"),
+    path("values/excel/export/", values_views.values_export_view, name="values-export"),
+    path("values/excel/import/", values_views.ValueImportView.as_view(), name="values-import"),
 ]
