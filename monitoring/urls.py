@@ -1,10 +1,13 @@
 from django.urls import path
 
-from . import catalogue_views, values_views
+from . import catalogue_views, values_views, views
 
 app_name = "monitoring"
 
 urlpatterns = [
+    path("", views.board_view, name="board"),
+    path("compute/", views.compute_view, name="compute"),
+    path("publish/", views.publish_view, name="publish"),
     path("catalogue/", catalogue_views.catalogue_view, name="catalogue"),
     path("catalogue/excel/template/", catalogue_views.catalogue_template_view, name="catalogue-template"),
     path("catalogue/excel/export/", catalogue_views.catalogue_export_view, name="catalogue-export"),
