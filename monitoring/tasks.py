@@ -12,3 +12,13 @@ def compute_period(period: str, user_id: int | None = None):
     by = User.objects.filter(pk=user_id).first() if user_id else None
     run = services.index_compute(period=period, by=by)
     return {"period": run.period, "kind": run.kind, "rows": run.row_count, "changed": run.changed_rows}
+
+
+@shared_task(name="monitoring.quarterly_report", acks_late=True, reject_on_worker_lost=True, expires=6 * 3600)
+def quarterly_report(period: str, user_id: int | None = None):
+    """A redelivered run adds one more version of the report: harmless, every version is kept."""
+    from .quarterly import quarterly_report_create
+
+    by = User.objects.filter(pk=user_id).first() if user_id else None
+    report = quarterly_report_create(period=period, by=by)
+    return {"period": period, "version": report.version if report else None}

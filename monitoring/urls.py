@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import catalogue_views, values_views, views
+from . import catalogue_views, quarterly_views, values_views, views
 
 app_name = "monitoring"
 
@@ -16,4 +16,7 @@ urlpatterns = [
     path("values/excel/template/", values_views.values_template_view, name="values-template"),
     path("values/excel/export/", values_views.values_export_view, name="values-export"),
     path("values/excel/import/", values_views.ValueImportView.as_view(), name="values-import"),
+    path("quarterly/", quarterly_views.quarterly_view, name="quarterly"),
+    path("quarterly/generate/", quarterly_views.quarterly_generate_view, name="quarterly-generate"),
+    path("quarterly/<int:pk>/<str:kind>/", quarterly_views.quarterly_download_view, name="quarterly-download"),
 ]
