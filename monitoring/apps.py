@@ -19,6 +19,7 @@ class MonitoringConfig(AppConfig):
         register(
             NavItem("指数看板", "monitoring:board", everyone, order=25, section="指数监测"),
             NavItem("季度重点指标", "monitoring:quarterly", managers, order=26, section="指数监测"),
+            NavItem("年度综合评价", "monitoring:evaluation", managers, order=26, section="指数监测"),
             NavItem("指标数值", "monitoring:values", everyone, order=27, section="指数监测"),
             NavItem("指标目录", "monitoring:catalogue", managers, order=28, section="指数监测"),
         )

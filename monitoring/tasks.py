@@ -22,3 +22,11 @@ def quarterly_report(period: str, user_id: int | None = None):
     by = User.objects.filter(pk=user_id).first() if user_id else None
     report = quarterly_report_create(period=period, by=by)
     return {"period": period, "version": report.version if report else None}
+
+
+@shared_task(name="monitoring.evaluation_documents", acks_late=True, reject_on_worker_lost=True, expires=12 * 3600)
+def evaluation_documents(year: int):
+    """Rewrites every county's document and the workbook: a redelivered run produces the same files."""
+    from .evaluation_documents import evaluation_documents_write
+
+    return evaluation_documents_write(year=year)

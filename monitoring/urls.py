@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import catalogue_views, quarterly_views, values_views, views
+from . import catalogue_views, evaluation_views, quarterly_views, values_views, views
 
 app_name = "monitoring"
 
@@ -19,4 +19,11 @@ urlpatterns = [
     path("quarterly/", quarterly_views.quarterly_view, name="quarterly"),
     path("quarterly/generate/", quarterly_views.quarterly_generate_view, name="quarterly-generate"),
     path("quarterly/<int:pk>/<str:kind>/", quarterly_views.quarterly_download_view, name="quarterly-download"),
+    path("evaluation/", evaluation_views.evaluation_view, name="evaluation"),
+    path("evaluation/<int:year>/progress/", evaluation_views.evaluation_progress_view, name="evaluation-progress"),
+    path("evaluation/<int:year>/prepare/", evaluation_views.evaluation_prepare_view, name="evaluation-prepare"),
+    path("evaluation/<int:year>/finalise/", evaluation_views.evaluation_finalise_view, name="evaluation-finalise"),
+    path("evaluation/<int:year>/summary.xlsx", evaluation_views.evaluation_workbook_view, name="evaluation-workbook"),
+    path("evaluation/<int:year>/<str:code>/", evaluation_views.county_evaluation_view, name="county-evaluation"),
+    path("evaluation/<int:year>/<str:code>/docx/", evaluation_views.county_evaluation_docx_view, name="county-evaluation-docx"),
 ]

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from . import board, periods, services
 from .catalogue import DEMO_NOTICE
+from .models import CountyEvaluation
 
 
 @login_required
@@ -18,8 +19,18 @@ def board_view(request):
     context.update(
         demo_notice=DEMO_NOTICE if version is not None and version.is_demonstration else "",
         can_publish=services.may_publish(request.user),
+        evaluation_url=_evaluation_url(request.user, query, context["detail"]),
     )
     return render(request, "monitoring/board.html", context)
+
+
+def _evaluation_url(user, query, detail) -> str:
+    """The selected county's annual evaluation for the board's year, when one exists and the user may read it."""
+    if detail is None or detail["division"].level != 3:
+        return ""
+    year, _ = periods.split(query.period)
+    found = CountyEvaluation.objects.for_user(user).filter(year__year=year, division=detail["division"]).exists()
+    return reverse("monitoring:county-evaluation-docx", args=[year, detail["division"].code]) if found else ""
 
 
 def _back(period: str):
