@@ -189,6 +189,21 @@ def import_rows(args):
     )]
 
 
+INDEX_MAX_RATIO = 5.0
+
+
+def index_rows(args):
+    """One annual period of the index (102 divisions × 18 indicators) against reading its values and upserting
+    as many rows by raw SQL: the computation (standardisation, entropy, ranks) may cost at most 5× the I/O."""
+    r = _json_child(["-m", "bench.index", "--repeat", str(args.index_repeat)])
+    ratio = round(r["product_s"] / r["floor_s"], 2) if r["floor_s"] else None
+    return [row(
+        f"index computation of one period ({r['period']}: {r['divisions']} divisions × {r['indicators']} indicators)",
+        f"read values + upsert rows by raw SQL {r['floor_s']} s", f"{r['product_s']} s", f"{ratio}×",
+        f"≤ {INDEX_MAX_RATIO}×", ratio is not None and ratio <= INDEX_MAX_RATIO and r["divisions"] == 102, r,
+    )]
+
+
 # --- month-end mix --------------------------------------------------------------------------------------
 
 MIX_MIN_RPS, MIX_MAX_P95_MS, MIX_MIN_WRITE_SHARE = 150, 300, 0.18
@@ -229,7 +244,7 @@ def mix_rows(base_url, args):
 
 # Counties whose demo cases exist at every scale first, so that a small dataset still has writes.
 MIX_COUNTIES = ["330782", "330783", "331123", "330381"]
-STEPS = ["http", "queries", "rollup", "import", "mix"]
+STEPS = ["http", "queries", "rollup", "import", "index", "mix"]
 
 
 def main(argv=None):
@@ -252,6 +267,7 @@ def main(argv=None):
     parser.add_argument("--rollup-samples", type=int, default=6)
     parser.add_argument("--rollup-repeat", type=int, default=3)
     parser.add_argument("--import-rows", type=int, default=10_000)
+    parser.add_argument("--index-repeat", type=int, default=5)
     args = parser.parse_args(argv)
 
     base_url = f"http://127.0.0.1:{args.port}"
@@ -282,6 +298,8 @@ def main(argv=None):
         report(rollup_rows(args))
     if "import" in args.steps:
         report(import_rows(args))
+    if "index" in args.steps:
+        report(index_rows(args))
     write_results(Path(args.out), rows)
     return 0 if all(r["met"] for r in rows) else 1
 
