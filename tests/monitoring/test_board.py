@@ -70,3 +70,14 @@ def test_only_province_clerks_publish(client, computed, yiwu_clerk, province_cle
     assert "重新发布须填写原因" in response.content.decode()
     put(computed, "2026", Division.objects.get(code="330782"), "S01", 1)
     assert client.post("/monitoring/publish/", {"period": "不是期别"}, follow=True).status_code == 200
+
+
+def test_snapshot_api_answers_the_scoped_rows_and_a_chinese_error_for_a_bad_period(api_client, computed, yiwu_staff, province_clerk):
+    api_client.force_authenticate(yiwu_staff)
+    assert [r["division_code"] for r in api_client.get("/api/v1/monitoring/snapshots/?period=2025").json()] == ["330782"]
+    response = api_client.get("/api/v1/monitoring/snapshots/?period=bad")
+    assert response.status_code == 400 and "期别" in str(response.json()["error"])
+    services.index_publish(period="2025", by=province_clerk)
+    yiwu = Division.objects.get(code="330782")
+    rows = api_client.get("/api/v1/monitoring/snapshots/?period=2025").json()
+    assert len(rows) == Division.objects.filter(level=3, index_class=yiwu.index_class).count()

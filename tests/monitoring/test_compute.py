@@ -83,3 +83,20 @@ def test_the_compute_request_runs_as_a_task_after_the_commit(catalogue, province
         services.index_request(period="2025", by=province_clerk)
     assert IndexSnapshot.objects.filter(period="2025").count() == 102
     assert IndexRun.objects.get().by == province_clerk
+
+
+@pytest.mark.worker
+def test_a_real_worker_computes_the_period_and_a_redelivery_changes_nothing(celery_worker, province_clerk):
+    from celery.result import EagerResult
+
+    from monitoring import tasks
+    from monitoring.catalogue import seed_demo_catalogue
+
+    version = seed_demo_catalogue()
+    _fill(version, "2025")
+    first = tasks.compute_period.delay("2025", province_clerk.pk)
+    assert not isinstance(first, EagerResult)
+    assert first.get(timeout=120)["rows"] == 102
+    rows = _rows("2025")
+    again = tasks.compute_period.delay("2025", province_clerk.pk).get(timeout=120)
+    assert again["changed"] == 0 and _rows("2025") == rows
