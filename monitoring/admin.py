@@ -24,37 +24,28 @@ class IndicatorAdmin(admin.ModelAdmin):
     list_select_related = ("domain", "version")
 
 
+class DerivedAdmin(admin.ModelAdmin):
+    """Read only: rows written by the services (computation, import, evaluation) only."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(admin.ModelAdmin):
-    """Read only: values come from the statistics bureau's workbook, and a correction needs a reason
-    kept in the history, which the import and the API record."""
+class IndicatorValueAdmin(DerivedAdmin):
+    """Values come from the statistics bureau's workbook, and a correction needs a reason kept in the
+    history, which the import and the API record."""
 
     list_display = ("period", "indicator", "division", "value", "target", "updated_at")
     list_filter = ("period", "indicator__domain")
     search_fields = ("division__name", "division__code", "indicator__code")
     list_select_related = ("indicator", "division")
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class DerivedAdmin(admin.ModelAdmin):
-    """Rows written by the computation only."""
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(IndexSnapshot)

@@ -1,6 +1,5 @@
 """The indicator catalogue page and its Excel round-trip (province clerks edit; managers read)."""
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
@@ -10,17 +9,13 @@ from registry.excel.views import ExcelImportAPIView, ExcelImportView, xlsx_respo
 from . import selectors
 from .catalogue import CATALOGUE_SHEET, catalogue_import
 from .models import Indicator
-from .services import may_publish
+from .services import may_publish, require_reader
 
-
-def _require_reader(user):
-    if not (user.is_superuser or user.is_clerk or user.is_manager):
-        raise PermissionDenied("指标目录仅供专班工作人员和领导查看。")
 
 
 @login_required
 def catalogue_view(request):
-    _require_reader(request.user)
+    require_reader(request.user, "指标目录")
     return render(request, "monitoring/catalogue.html", {
         **selectors.catalogue_context(), "can_edit": may_publish(request.user),
     })
@@ -28,13 +23,13 @@ def catalogue_view(request):
 
 @login_required
 def catalogue_template_view(request):
-    _require_reader(request.user)
+    require_reader(request.user, "指标目录")
     return xlsx_response(build_template(CATALOGUE_SHEET), "指标目录导入模板.xlsx")
 
 
 @login_required
 def catalogue_export_view(request):
-    _require_reader(request.user)
+    require_reader(request.user, "指标目录")
     rows = Indicator.objects.select_related("version", "domain").order_by("version__valid_from", "order", "code")
     return xlsx_response(export_rows(CATALOGUE_SHEET, rows.iterator()), "指标目录.xlsx")
 

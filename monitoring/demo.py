@@ -11,10 +11,11 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from registry import outbox
 from registry.excel.reader import Row
 from registry.models import Division, DivisionLevel
 
-from . import periods, services
+from . import periods, services, tasks
 from .catalogue import seed_demo_catalogue
 from .evaluation import evaluation_prepare
 from .models import IndexPeriod, IndicatorValue, PeriodStatus
@@ -75,7 +76,11 @@ def seed(*, seed, **_) -> dict:
     with transaction.atomic():
         fresh = [p for p in wanted if not IndicatorValue.objects.filter(period=p).exists()]
         for n, period in enumerate(fresh):
-            _apply_cells(_cells(version, period, divisions, rnd, drift=periods.sort_key(period)[0] - this_year + n * 0.1), clerk)
+            # One quarterly report below, for the latest quarter, rather than one per seeded quarter.
+            _apply_cells(_cells(version, period, divisions, rnd, drift=periods.sort_key(period)[0] - this_year + n * 0.1), clerk,
+                         reports=False)
+        if latest in fresh:
+            outbox.enqueue(tasks.quarterly_report, latest, getattr(clerk, "pk", None))
     for period in wanted:
         state = IndexPeriod.objects.filter(period=period, version=version).first()
         if state is None or state.status != PeriodStatus.PUBLISHED:

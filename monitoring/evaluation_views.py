@@ -3,7 +3,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,7 +17,7 @@ from . import evaluation as service
 from .catalogue import DEMO_NOTICE
 from .evaluation_documents import county_docx, summary_rows, summary_sheet
 from .models import CountyEvaluation, Domain, EvaluationYear
-from .services import may_publish
+from .services import may_publish, require_reader
 
 
 def _year(value) -> int:
@@ -30,14 +30,10 @@ def _year(value) -> int:
     return year
 
 
-def _require_reader(user):
-    if not (user.is_superuser or user.is_clerk or user.is_manager):
-        raise PermissionDenied("年度综合评价供专班工作人员和领导使用。")
-
 
 @login_required
 def evaluation_view(request):
-    _require_reader(request.user)
+    require_reader(request.user, "年度综合评价")
     year = _year(request.GET.get("year") or timezone.localdate().year - 1)
     state = EvaluationYear.objects.filter(year=year).first()
     rows = CountyEvaluation.objects.for_user(request.user).filter(year__year=year).select_related("division").order_by(
@@ -50,7 +46,7 @@ def evaluation_view(request):
 @login_required
 def evaluation_progress_view(request, year: int):
     """The progress fragment the page polls while the documents are written."""
-    _require_reader(request.user)
+    require_reader(request.user, "年度综合评价")
     state = EvaluationYear.objects.filter(year=year).first()
     return render(request, "monitoring/_evaluation_progress.html", {"state": state, "year": year})
 
@@ -112,7 +108,7 @@ def county_evaluation_docx_view(request, year: int, code: str):
 
 @login_required
 def evaluation_workbook_view(request, year: int):
-    _require_reader(request.user)
+    require_reader(request.user, "年度综合评价")
     rows = CountyEvaluation.objects.for_user(request.user).filter(year__year=year).select_related("division").order_by("division__code")
     domains = list(Domain.objects.all())
     return xlsx_response(export_rows(summary_sheet(domains), list(summary_rows(rows, domains))), f"{year}年度综合评价汇总.xlsx")

@@ -11,12 +11,8 @@ from registry.models import Division
 
 from . import catalogue, periods, quarterly, tasks
 from .models import QuarterlyReport
-from .services import may_publish
+from .services import may_publish, require_reader
 
-
-def _require_reader(user):
-    if not (user.is_superuser or user.is_clerk or user.is_manager):
-        raise PermissionDenied("季度重点指标供专班工作人员和领导使用。")
 
 
 def _default_quarter() -> str:
@@ -27,7 +23,7 @@ def _default_quarter() -> str:
 
 @login_required
 def quarterly_view(request):
-    _require_reader(request.user)
+    require_reader(request.user, "季度重点指标")
     try:
         period = periods.parse_period(request.GET.get("period") or _default_quarter())
     except ValueError:
@@ -66,7 +62,7 @@ def quarterly_generate_view(request):
 @login_required
 def quarterly_download_view(request, pk: int, kind: str):
     """Province-wide reports: for the province's task force (others read the page for their area)."""
-    _require_reader(request.user)
+    require_reader(request.user, "季度重点指标")
     if not request.user.sees_everything or kind not in ("docx", "xlsx"):
         raise Http404("对象不存在或不在您的管辖范围内")
     report = get_object_or_404(QuarterlyReport, pk=pk)

@@ -29,6 +29,12 @@ def may_publish(user) -> bool:
     return user.is_superuser or (user.is_clerk and user.division is not None and user.division.level == DivisionLevel.PROVINCE)
 
 
+def require_reader(user, what: str) -> None:
+    """The managers' pages (catalogue, quarterly key indicators, annual evaluation): clerks and managers."""
+    if not (user.is_superuser or user.is_clerk or user.is_manager):
+        raise PermissionDenied(f"{what}供专班工作人员和领导使用。")
+
+
 def alpha() -> float:
     return float(settings.INDEX_SUBJECTIVE_ALPHA)
 
