@@ -2,7 +2,8 @@
 import), index snapshots, and the computation and publication requests."""
 import django_filters
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -17,7 +18,7 @@ from .periods import parse_period
 TAG = "指数监测"
 
 
-class ValueSerializer(serializers.ModelSerializer):
+class IndicatorValueSerializer(serializers.ModelSerializer):
     indicator_code = serializers.CharField(source="indicator.code", read_only=True)
     indicator_name = serializers.CharField(source="indicator.name", read_only=True)
     division_code = serializers.CharField(source="division.code", read_only=True)
@@ -55,13 +56,16 @@ class ValueFilter(django_filters.FilterSet):
     list=extend_schema(tags=[TAG], summary="指标数值（本人可见范围）"),
     retrieve=extend_schema(tags=[TAG], summary="指标数值详情"),
     correct=extend_schema(tags=[TAG], summary="更正指标数值（省专班，须填写原因）", request=CorrectionSerializer,
-                          responses=ValueSerializer),
+                          responses=IndicatorValueSerializer),
 )
 class ValueViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = ValueSerializer
+    queryset = IndicatorValue.objects.none()
+    serializer_class = IndicatorValueSerializer
     filterset_class = ValueFilter
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return IndicatorValue.objects.none()
         qs = IndicatorValue.objects.select_related("indicator", "division").order_by("period", "indicator__code", "division__code")
         return selectors.values_for_user(self.request.user, qs)
 
@@ -72,10 +76,10 @@ class ValueViewSet(viewsets.ReadOnlyModelViewSet):
         data.is_valid(raise_exception=True)
         corrected = values.value_correct(value=value, by=request.user, new_value=data.validated_data["value"],
                                          new_target=data.validated_data.get("target"), reason=data.validated_data["reason"])
-        return Response(ValueSerializer(corrected).data)
+        return Response(IndicatorValueSerializer(corrected).data)
 
 
-class SnapshotSerializer(serializers.ModelSerializer):
+class IndexSnapshotSerializer(serializers.ModelSerializer):
     division_code = serializers.CharField(source="division.code", read_only=True)
     division_name = serializers.CharField(source="division.name", read_only=True)
 
@@ -85,9 +89,14 @@ class SnapshotSerializer(serializers.ModelSerializer):
                   "group_size", "rank_overall", "previous_rank", "change_previous", "change_year", "used", "missing"]
 
 
-@extend_schema_view(list=extend_schema(tags=[TAG], summary="指数快照（已发布期别的本组排名，及本人管辖范围）"))
+@extend_schema_view(list=extend_schema(
+    tags=[TAG], summary="指数快照（已发布期别的本组排名，及本人管辖范围）", responses=IndexSnapshotSerializer(many=True),
+    parameters=[OpenApiParameter("period", OpenApiTypes.STR, required=True, description="期别：2025 或 2025Q3")],
+))
 class SnapshotViewSet(viewsets.GenericViewSet):
-    serializer_class = SnapshotSerializer
+    queryset = IndexSnapshot.objects.none()
+    serializer_class = IndexSnapshotSerializer
+    pagination_class = None
 
     def list(self, request):
         try:
@@ -95,7 +104,7 @@ class SnapshotViewSet(viewsets.GenericViewSet):
         except ValueError as error:
             raise ValidationError({"period": str(error)})
         rows = selectors.snapshots_for_user(request.user, period)
-        return Response(SnapshotSerializer(rows, many=True).data)
+        return Response(IndexSnapshotSerializer(rows, many=True).data)
 
 
 class PeriodRequestSerializer(serializers.Serializer):

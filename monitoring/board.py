@@ -24,16 +24,15 @@ class BoardQuery:
     indicator: str = ""
 
 
-def visible_periods(user) -> list[str]:
-    """Periods with an index: all computed ones for the province, published ones (plus computed ones
-    for their own rows) for everyone else."""
-    qs = IndexPeriod.objects.all()
-    found = set(qs.values_list("period", flat=True))
+def visible_periods() -> list[str]:
+    """Periods with an index, newest first. Everyone may choose any: an unpublished period shows a user
+    outside the province only their own rows (selectors.snapshots_for_user)."""
+    found = set(IndexPeriod.objects.values_list("period", flat=True))
     return sorted(found, key=periods.sort_key, reverse=True)
 
 
 def default_query(user, params) -> BoardQuery:
-    available = visible_periods(user)
+    available = visible_periods()
     published = set(IndexPeriod.objects.filter(status=PeriodStatus.PUBLISHED).values_list("period", flat=True))
     default_period = next((p for p in available if p in published), available[0] if available else "")
     try:
@@ -108,7 +107,7 @@ def _indicator_view(user, query, version, rows):
 def board_context(user, query: BoardQuery) -> dict:
     version, state = selectors.period_state(query.period) if query.period else (None, None)
     domains = list(Domain.objects.all())
-    context = {"query": query, "tabs": [(g.value, g.label) for g in TABS], "periods": visible_periods(user),
+    context = {"query": query, "tabs": [(g.value, g.label) for g in TABS], "periods": visible_periods(),
                "period_label": periods.label(query.period) if query.period else "", "state": state, "version": version,
                "domains": domains, "rows": [], "detail": None, "indicator_view": None}
     if state is None:

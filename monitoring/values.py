@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 
 from registry.excel import Change, Column, Kind, RowError, RowsInvalid, SheetSpec, UpsertResult, history_recorder
@@ -51,10 +52,12 @@ def value_sheet(version) -> SheetSpec:
                      instructions=INSTRUCTIONS)
 
 
-def current_sheet() -> SheetSpec | None:
-    """The sheet of the catalogue in force this year (None before any catalogue exists)."""
+def current_sheet() -> SheetSpec:
+    """The sheet of the catalogue in force this year; before any catalogue exists there is no sheet (404)."""
     version = catalogue.version_for(str(timezone.localdate().year))
-    return value_sheet(version) if version else None
+    if version is None:
+        raise Http404("尚无适用的指标体系，请先在指标目录中导入指标。")
+    return value_sheet(version)
 
 
 def _period_of(row, errors) -> str | None:

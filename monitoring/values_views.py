@@ -32,23 +32,16 @@ def values_view(request):
     })
 
 
-def _sheet():
-    sheet = values.current_sheet()
-    if sheet is None:
-        raise Http404("尚无指标体系")
-    return sheet
-
-
 @login_required
 def values_template_view(request):
-    return xlsx_response(build_template(_sheet()), "指标数值导入模板.xlsx")
+    return xlsx_response(build_template(values.current_sheet()), "指标数值导入模板.xlsx")
 
 
 @login_required
 def values_export_view(request):
     """A period's values as the bureau's sheet (one row per division): what the user may read."""
     period = period_from(request)
-    sheet = _sheet()
+    sheet = values.current_sheet()
     rows = {}
     for v in selectors.values_for_user(request.user, IndicatorValue.objects.filter(period=period)).select_related(
             "indicator", "division").order_by("division__code"):
@@ -63,7 +56,7 @@ class ValueImportView(ExcelImportView):
 
     @property
     def spec(self):
-        return _sheet()
+        return values.current_sheet()
 
     def allowed(self, user) -> bool:
         return may_publish(user)
