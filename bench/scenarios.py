@@ -67,4 +67,7 @@ SCENARIOS = [
     api("division list API (county staff, townships)", f"staff_{COUNTY}", "/api/v1/divisions/?level=4&page_size=50",
         kind="throughput", min_rps_ratio=0.3),
     page("division list page (province clerk, villages)", "clerk", "/divisions/?level=5"),
+    page("index board page (province manager, one class with a county's radar)", "manager",
+         f"/monitoring/?group=other&division={COUNTY}"),
+    page("index board page (county staff)", f"staff_{COUNTY}", "/monitoring/"),
 ]

@@ -19,6 +19,7 @@ api_v1 = [
     path("", include("cases.api_urls")),
     path("", include("registry.notifications.api")),
     path("", include("rollups.api_urls")),
+    path("", include("monitoring.api_urls")),
 ]
 
 urlpatterns = [
@@ -33,6 +34,7 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("pairing/", include("pairing.urls")),
     path("rollups/", include("rollups.urls")),
+    path("monitoring/", include("monitoring.urls")),
     path("", include("registry.urls")),
     path("", include("registry.notifications.views")),
     path("", include("registry.deliverables.urls")),

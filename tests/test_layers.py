@@ -7,6 +7,8 @@
     projects      major projects and their monthly reports (a lagging report opens a case)
     pairing       the "1+3" pairing's loop: task lists, enclaves, visits, quarterly results, evaluation
     rollups       the board, roll-ups, snapshots and bulletins
+    monitoring    outcome monitoring: the 城乡一体融合高质量发展指数, quarterly key indicators, annual evaluation
+                  (reads the roll-ups for the evaluation's closure rate and project completion)
     config, bench wiring and measurement, on top
 
 A module may import its own layer and those below. Every import counts — at module level or inside a
@@ -19,10 +21,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-LAYERS = ["ground", "deliverables", "cases", "projects", "pairing", "rollups", "top"]
+LAYERS = ["ground", "deliverables", "cases", "projects", "pairing", "rollups", "monitoring", "top"]
 # The top-level package of each app, which is also its app label.
-APP_LABEL_LAYER = {"registry": "ground", "cases": "cases", "projects": "projects", "pairing": "pairing", "rollups": "rollups"}
-PACKAGES = ["registry", "cases", "projects", "pairing", "rollups", "config", "bench"]
+APP_LABEL_LAYER = {
+    "registry": "ground", "cases": "cases", "projects": "projects", "pairing": "pairing", "rollups": "rollups",
+    "monitoring": "monitoring",
+}
+PACKAGES = ["registry", "cases", "projects", "pairing", "rollups", "monitoring", "config", "bench"]
 
 # (importing module, imported module prefix): why the lower layer may name the higher one.
 ALLOWED = {

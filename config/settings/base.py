@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "cases",
     "pairing",
     "rollups",
+    "monitoring",
 ]
 
 MIDDLEWARE = [
@@ -172,4 +173,9 @@ DEMO_SEEDERS = [
     "cases.demo.seed",
     "pairing.demo.seed",
     "rollups.demo.seed",
+    "monitoring.demo.seed",
 ]
+
+# 城乡一体融合高质量发展指数: the share α of the subjective weights in the combined weights
+# (w = α·subjective + (1 − α)·entropy), stated with every computed period (monitoring.method).
+INDEX_SUBJECTIVE_ALPHA = env.float("INDEX_SUBJECTIVE_ALPHA", default=0.5)

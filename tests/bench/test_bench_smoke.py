@@ -9,6 +9,7 @@ from bench import run
 from cases.models import CaseCategory, CaseEvent
 from cases.reference import seed_reference_data
 from cases.services import case_create, perform_action
+from monitoring.demo import seed as seed_monitoring
 from registry.demo import seed_people
 from registry.models import User
 from tests.support.worker import subprocess_database_url
@@ -30,6 +31,7 @@ def _rectifying_cases(count):
 @pytest.mark.django_db(transaction=True)
 def test_benchmark_runs_end_to_end_and_writes_results(divisions, tmp_path, monkeypatch):
     seed_people(password=run.PASSWORD)
+    seed_monitoring(seed=1)
     _rectifying_cases(3)
     database_url = subprocess_database_url()
     monkeypatch.setenv("DATABASE_URL", database_url)
@@ -52,6 +54,8 @@ def test_benchmark_runs_end_to_end_and_writes_results(divisions, tmp_path, monke
     assert [n for n in rows if n.startswith("monthly roll-up")] and [n for n in rows if n.startswith("backfill of 2")]
     (imported,) = [r for n, r in rows.items() if n.startswith("import of a 20-row")]
     assert imported["raw"]["product"]["created"] == 20
+    (index,) = [r for n, r in rows.items() if n.startswith("index computation of one period")]
+    assert index["raw"]["divisions"] == 102 and index["raw"]["indicators"] == 18
     (mix,) = [r for n, r in rows.items() if n.startswith("month-end mix")]
     assert mix["raw"]["errors"] == 0 and mix["raw"]["lost_writes"] == 0
     # Its ceiling: the same lanes on the floors, every kind of request included, none an error.
