@@ -25,7 +25,9 @@ from registry.models import Division, DivisionLevel
 from . import cache
 from .figures import COUNT_FIELDS, case_stock_rows
 
-COUNTY_SECONDS = 600
+# Every case event in a county, every project change and every roll-up run move what these depend on;
+# the timeout only bounds a change made outside all of them.
+COUNTY_SECONDS = 3600
 PROJECT_FIELDS = ("project_count", "year_plan", "completed_year", "new_due", "new_started", "missing")
 ALL = ("all", 0)
 

@@ -61,3 +61,17 @@ def test_board_shows_rankings_by_class_and_groups_the_provinces_counties_under_t
     page = client.get(reverse("rollups:board"), {"month": "2026-09"}).content.decode()
     assert 'id="rankings"' in page and "排名规则" in page and 'data-scope="other"' in page
     assert 'class="fw-bold subtotal" data-city="330700"' in page and "金华市小计" in page
+
+
+@pytest.mark.django_db
+def test_board_api_answers_the_rankings_and_the_running_months_rules(history, people, api_client):
+    from registry.periods import current_month
+
+    rollup_month(month=current_month())
+    api_client.force_authenticate(people.manager)
+    data = api_client.get("/api/v1/board/").json()
+    assert data["overdue_label"] == "至今逾期" and data["schedule_rule"].startswith("本月尚未结束")
+    assert [r["measure"] for r in data["rankings"]] == ["cases", "projects"]
+    assert data["rankings"][0]["scopes"][0]["scope"] == "all" and "不少于" in data["rankings"][0]["rule"]
+    september = api_client.get("/api/v1/board/", {"month": "2026-09"}).json()
+    assert september["overdue_label"] == "月末逾期"
