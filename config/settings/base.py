@@ -157,6 +157,7 @@ DEMO_SEEDERS = [
     "registry.demo.seed_people",
     "registry.deliverables.named_examples.seed",
     "registry.deliverables.demo.seed_deliverables",
+    "registry.deliverables.graph.seed_structure",
     "projects.demo.seed",
     "cases.demo.seed",
     "rollups.demo.seed",
