@@ -113,3 +113,33 @@ def test_pages_take_the_same_queries_with_one_node_or_many(client, built):
     AxisFactory(county=division(YIWU))
     rollup_month(month=MONTH)
     assert [_count(client, u) for u in urls] == before
+
+
+def test_every_linked_figure_of_the_structure_tab_opens_a_list_of_that_count(client, built):
+    """Projects and cases of each node (and the county's distinct row) against the lists their links
+    open; workshops against the workshop list's total."""
+    import re
+
+    from cases.models import Case, CaseState
+    from tests.cases.factories import case_at, make_people
+    from registry.periods import current_month
+
+    people = make_people()
+    case_at(CaseState.ASSIGNED, people, concerns=built.workshops["W1"], title="工坊问题")
+    month = current_month()
+    rollup_month(month=month)
+    user = _login(client)
+    from rollups.graph import selectors
+
+    board = selectors.structure_board(user, month, YIWU)
+    checked = 0
+    for row in [*board["nodes"], board["distinct"]]:
+        s = row.snapshot
+        page = client.get(row.urls["projects"]).content.decode()
+        assert int(re.findall(r'id="list-total">[^<]*?共 (\d+) 条', page)[0]) == s.project_count, row.label
+        query = row.urls["cases_open"].partition("?")[2]
+        assert len(client.get(f"/api/v1/cases/?{query}&page_size=200").json()["results"]) == s.cases_open, row.label
+        response = client.get(row.urls["workshops"])
+        assert response.status_code == 200 and response.context["paginator"].count == s.workshops, row.label
+        checked += 1
+    assert checked == 5 and Case.objects.count() == 1
