@@ -48,6 +48,10 @@ def test_axis_page_shows_nodes_in_order_with_totals(client, built):
     assert response.context["total"].snapshot.project_count == 3
     assert "全轴合计" in html and "axis-strip" in html
     assert "cdn" not in html.lower()
+    assert "一轴一方案：尚未上传" in html
+    type(built.axis).objects.filter(pk=built.axis.pk).update(plan="plans/developmentaxis/plan.pdf")
+    html = client.get(f"/rollups/structure/axes/{built.axis.pk}/{Q}").content.decode()
+    assert f'href="/plans/developmentaxis/{built.axis.pk}/"' in html
 
 
 def test_the_node_filters_select_exactly_the_counted_sets(client, built):
