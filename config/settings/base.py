@@ -169,6 +169,7 @@ DEMO_SEEDERS = [
     "registry.demo.seed_people",
     "registry.deliverables.named_examples.seed",
     "registry.deliverables.demo.seed_deliverables",
+    "registry.deliverables.graph.seed_structure",
     "projects.demo.seed",
     "cases.demo.seed",
     "pairing.demo.seed",

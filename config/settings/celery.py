@@ -54,6 +54,10 @@ CELERY_BEAT_SCHEDULE = {
     "projects-remind-missing-reports": {
         "task": "projects.tasks.remind_missing_reports", "schedule": crontab(hour=9, minute=0),
     },
+    # The same for workshops' monthly figures (one reporting window and lock for every monthly report).
+    "workshops-remind-missing-reports": {
+        "task": "registry.deliverables.tasks.remind_missing_workshop_reports", "schedule": crontab(hour=9, minute=5),
+    },
     # Previous month: final for cases on the 1st, final for projects once the reporting window closes.
     "rollups-finalise-previous-month": {"task": "rollups.finalise_previous_month", "schedule": crontab(hour=1, minute=0)},
     # 交账: the day's signed anchor of every case's chain head (and the month's snapshot), then verify_ledger.

@@ -15,6 +15,7 @@ def ready():
     from registry.navigation import NavItem, register
 
     from . import admin  # noqa: F401  (admin.autodiscover imports registry.admin only)
+    from . import tasks  # noqa: F401  (Celery autodiscovers registry.tasks only)
     from .views import RECORD_TYPES
 
     register(*(NavItem(r.label, f"{r.key}_list", order=r.nav_order, section="成果台账") for r in RECORD_TYPES))

@@ -12,7 +12,6 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from . import graph
 from .cluster_models import ensure_cluster_models
 from registry.demo import PROVINCIAL_DEPARTMENTS, STATE_OWNED_ENTERPRISES
 from registry.models import (
@@ -316,7 +315,6 @@ def seed_axes(geo, rng, target, key_villages):
         ],
         batch_size=5000,
     )
-    graph.link_town_nodes()
     return len(inserted)
 
 
@@ -438,8 +436,6 @@ def seed_deliverables(*, scale: str, seed: int, **_) -> dict:
     seed_weak_places(geo, rng, helpers, figures["weak_townships"], figures["weak_villages"], {t.division_id for t in towns})
     clusters = seed_clusters(geo, rng, figures["clusters"], figures["radiated"])
     axes = seed_axes(geo, rng, figures["axes"], figures["key_villages_per_axis"])
-    graph.link_clusters_to_towns()
-    graph.graph_refresh()
     workshops, reports = seed_workshops(
         geo, rng, enterprises, figures["workshops"], figures["jobs"], figures["income_gain"], figures["months"]
     )

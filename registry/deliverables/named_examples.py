@@ -15,7 +15,6 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from . import graph
 from .cluster_models import ensure_cluster_models
 from .demo import county_seat, month_starts, monthly_reports, short_name, workshop_figures
 from registry.models import (
@@ -206,7 +205,6 @@ def _axes(places):
             for position, (kind, division, cluster) in enumerate(nodes, start=1)
         ])
         created += 1
-    graph.link_town_nodes()
     return created
 
 

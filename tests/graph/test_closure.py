@@ -64,3 +64,20 @@ def test_parse_node_refuses_anything_else():
     assert graph.parse_node("axis:12") == ("axis", 12)
     for bad in ("", "axis", "axis:x", "road:1", "axis:0", "axis:-1", f"axis:{2**63}"):
         assert graph.parse_node(bad) is None
+
+
+def test_demo_structure_step_links_bulk_written_town_nodes_and_clusters(divisions):
+    from registry.models import AxisNode, AxisNodeKind, VillageCluster
+    from tests.registry.factories import AxisFactory, CentralTownFactory, ClusterFactory, townships
+
+    township = townships("330782", 1, offset=5)[0]
+    town = CentralTownFactory(division=township)
+    village = township.children.filter(level=5).order_by("code").first()
+    cluster = ClusterFactory(key_village=village, members=[village])
+    axis = AxisFactory()
+    AxisNode.objects.bulk_create([AxisNode(axis=axis, kind=AxisNodeKind.CENTRAL_TOWN, division=township, position=1)])
+    result = graph.seed_structure()
+    assert result["town_nodes"] == 1 and result["clusters"] == 1
+    assert axis.nodes.get().central_town == town
+    assert VillageCluster.objects.get(pk=cluster.pk).central_town == town
+    assert village.pk in village_ids("axis", axis.pk)

@@ -48,6 +48,10 @@ def test_axis_page_shows_nodes_in_order_with_totals(client, built):
     assert response.context["total"].snapshot.project_count == 3
     assert "全轴合计" in html and "axis-strip" in html
     assert "cdn" not in html.lower()
+    assert "一轴一方案：尚未上传" in html
+    type(built.axis).objects.filter(pk=built.axis.pk).update(plan="plans/developmentaxis/plan.pdf")
+    html = client.get(f"/rollups/structure/axes/{built.axis.pk}/{Q}").content.decode()
+    assert f'href="/plans/developmentaxis/{built.axis.pk}/"' in html
 
 
 def test_the_node_filters_select_exactly_the_counted_sets(client, built):
@@ -113,3 +117,33 @@ def test_pages_take_the_same_queries_with_one_node_or_many(client, built):
     AxisFactory(county=division(YIWU))
     rollup_month(month=MONTH)
     assert [_count(client, u) for u in urls] == before
+
+
+def test_every_linked_figure_of_the_structure_tab_opens_a_list_of_that_count(client, built):
+    """Projects and cases of each node (and the county's distinct row) against the lists their links
+    open; workshops against the workshop list's total."""
+    import re
+
+    from cases.models import Case, CaseState
+    from tests.cases.factories import case_at, make_people
+    from registry.periods import current_month
+
+    people = make_people()
+    case_at(CaseState.ASSIGNED, people, concerns=built.workshops["W1"], title="工坊问题")
+    month = current_month()
+    rollup_month(month=month)
+    user = _login(client)
+    from rollups.graph import selectors
+
+    board = selectors.structure_board(user, month, YIWU)
+    checked = 0
+    for row in [*board["nodes"], board["distinct"]]:
+        s = row.snapshot
+        page = client.get(row.urls["projects"]).content.decode()
+        assert int(re.findall(r'id="list-total">[^<]*?共 (\d+) 条', page)[0]) == s.project_count, row.label
+        query = row.urls["cases_open"].partition("?")[2]
+        assert len(client.get(f"/api/v1/cases/?{query}&page_size=200").json()["results"]) == s.cases_open, row.label
+        response = client.get(row.urls["workshops"])
+        assert response.status_code == 200 and response.context["paginator"].count == s.workshops, row.label
+        checked += 1
+    assert checked == 5 and Case.objects.count() == 1

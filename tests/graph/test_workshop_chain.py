@@ -74,3 +74,18 @@ def test_annual_collective_income_per_village(yiwu_staff):
         services.workshop_report_submit(actor=yiwu_staff, data=figures(workshop, period=month))
     [row] = reporting.collective_income_by_village(WorkshopReport.objects.all(), year=2026)
     assert row["workshop__village_id"] == workshop.village_id and row["income"] == Decimal("2")
+
+
+def test_month_page_lists_missing_and_lets_a_clerk_confirm(client, yiwu_staff, yiwu_clerk):
+    reported, missing = WorkshopFactory(), WorkshopFactory(village=villages(YIWU, 1, offset=3)[0])
+    report = services.workshop_report_submit(actor=yiwu_staff, data=figures(reported))
+    client.force_login(yiwu_clerk)
+    page = client.get("/workshop-reports/month/?month=2026-10")
+    assert page.status_code == 200
+    assert [w.pk for w in page.context["missing"]] == [missing.pk]
+    assert [r.pk for r in page.context["waiting"]] == [report.pk]
+    client.post("/workshop-reports/month/", {"month": "2026-10", "report": [report.pk]})
+    report.refresh_from_db()
+    assert report.status == "confirmed" and report.confirmed_by == yiwu_clerk
+    client.force_login(yiwu_staff)
+    assert client.get("/workshop-reports/month/?month=bad").status_code == 200  # a bad month falls back, no 500
