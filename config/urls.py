@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("projects.api.urls")),
     path("", include("cases.api_urls")),
     path("", include("registry.notifications.api")),
+    path("", include("pairing.api_urls")),
     path("", include("rollups.api_urls")),
     path("", include("monitoring.api_urls")),
 ]

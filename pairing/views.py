@@ -23,9 +23,9 @@ from .results import current_quarter, figures_for
 def _period(request) -> tuple[int, int]:
     year, quarter = current_quarter()
     try:
-        year = int(request.GET.get("year", year))
+        year = min(max(int(request.GET.get("year", year)), 2000), 2100)  # a typed year out of range: the nearest
         quarter = min(max(int(request.GET.get("quarter", quarter)), 1), 4)
-    except ValueError:
+    except (TypeError, ValueError):
         pass
     return year, quarter
 

@@ -103,3 +103,27 @@ def test_the_province_edits_groups_on_the_pairing_page(world, client):
     assert list(s.pairing.groups.get(kind="provincial").members.all()) == [s.school]
     wrong = client.post(url, {"soe_lead": s.dept.pk}, follow=True)
     assert "省属国企组团牵头单位" in wrong.content.decode()  # a department offered as an SOE group's lead: refused
+
+
+def test_the_migration_turns_the_old_fields_into_three_groups(divisions):
+    """registry 0010: a pairing recorded with a lead department (and members), a strong county and an SOE."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from registry.models import PairingGroup, PairingKind, PairingRelationship
+
+    from .factories import county
+
+    migration = import_module("registry.migrations.0010_pairing_groups")
+    dept = unit("330000", OrganisationKind.PROVINCIAL_DEPARTMENT, "省民政厅（迁移）")
+    member = unit("330000", OrganisationKind.PROVINCIAL_DEPARTMENT, "省教育厅（迁移）")
+    energy = unit("330000", OrganisationKind.STATE_OWNED_ENTERPRISE, "省国企（迁移）")
+    old = PairingRelationship.objects.create(county=county(SUICHANG), kind=PairingKind.ONE_PLUS_THREE, year=YEAR,
+                                             lead_unit=dept, partner_county=county(YIWU), soe=energy)
+    old.member_units.set([member])
+    migration.groups_from_old_fields(apps, None)
+    groups = {g.kind: g for g in PairingGroup.objects.filter(pairing=old)}
+    assert groups["provincial"].lead_unit == dept and list(groups["provincial"].members.all()) == [member]
+    assert groups["strong_county"].lead_unit.division.code == YIWU  # the county's government, made if missing
+    assert groups["soe"].lead_unit == energy

@@ -54,3 +54,42 @@ def test_board_section_counts_per_county(world, client):
     client.force_login(world.province_clerk)
     board = client.get(reverse("rollups:board")).content.decode()
     assert 'id="board-pairing"' in board and "遂昌县" in board
+
+
+@pytest.mark.parametrize("query", [{"year": "abc"}, {"year": "99999", "quarter": "7"}, {"quarter": "-1"}])
+def test_odd_periods_answer_a_page_not_an_error(world, client, query):
+    client.force_login(world.province_clerk)
+    assert client.get(reverse("pairing-dashboard"), query).status_code == 200
+    assert client.get(reverse("pairing-evaluations"), query).status_code == 200
+
+
+def test_a_partner_cannot_confirm_someone_elses_task_or_keep_the_pairing(world, client):
+    s = world.suichang
+    task = services.task_create(by=world.suichang_clerk, pairing=s.pairing, number="X1", title="任务", groups=[s.groups["soe"]])
+    client.force_login(world.dept_staff)
+    response = client.post(reverse("pairing-partner-confirm", args=[task.pk]), {"version": "x"}, follow=True)
+    assert response.status_code == 200 and "联合确认" in response.content.decode()
+    client.force_login(world.panan_clerk)
+    assert client.post(reverse("pairing-partner-confirm", args=[task.pk]), {"version": 1}).status_code == 404
+    assert client.post(reverse("pairing-visit-create", args=[s.pairing.pk]), {}).status_code == 404
+    client.force_login(world.dept_staff)
+    refused = client.post(reverse("pairing-funds", args=[s.pairing.pk]), {"year": 2026, "quarter": 1, "funds": "10"}, follow=True)
+    assert "只有该县" in refused.content.decode()
+
+
+def test_the_api_lists_a_partners_tasks_and_a_quarters_figures(world, api_client):
+    _tasks(world, 2, "a")
+    api_client.force_authenticate(world.school_staff)
+    rows = api_client.get("/api/v1/pairing-tasks/").json()["results"]
+    assert [r["number"] for r in rows] == ["a0", "a1"] and rows[0]["joint_parties"][0]["name"] == "省发展改革委"
+    api_client.force_authenticate(world.panan_clerk)
+    assert api_client.get("/api/v1/pairing-tasks/").json()["results"] == []
+    assert api_client.get(f"/api/v1/pairing-tasks/{rows[0]['id']}/").status_code == 404
+    api_client.force_authenticate(world.suichang_clerk)
+    url = f"/api/v1/pairings/{world.suichang.pairing.pk}/quarter/"
+    figures = api_client.get(url, {"year": 2026, "quarter": 4}).json()
+    assert figures["tasks"] == 2 and figures["county"] == "遂昌县"
+    bad = api_client.get(url, {"year": 2026, "quarter": 9})
+    assert bad.status_code == 400 and "error" in bad.json()
+    api_client.force_authenticate(world.panan_clerk)
+    assert api_client.get(url, {"year": 2026, "quarter": 4}).status_code == 404
