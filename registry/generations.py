@@ -94,24 +94,9 @@ def bump(*generations: str):
 
 def bump_now_and_on_commit(*generations: str):
     """Now, so the writing transaction itself reads fresh figures; again after the commit, so a read
-    that ran concurrently and cached the figures from before the commit is not served afterwards.
-
-    The after-commit bumps of one transaction go out together, in one cache round trip: a case action
-    moved its units' to-do counts, its county's pipeline and its recipients' inboxes in three."""
+    that ran concurrently and cached the figures from before the commit is not served afterwards."""
     bump(*generations)
-    connection = transaction.get_connection()
-    pending = connection.__dict__.setdefault("_generations_after_commit", set())
-    pending.update(generations)
-
-    def flush():
-        # Every call registers one: a savepoint rolled back drops its own, never a later one. The first
-        # to run takes them all; generations left by a transaction rolled back go with the next (a
-        # spare bump hides nothing that was not already stale).
-        names = connection.__dict__.pop("_generations_after_commit", set())
-        if names:
-            bump(*names)
-
-    transaction.on_commit(flush)
+    transaction.on_commit(lambda: bump(*generations))
 
 
 # Reference data (divisions, categories) cached by several apps (the case list's labels, the board's
