@@ -207,9 +207,9 @@ def count() -> dict:
     progress = writes("progress")  # the case the feedback left, at its version now
     for _ in range(2):
         measure("progress", progress)
-    counted["case action: feedback with a photo (upload + feedback)"] = (
-        counted["case action: upload"] + counted.pop("case action: feedback"))
-    counted["case action: photo upload"] = counted.pop("case action: upload")
+    counted["case action: feedback (its photo uploaded before)"] = counted.pop("case action: feedback")
+    counted["case action: photo upload (for a feedback)"] = counted.pop("case action: upload")
+    counted["case action: review (sent back)"] = counted.pop("case action: review")
     return counted
 
 
