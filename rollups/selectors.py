@@ -1,4 +1,4 @@
-"""Reads for the status board, the API and the bulletin: snapshot rows plus a few live counts.
+"""Reads for the board (调度看板), the API and the bulletin: snapshot rows plus a few live counts.
 
 Every read is a fixed number of queries whatever the number of cases or counties: the pipeline is one
 aggregate over the live cases (rollups.pipeline), the table one read of snapshot rows, the trend one

@@ -77,7 +77,7 @@ def _card(case_id, card: str, today, soon) -> int:
         units=_responsible_units(case),
         kind=NotificationKind.DEADLINE,
         case=case,
-        message=f"{text}：{case.title}，期限 {case.deadline:%Y-%m-%d}。",
+        message=f"{text}：{case.title}，办理期限 {case.deadline:%Y-%m-%d}。",
     )
     return 1
 

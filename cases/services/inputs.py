@@ -34,14 +34,14 @@ def _clean_inputs(action, case: Case, by, inputs: dict) -> dict:
         try:
             deadline = dt.date.fromisoformat(deadline)
         except ValueError:
-            errors["deadline"] = "期限格式应为 YYYY-MM-DD。"
+            errors["deadline"] = "办理期限格式应为 YYYY-MM-DD。"
             deadline = None
     if DEADLINE in action.requires and deadline is None and "deadline_workdays" not in errors:
         errors.setdefault("deadline", "请填写办理期限（日期或工作日数）。")
     if deadline is not None and deadline < local_today():
-        errors["deadline"] = "期限不能早于今天。"
+        errors["deadline"] = "办理期限不能早于今天。"
     if action.name == "extend" and deadline is not None and case.deadline and deadline <= case.deadline:
-        errors["deadline"] = f"延期后的期限须晚于现有期限 {case.deadline:%Y-%m-%d}。"
+        errors["deadline"] = f"延期后的办理期限须晚于现有办理期限 {case.deadline:%Y-%m-%d}。"
     clean["deadline"] = deadline
 
     if LEAD_UNIT in action.requires:
