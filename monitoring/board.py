@@ -23,18 +23,15 @@ class BoardQuery:
     group: str
     division: str = ""
     indicator: str = ""
-
-
-def visible_periods() -> list[str]:
-    """Periods with an index, newest first. Everyone may choose any: an unpublished period shows a user
-    outside the province only their own rows (selectors.snapshots_for_user)."""
-    found = set(IndexPeriod.objects.values_list("period", flat=True))
-    return sorted(found, key=periods.sort_key, reverse=True)
+    available: tuple = ()
 
 
 def default_query(user, params) -> BoardQuery:
-    available = visible_periods()
-    published = set(IndexPeriod.objects.filter(status=PeriodStatus.PUBLISHED).values_list("period", flat=True))
+    """The board's period (default: the latest published), class tab and county. Every period with an
+    index may be chosen: an unpublished one shows a user outside the province only their own rows."""
+    states = dict(IndexPeriod.objects.values_list("period", "status"))  # one row per period and catalogue version
+    available = sorted(states, key=periods.sort_key, reverse=True)
+    published = {p for p, status in states.items() if status == PeriodStatus.PUBLISHED}
     default_period = next((p for p in available if p in published), available[0] if available else "")
     try:
         period = periods.parse_period(params["period"]) if params.get("period") else default_period
@@ -47,7 +44,7 @@ def default_query(user, params) -> BoardQuery:
     if group not in TABS:
         raise Http404("比较组无效")
     division = params.get("division") or (own.code if own is not None and own.level == DivisionLevel.COUNTY else "")
-    return BoardQuery(period, group, division, params.get("indicator", ""))
+    return BoardQuery(period, group, division, params.get("indicator", ""), tuple(available))
 
 
 def _number(value, digits: int) -> str:
@@ -117,12 +114,12 @@ def _indicator_view(user, query, version, rows):
 def board_context(user, query: BoardQuery) -> dict:
     version, state = selectors.period_state(query.period) if query.period else (None, None)
     domains = list(Domain.objects.all())
-    context = {"query": query, "tabs": [(g.value, g.label) for g in TABS], "periods": visible_periods(),
+    context = {"query": query, "tabs": [(g.value, g.label) for g in TABS], "periods": query.available,
                "period_label": periods.label(query.period) if query.period else "", "state": state, "version": version,
                "domains": domains, "ranking_rows": "", "row_count": 0, "detail": None, "indicator_view": None}
     if state is None:
         return context
-    rows = list(selectors.snapshots_for_user(user, query.period).filter(group=query.group))
+    rows = list(selectors.snapshots_for_user(user, query.period, state_of=(version, state)).filter(group=query.group))
     group_rows_visible = user.sees_everything or state.is_published
     context["ranking_rows"] = render_fragment(
         "monitoring/ranking_rows.html", rows=[_row(r, domains) for r in rows], selected=query.division,
