@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Avg
 from django.http import Http404
 
+from registry.jinja import render_fragment
 from registry.models import Division, DivisionLevel
 from registry.scoping import user_can_see_division
 
@@ -22,18 +23,15 @@ class BoardQuery:
     group: str
     division: str = ""
     indicator: str = ""
-
-
-def visible_periods() -> list[str]:
-    """Periods with an index, newest first. Everyone may choose any: an unpublished period shows a user
-    outside the province only their own rows (selectors.snapshots_for_user)."""
-    found = set(IndexPeriod.objects.values_list("period", flat=True))
-    return sorted(found, key=periods.sort_key, reverse=True)
+    available: tuple = ()
 
 
 def default_query(user, params) -> BoardQuery:
-    available = visible_periods()
-    published = set(IndexPeriod.objects.filter(status=PeriodStatus.PUBLISHED).values_list("period", flat=True))
+    """The board's period (default: the latest published), class tab and county. Every period with an
+    index may be chosen: an unpublished one shows a user outside the province only their own rows."""
+    states = dict(IndexPeriod.objects.values_list("period", "status"))  # one row per period and catalogue version
+    available = sorted(states, key=periods.sort_key, reverse=True)
+    published = {p for p, status in states.items() if status == PeriodStatus.PUBLISHED}
     default_period = next((p for p in available if p in published), available[0] if available else "")
     try:
         period = periods.parse_period(params["period"]) if params.get("period") else default_period
@@ -46,14 +44,23 @@ def default_query(user, params) -> BoardQuery:
     if group not in TABS:
         raise Http404("比较组无效")
     division = params.get("division") or (own.code if own is not None and own.level == DivisionLevel.COUNTY else "")
-    return BoardQuery(period, group, division, params.get("indicator", ""))
+    return BoardQuery(period, group, division, params.get("indicator", ""), tuple(available))
 
 
-def _row(snapshot, domains):
+def _number(value, digits: int) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def _row(snapshot, domains) -> dict:
+    """One ranking row, formatted here: the rows are rendered by a Jinja2 fragment (the table was most of
+    the page's time through the Django template engine's per-cell filters)."""
     return {
-        "snapshot": snapshot, "division": snapshot.division,
-        "domains": [snapshot.domain_scores.get(d.code) for d in domains],
-        "movement": snapshot.rank_movement,
+        "code": snapshot.division.code, "name": snapshot.division.name,
+        "rank": snapshot.rank_in_group or "—",
+        "domains": [_number(snapshot.domain_scores.get(d.code), 1) for d in domains],
+        "composite": _number(snapshot.composite, 2), "movement": snapshot.rank_movement,
+        "change_previous": _number(snapshot.change_previous, 2), "change_year": _number(snapshot.change_year, 2),
+        "missing": "、".join(snapshot.missing),
     }
 
 
@@ -107,14 +114,17 @@ def _indicator_view(user, query, version, rows):
 def board_context(user, query: BoardQuery) -> dict:
     version, state = selectors.period_state(query.period) if query.period else (None, None)
     domains = list(Domain.objects.all())
-    context = {"query": query, "tabs": [(g.value, g.label) for g in TABS], "periods": visible_periods(),
+    context = {"query": query, "tabs": [(g.value, g.label) for g in TABS], "periods": query.available,
                "period_label": periods.label(query.period) if query.period else "", "state": state, "version": version,
-               "domains": domains, "rows": [], "detail": None, "indicator_view": None}
+               "domains": domains, "ranking_rows": "", "row_count": 0, "detail": None, "indicator_view": None}
     if state is None:
         return context
-    rows = list(selectors.snapshots_for_user(user, query.period).filter(group=query.group))
+    rows = list(selectors.snapshots_for_user(user, query.period, state_of=(version, state)).filter(group=query.group))
     group_rows_visible = user.sees_everything or state.is_published
-    context["rows"] = [_row(r, domains) for r in rows]
+    context["ranking_rows"] = render_fragment(
+        "monitoring/ranking_rows.html", rows=[_row(r, domains) for r in rows], selected=query.division,
+        period=query.period, group=query.group)
+    context["row_count"] = len(rows)
     context["averages"] = _class_average(rows, domains) if rows else []
     if query.division:
         context["detail"] = _detail(user, query, version, state, rows, domains, group_rows_visible)

@@ -64,11 +64,11 @@ def period_state(period: str):
     return version, IndexPeriod.objects.filter(period=period, version=version).first()
 
 
-def snapshots_for_user(user, period: str):
+def snapshots_for_user(user, period: str, *, state_of=None):
     """A period's index rows a user may read: everything for the province; their own jurisdiction
     always (computed, even unpublished); once published, the rankings they are compared in — for a
     county user its class, for a city user every group (its counties are ranked in them)."""
-    version, state = period_state(period)
+    version, state = state_of or period_state(period)
     if state is None:
         return IndexSnapshot.objects.none()
     qs = IndexSnapshot.objects.filter(period=period, version=version).select_related("division").order_by(

@@ -45,7 +45,7 @@ def values_export_view(request):
     rows = {}
     for v in selectors.values_for_user(request.user, IndicatorValue.objects.filter(period=period)).select_related(
             "indicator", "division").order_by("division__code"):
-        row = rows.setdefault(v.division_id, {"period": period, "division": v.division.code})
+        row = rows.setdefault(v.division_id, {"period": period, "division": v.division})
         row[f"v:{v.indicator.code}"], row[f"t:{v.indicator.code}"] = v.value, v.target
     return xlsx_response(export_rows(sheet, list(rows.values())), f"指标数值_{period}.xlsx")
 

@@ -96,3 +96,20 @@ def test_completeness_shows_missing_values(client, catalogue, province_manager):
     assert page.status_code == 200
     html = page.content.decode()
     assert "completeness-table" in html and "缺" in html and "1/102" in html
+
+
+def test_province_clerk_imports_the_bureau_workbook_through_the_page(client, catalogue, province_clerk):
+    client.force_login(province_clerk)
+    assert client.get("/monitoring/values/excel/import/").status_code == 200
+    assert client.get("/monitoring/values/excel/template/").content[:2] == b"PK"
+    upload = bureau_workbook(catalogue, [{"period": "2025", "division": "330782", "S01": 75.2}])
+    upload.name = "统计局.xlsx"
+    response = client.post("/monitoring/values/excel/import/", {"file": upload})
+    assert response.status_code == 200 and "导入成功" in response.content.decode()
+    bad = bureau_workbook(catalogue, [{"period": "2025", "division": "330782", "S01": "高"}])
+    bad.name = "bad.xlsx"
+    response = client.post("/monitoring/values/excel/import/", {"file": bad})
+    assert response.status_code == 400 and "未保存任何数据" in response.content.decode()
+    exported = client.get("/monitoring/values/excel/export/?period=2025")
+    assert exported.status_code == 200 and exported.content[:2] == b"PK"
+    assert client.get("/monitoring/catalogue/excel/import/").status_code == 200
