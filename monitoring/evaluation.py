@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Avg, Max, Sum
 from django.utils import timezone
 
+from pairing.evaluation import county_section
 from registry import outbox
 from registry.history import record_changes, snapshot
 from registry.models import Division, DivisionLevel
@@ -70,10 +71,26 @@ def _rollup_figures(year: int) -> dict:
 
 
 def pairing_section(evaluation: CountyEvaluation) -> str:
-    """HOOK for the "1+3" pairing evaluation (another app, being built): when it lands in a layer below this
-    one, read its annual evaluation of the county here (and in evaluation_prepare, into pairing_summary).
-    Until then the section shows what a clerk recorded in pairing_summary, or says there is none."""
-    return evaluation.pairing_summary or "（结对帮扶年度评价接入后自动填入。）"
+    """The "1+3" pairing's annual evaluation of the county (pairing.evaluation.county_section: final when
+    the province has finalised it, else computed from the ledger now and marked provisional), as text for
+    the page and the document; what a clerk wrote in pairing_summary follows it. A county without a
+    pairing that year says so."""
+    section = county_section(evaluation.division, evaluation.year.year)
+    parts = []
+    if section is None:
+        parts.append("本年度无“1+3”结对帮扶关系。")
+    else:
+        scored = "；".join(
+            f"{line['name']} {line['points']} 分（权重 {line['weight']}）" if line["points"] is not None
+            else f"{line['name']} 不适用" for line in section["lines"]
+        )
+        total = f"{section['total']} 分" if section["total"] is not None else "暂无可计分项"
+        parts.append(f"{section['title']}：总分 {total}。{scored}。")
+        if section["comment"]:
+            parts.append(f"省专班评语：{section['comment']}")
+    if evaluation.pairing_summary:
+        parts.append(evaluation.pairing_summary)
+    return "\n".join(parts)
 
 
 @transaction.atomic

@@ -75,3 +75,19 @@ def test_evaluation_pages_refuse_county_staff_and_bad_years(client, prepared, yi
     client.force_login(province_manager)
     assert client.get("/monitoring/evaluation/?year=abc").status_code == 404
     assert client.post("/monitoring/evaluation/2025/finalise/").status_code == 403
+
+
+def test_the_pairing_section_is_the_pairings_own_annual_evaluation(prepared):
+    from pairing.evaluation import county_section
+    from tests.pairing.factories import SUICHANG, make_pairing
+
+    made = make_pairing(SUICHANG)
+    made.pairing.year = 2025
+    made.pairing.save(update_fields=["year"])
+    suichang = CountyEvaluation.objects.get(year=prepared, division__code=SUICHANG)
+    section = county_section(suichang.division, 2025)
+    text = evaluation.pairing_section(suichang)
+    assert section is not None and text.startswith(section["title"])
+    assert all(line["name"] in text for line in section["lines"])
+    yiwu = CountyEvaluation.objects.get(year=prepared, division__code="330782")
+    assert evaluation.pairing_section(yiwu) == "本年度无“1+3”结对帮扶关系。"
