@@ -210,3 +210,24 @@ def test_over_limit_file_and_text_are_stopped_on_the_form(page, login_as, people
     form.locator("textarea[name=comment]").fill("长" * (limit + 50))
     assert len(form.locator("textarea[name=comment]").input_value()) == limit
     keep(page, "phone-over-limit.png")
+
+
+def test_a_forced_lock_asks_in_a_dialog_first(page, login_as, people):
+    """Forcing a month's lock (a run the rules would refuse) asks first; 取消 sends nothing."""
+    from registry.models import PeriodLock
+
+    login_as(people.province_clerk)
+    go(page, "/projects/locks/")
+    form = page.locator("#lock-table form").first
+    form.locator("input[name=reason]").fill("年终结算需要")
+    form.locator("input[name=force]").check()
+    form.locator("button[name=lock]").click()
+    dialog = page.locator("#confirm-dialog")
+    assert dialog.is_visible() and "确定强制锁定吗" in dialog.inner_text()
+    keep(page, "forced-lock-dialog.png")
+    dialog.get_by_role("button", name="取消").click()
+    assert not dialog.is_visible() and PeriodLock.objects.count() == 0
+    form.locator("button[name=lock]").click()
+    dialog.get_by_role("button", name="确认").click()
+    page.wait_for_load_state("networkidle")
+    assert PeriodLock.objects.count() == 1
