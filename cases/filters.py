@@ -3,6 +3,8 @@ import django_filters
 from django import forms
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from registry.filters import YES_NO_ALL, ClassFormFilterSet, DayFilter, DivisionNameFilter, MonthFilter, NOT_FOUND, UnitNameFilter, date_input
 from registry.deliverables import graph
@@ -12,6 +14,11 @@ from . import graph_sets, ledger_sets
 from .concerns import CONCERN_TYPES
 from .models import Case, CaseCategory, CaseLevel, CaseState
 from .selectors import due_soon_q, overdue_q, responsible_unit_q
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class ConcernTypeFilter(django_filters.ChoiceFilter):
+    """A ChoiceFilter whose choices are read at start-up: typed for the OpenAPI schema as the text it is."""
 
 
 def concern_type_choices():
@@ -33,7 +40,7 @@ class CaseFilter(ClassFormFilterSet):
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="逾期", widget=YES_NO_ALL)
     due_soon = django_filters.BooleanFilter(method="filter_due_soon", label="临期（3个工作日内）", widget=YES_NO_ALL)
     responsible_unit = UnitNameFilter(method="filter_responsible_unit", label="责任单位")
-    concerns_type = django_filters.ChoiceFilter(method="filter_concerns_type", choices=concern_type_choices, label="关联对象类型")
+    concerns_type = ConcernTypeFilter(method="filter_concerns_type", choices=concern_type_choices, label="关联对象类型")
     # Set by the links of a record's page (its cases), never typed: hidden, shown as a chip.
     concerns_id = django_filters.NumberFilter(field_name="object_id", label="关联对象", widget=forms.HiddenInput)
     # Set by the structure tab's links (registry/deliverables/graph.py), never typed: hidden, shown as a chip.

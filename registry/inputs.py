@@ -110,9 +110,8 @@ def install_api_validators():
 
 
 def install_text_limit():
-    """Every Django form CharField without a max_length gets TEXT_MAX_LENGTH (JSON fields excepted:
-    their text is a structure, not something typed). Like install_form_validators, before any form
-    class is built."""
+    """Every Django form CharField without a max_length, whose cleaned value is the text itself, gets
+    TEXT_MAX_LENGTH. Like install_form_validators, before any form class is built."""
     from django import forms
 
     original = forms.CharField.__init__
@@ -120,7 +119,9 @@ def install_text_limit():
         return
 
     def __init__(self, *, max_length=None, **kwargs):
-        if max_length is None and not isinstance(self, forms.JSONField):
+        # Only fields whose cleaned value stays the text typed: a subclass cleaning text into something
+        # else (a month, a record named by it) checks its own length, since the validators would see that.
+        if max_length is None and type(self).to_python is forms.CharField.to_python:
             max_length = TEXT_MAX_LENGTH
         original(self, max_length=max_length, **kwargs)
 

@@ -57,7 +57,7 @@ def test_assign_accept_feedback_reject_resubmit_close_in_the_browser(page, login
 
     login_as(people.clerk)
     page.goto(f"{page.base_url}/cases/review/")
-    page.click("#case-table a")
+    page.click("[data-review-open]")  # the queue shows the feedback; the case opens in review mode
     _act(page, "reject", "请补充整改后全景照片")
     _logout(page)
 

@@ -130,6 +130,7 @@ def test_dates_and_months_are_pickers_and_no_select_reads_dashes(client, people)
     for path in ("/cases/new/", "/cases/", "/projects/", "/organisations/", "/divisions/"):
         page = client.get(path).content.decode()
         assert "---------" not in page, path
+        assert "{#" not in page and "#}" not in page, path  # no template comment leaks into the page
     assert ">请选择</option>" in client.get("/cases/new/").content.decode()
 
 
