@@ -19,10 +19,13 @@ def _data_operations():
     found = []
     for key in _plan(loader):
         migration = loader.graph.nodes[key]
-        python_ops = [op for op in migration.operations if isinstance(op, RunPython)]
-        if python_ops:
-            apps = loader.project_state(key, at_end=False).apps
-            found.extend((op, apps) for op in python_ops)
+        for index, operation in enumerate(migration.operations):
+            if isinstance(operation, RunPython):
+                # The models as the operation saw them: after the schema steps before it in its migration.
+                state = loader.project_state(key, at_end=False)
+                for earlier in migration.operations[:index]:
+                    earlier.state_forwards(migration.app_label, state)
+                found.append((operation, state.apps))
     return found
 
 
