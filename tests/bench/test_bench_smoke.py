@@ -1,6 +1,7 @@
 """A CI-sized run of the benchmark harness, so that it cannot rot: tiny data, a second or two per figure."""
 import datetime as dt
 import json
+import socket
 
 import pytest
 from django.utils import timezone
@@ -37,8 +38,11 @@ def test_benchmark_runs_end_to_end_and_writes_results(divisions, tmp_path, monke
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("REDIS_URL", "")
     monkeypatch.setenv("BENCH_SETTINGS", "config.settings.test")  # the test database's fast password hashes
+    with socket.socket() as probe:  # a free port: two suites on one machine must not share the server's
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
     exit_code = run.main([
-        "--duration", "0.5", "--rounds", "1", "--workers", "1", "--port", "8797", "--out", str(tmp_path),
+        "--duration", "0.5", "--rounds", "1", "--workers", "1", "--port", str(port), "--out", str(tmp_path),
         "--small-database-url", database_url, "--mix-duration", "2", "--mix-lanes", "2",
         "--backfill-months", "2", "--rollup-samples", "1", "--rollup-repeat", "1", "--import-rows", "20",
     ])
