@@ -196,6 +196,18 @@ class FloorLane(Lane):
         self.acknowledged += ok
 
 
+def request_breakdown(samples) -> dict:
+    """Where the time goes: each request type's count, median and p95 (ms), from (kind, what, seconds,
+    ok, status) samples."""
+    by_request = {}
+    for what in sorted({s[1] for s in samples}):
+        times = [s[2] for s in samples if s[1] == what and s[3]]
+        by_request[what] = {"count": sum(1 for s in samples if s[1] == what),
+                            "p50_ms": round(percentile(times, 50) * 1000, 1) if times else None,
+                            "p95_ms": round(percentile(times, 95) * 1000, 1) if times else None}
+    return by_request
+
+
 def run(spec) -> dict:
     if urlsplit(spec["base_url"]).hostname not in ("127.0.0.1", "localhost", "::1"):
         raise SystemExit("bench mix only targets the loopback interface")
@@ -214,13 +226,7 @@ def run(spec) -> dict:
     latencies = [s[2] for s in samples if s[3]]
     errors = [s[4] for s in samples if not s[3]]
     by_kind = {kind: sum(1 for s in samples if s[0] == kind) for kind, _ in WEIGHTS}
-    # Where the time goes: each request type's count, median and p95 (ms).
-    by_request = {}
-    for what in sorted({s[1] for s in samples}):
-        times = [s[2] for s in samples if s[1] == what and s[3]]
-        by_request[what] = {"count": sum(1 for s in samples if s[1] == what),
-                            "p50_ms": round(percentile(times, 50) * 1000, 1) if times else None,
-                            "p95_ms": round(percentile(times, 95) * 1000, 1) if times else None}
+    by_request = request_breakdown(samples)
     return {
         "requests": len(samples),
         "errors": len(errors),

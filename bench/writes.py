@@ -15,7 +15,7 @@ import time
 from urllib.parse import urlsplit
 
 from .client import percentile
-from .mix import WRITE, Lane
+from .mix import WRITE, Lane, request_breakdown
 from .scenarios import JSON_FLOOR
 
 WRITE_FLOOR = [("POST", "/api/v1/ping/write/", None)]
@@ -74,12 +74,7 @@ def run(spec) -> dict:
     samples = [s for lane in lanes for s in lane.samples]
     latencies = [s[2] for s in samples if s[3]]
     errors = [s[4] for s in samples if not s[3]]
-    by_request = {}
-    for what in sorted({s[1] for s in samples}):
-        times = [s[2] for s in samples if s[1] == what and s[3]]
-        by_request[what] = {"count": sum(1 for s in samples if s[1] == what),
-                            "p50_ms": round(percentile(times, 50) * 1000, 1) if times else None,
-                            "p95_ms": round(percentile(times, 95) * 1000, 1) if times else None}
+    by_request = request_breakdown(samples)
     return {
         "requests": len(samples),
         "errors": len(errors),
