@@ -5,6 +5,9 @@ and report every figure as a ratio to its floor measured in the same run.
 
 Uses DATABASE_URL/REDIS_URL from the environment (PostgreSQL + Redis for real figures). Seed first:
     python manage.py seed_demo --scale province --history 5
+
+Over 400 lines on purpose: one readable list of every step and its floor, each step's rows a short
+function here; the load itself lives in the step modules (mix, writes, graph, index, importer).
 """
 import argparse
 import datetime as dt
