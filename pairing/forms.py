@@ -103,6 +103,7 @@ class RevenueForm(forms.Form):
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     quarter = forms.TypedChoiceField(label="季度", choices=[(q, f"第{q}季度") for q in range(1, 5)], coerce=int)
     amount = forms.DecimalField(label="分成收益（万元）", min_value=0, max_digits=14, decimal_places=2)
+    reason = forms.CharField(label="更正原因（更正已填报的数值时填写）", max_length=500, required=False)
 
     def __init__(self, *args, enclaves, **kwargs):
         super().__init__(*args, **kwargs)
@@ -115,6 +116,7 @@ class FundsForm(forms.Form):
     quarter = forms.TypedChoiceField(label="季度", choices=[(q, f"第{q}季度") for q in range(1, 5)], coerce=int)
     funds = forms.DecimalField(label="帮扶资金（万元）", min_value=0, max_digits=14, decimal_places=2)
     note = forms.CharField(label="说明", max_length=500, required=False)
+    reason = forms.CharField(label="更正原因（更正已填报的数值时填写）", max_length=500, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -15,6 +15,7 @@ from cases import clock
 from cases.joint_parties import joint_parties_set
 from cases.models import Case, CaseCategory, CaseSource
 from cases.services import case_create, case_update, perform_action
+from registry.history import record_changes, snapshot
 from registry.models import Division, PairingGroup, PairingKind, PairingRelationship
 from registry.scoping import can_see, user_can_see_division
 
@@ -137,14 +138,26 @@ def enclave_create(*, by, pairing, name: str, kind: str, origin: Division, host:
 
 
 @transaction.atomic
-def enclave_revenue_record(*, by, enclave: Enclave, year: int, quarter: int, amount: Decimal) -> EnclaveRevenue:
-    """The quarter's shared revenue; recording a quarter again corrects it (the latest figure counts)."""
+def enclave_revenue_record(*, by, enclave: Enclave, year: int, quarter: int, amount: Decimal, reason: str = "") -> EnclaveRevenue:
+    """The quarter's shared revenue; recording a quarter again corrects it (the latest figure counts),
+    with a reason, and the earlier figure stays in the change history."""
     check_pairing_clerk(by, enclave.pairing)
     row = EnclaveRevenue.objects.select_for_update().filter(enclave=enclave, year=year, quarter=quarter).first()
     row = row or EnclaveRevenue(enclave=enclave, year=year, quarter=quarter)
-    row.amount, row.recorded_by = amount, by
+    return _recorded(row, by=by, reason=reason, field="amount", amount=amount, recorded_by=by)
+
+
+def _recorded(row, *, by, reason: str, field: str, **values):
+    """Save a quarter's typed figure with its change history (who, when, from, to, why); correcting a
+    figure already recorded needs a reason."""
+    before = snapshot(row) if row.pk else {}
+    if row.pk and getattr(row, field) != values[field] and not reason.strip():
+        raise ValidationError({"reason": "更正已填报的数值须说明原因。"})
+    for name, value in values.items():
+        setattr(row, name, value)
     row.full_clean()
     row.save()
+    record_changes(row, actor=by, before=before, after=snapshot(row), reason=reason.strip()[:500])
     return row
 
 
@@ -193,14 +206,11 @@ def visit_record(*, by, pairing, visited_on: dt.date, leader: str, places: str, 
 # --- the quarter's funds ------------------------------------------------------------------------------
 
 @transaction.atomic
-def quarter_funds_record(*, by, pairing, year: int, quarter: int, funds: Decimal, note: str = "") -> QuarterInput:
+def quarter_funds_record(*, by, pairing, year: int, quarter: int, funds: Decimal, note: str = "", reason: str = "") -> QuarterInput:
     check_pairing_clerk(by, pairing)
     row = QuarterInput.objects.select_for_update().filter(pairing=pairing, year=year, quarter=quarter).first()
     row = row or QuarterInput(pairing=pairing, year=year, quarter=quarter)
-    row.funds, row.note, row.recorded_by = funds, note.strip()[:500], by
-    row.full_clean()
-    row.save()
-    return row
+    return _recorded(row, by=by, reason=reason, field="funds", funds=funds, note=note.strip()[:500], recorded_by=by)
 
 
 def group_of(pairing, kind) -> PairingGroup | None:

@@ -115,7 +115,7 @@ def test_the_migration_turns_the_old_fields_into_three_groups(divisions):
 
     from .factories import county
 
-    migration = import_module("registry.migrations.0010_pairing_groups")
+    migration = import_module("registry.migrations.0013_pairing_groups")
     dept = unit("330000", OrganisationKind.PROVINCIAL_DEPARTMENT, "省民政厅（迁移）")
     member = unit("330000", OrganisationKind.PROVINCIAL_DEPARTMENT, "省教育厅（迁移）")
     energy = unit("330000", OrganisationKind.STATE_OWNED_ENTERPRISE, "省国企（迁移）")

@@ -166,3 +166,26 @@ def test_quarterly_report_opens_as_docx_and_xlsx(world, client):
     dash = client.get(reverse("pairing-dashboard"))
     assert [r.pairing.county.name for r in dash.context["rows"]] == ["磐安县", "遂昌县"]
     assert client.get(reverse("pairing-evaluations")).status_code == 200
+
+
+def test_correcting_a_quarters_figure_needs_a_reason_and_keeps_the_earlier_one(world):
+    from registry.models import ChangeRecord
+
+    s, clerk = world.suichang, world.suichang_clerk
+    year, quarter = current_quarter()
+    enclave = services.enclave_create(by=clerk, pairing=s.pairing, name="遂昌—义乌科创飞地", kind=EnclaveKind.POVERTY,
+                                      origin=county("331123"), host=county("330782"), revenue_terms="按约定分成")
+    row = services.enclave_revenue_record(by=clerk, enclave=enclave, year=year, quarter=quarter, amount=Decimal("50"))
+    with pytest.raises(ValidationError) as refused:
+        services.enclave_revenue_record(by=clerk, enclave=enclave, year=year, quarter=quarter, amount=Decimal("80"))
+    assert "reason" in refused.value.message_dict
+    services.enclave_revenue_record(by=clerk, enclave=enclave, year=year, quarter=quarter, amount=Decimal("80"),
+                                    reason="财政结算后更正")
+    change = ChangeRecord.objects.get(object_id=row.pk, field="amount")
+    assert Decimal(change.old_value) == 50 and Decimal(change.new_value) == 80
+    assert (change.reason, change.user) == ("财政结算后更正", clerk)
+    services.quarter_funds_record(by=clerk, pairing=s.pairing, year=year, quarter=quarter, funds=Decimal("200"))
+    with pytest.raises(ValidationError):
+        services.quarter_funds_record(by=clerk, pairing=s.pairing, year=year, quarter=quarter, funds=Decimal("210"))
+    # The same figure again is no correction: no reason asked.
+    services.quarter_funds_record(by=clerk, pairing=s.pairing, year=year, quarter=quarter, funds=Decimal("200"))
