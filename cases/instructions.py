@@ -88,7 +88,7 @@ def _alert_managers(event_id: int):
         return
     case = event.case
     if event.action == "red_card":
-        kind, text = NotificationKind.DEADLINE, f"红牌（已逾期）：{case.title}，期限 {case.deadline:%Y-%m-%d}。"
+        kind, text = NotificationKind.DEADLINE, f"红牌（已逾期）：{case.title}，办理期限 {case.deadline:%Y-%m-%d}。"
     else:
         kind, text = NotificationKind.ESCALATED, f"事项提级至{case.get_level_display()}（{case.owner.name}）：{case.title}。"
     # The owner after an escalation is the task force of the level it was raised into.
